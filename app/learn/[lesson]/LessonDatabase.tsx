@@ -1,0 +1,106 @@
+'use client'
+
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
+import type { EngineAssetUrls, WorkerDatabase } from '@/lib/engine'
+
+/** Where the lesson's database is: starting, ready, or failed to start (with why). */
+export type DatabaseState =
+  | { status: 'starting' }
+  | { status: 'ready'; database: WorkerDatabase; startedInMs: number }
+  | { status: 'failed'; reason: string }
+
+const DatabaseContext = createContext<DatabaseState>({ status: 'starting' })
+
+/** The lesson's database, for the components inside a lesson. */
+export function useLessonDatabase(): DatabaseState {
+  return useContext(DatabaseContext)
+}
+
+// One database per snapshot, shared by the effect's two runs under React StrictMode and
+// closed once no lesson page uses it.
+const sessions = new Map<string, { database: Promise<WorkerDatabase>; users: number }>()
+
+function acquire(engine: EngineAssetUrls, snapshotUrl: string): Promise<WorkerDatabase> {
+  let session = sessions.get(snapshotUrl)
+  if (!session) {
+    const database = import('@/lib/engine').then(({ startBrowserDatabase }) =>
+      startBrowserDatabase(engine, snapshotUrl),
+    )
+    session = { database, users: 0 }
+    sessions.set(snapshotUrl, session)
+  }
+  session.users++
+  return session.database
+}
+
+function release(snapshotUrl: string): void {
+  const session = sessions.get(snapshotUrl)
+  if (!session) return
+  session.users--
+  setTimeout(() => {
+    if (session.users > 0 || sessions.get(snapshotUrl) !== session) return
+    sessions.delete(snapshotUrl)
+    session.database.then((database) => database.close()).catch(() => undefined)
+  }, 0)
+}
+
+/**
+ * Starts the lesson's Postgres after the text has rendered and tells the page when it is
+ * ready. The status line keeps its height, so nothing moves when it changes.
+ */
+export function LessonDatabase({
+  engine,
+  snapshotUrl,
+  children,
+}: {
+  engine: EngineAssetUrls
+  snapshotUrl: string | undefined
+  children: ReactNode
+}) {
+  const [started, setState] = useState<DatabaseState>({ status: 'starting' })
+  const state: DatabaseState = snapshotUrl
+    ? started
+    : { status: 'failed', reason: 'this lesson has no starting database' }
+
+  useEffect(() => {
+    if (!snapshotUrl) return
+    let isCurrent = true
+    acquire(engine, snapshotUrl).then(
+      (database) => {
+        if (!isCurrent) return
+        performance.mark('cutover:database-ready')
+        setState({ status: 'ready', database, startedInMs: Math.round(performance.now()) })
+      },
+      (error: unknown) => {
+        if (isCurrent)
+          setState({ status: 'failed', reason: error instanceof Error ? error.message : String(error) })
+      },
+    )
+    return () => {
+      isCurrent = false
+      release(snapshotUrl)
+    }
+  }, [engine, snapshotUrl])
+
+  return (
+    <DatabaseContext.Provider value={state}>
+      <DatabaseStatus state={state} />
+      {children}
+    </DatabaseContext.Provider>
+  )
+}
+
+function DatabaseStatus({ state }: { state: DatabaseState }) {
+  return (
+    <p className={`database-status database-status-${state.status}`} role="status">
+      <span className="database-status-dot" aria-hidden="true" />
+      {state.status === 'starting' && 'Starting the database…'}
+      {state.status === 'ready' && (
+        <>
+          Database ready <span className="muted">— PostgreSQL 18 (PGlite) in your browser</span>
+        </>
+      )}
+      {state.status === 'failed' && `The database could not start: ${state.reason}`}
+    </p>
+  )
+}

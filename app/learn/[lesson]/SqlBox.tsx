@@ -1,0 +1,177 @@
+'use client'
+
+import { useId, useState, type KeyboardEvent } from 'react'
+import type { PgError, ScriptResult, ScriptStatementResult } from '@/lib/engine'
+import { useLessonDatabase } from './LessonDatabase'
+
+type Outcome =
+  | { kind: 'none' }
+  | { kind: 'running' }
+  | { kind: 'done'; result: ScriptResult; script: string }
+  | { kind: 'failed'; reason: string }
+
+/**
+ * A minimal SQL console bound to the lesson's database: run a script, see each statement's
+ * rows or Postgres's error at its position, and stop a statement that does not end.
+ */
+export function SqlBox({ initial = '' }: { initial?: string }) {
+  const state = useLessonDatabase()
+  const [sql, setSql] = useState(initial)
+  const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' })
+  const editorId = useId()
+  const isReady = state.status === 'ready'
+  const isRunning = outcome.kind === 'running'
+
+  const run = async () => {
+    if (state.status !== 'ready' || isRunning) return
+    const script = sql
+    setOutcome({ kind: 'running' })
+    try {
+      // a later Stop comes back to the state after this script, not to the lesson's start
+      const result = await state.database.runScript(script, { keepRestorePoint: true })
+      setOutcome({ kind: 'done', result, script })
+    } catch (error) {
+      setOutcome({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) })
+    }
+  }
+
+  const stop = async () => {
+    if (state.status === 'ready') await state.database.cancel()
+  }
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault()
+      void run()
+    }
+  }
+
+  return (
+    <section className="sql-box" aria-label="SQL console">
+      <label htmlFor={editorId} className="visually-hidden">
+        SQL
+      </label>
+      <textarea
+        id={editorId}
+        className="sql-input"
+        value={sql}
+        onChange={(event) => setSql(event.target.value)}
+        onKeyDown={onKeyDown}
+        rows={Math.min(12, Math.max(3, sql.split('\n').length + 1))}
+        spellCheck={false}
+        autoCapitalize="off"
+        autoCorrect="off"
+      />
+      <div className="sql-actions">
+        <button type="button" onClick={run} disabled={!isReady || isRunning}>
+          Run
+        </button>
+        <button type="button" onClick={stop} disabled={!isRunning} className="secondary">
+          Stop
+        </button>
+        <span className="muted sql-hint" aria-live="polite">
+          {isRunning ? 'Running…' : isReady ? 'Ctrl+Enter runs' : 'Waiting for the database…'}
+        </span>
+      </div>
+      <div className="sql-output">
+        {outcome.kind === 'done' && <ScriptOutput result={outcome.result} script={outcome.script} />}
+        {outcome.kind === 'failed' && (
+          <p role="alert" className="sql-error">
+            The database stopped answering: {outcome.reason}
+          </p>
+        )}
+      </div>
+    </section>
+  )
+}
+
+function ScriptOutput({ result, script }: { result: ScriptResult; script: string }) {
+  return (
+    <>
+      {result.statements.map((statement, index) =>
+        statement.result.ok ? <StatementOutput key={index} statement={statement} /> : null,
+      )}
+      {result.error && <ErrorOutput error={result.error} script={script} rolledBack={result.rolledBack} />}
+      {result.statements.length === 0 && !result.error && <p className="muted">Nothing to run.</p>}
+    </>
+  )
+}
+
+function StatementOutput({ statement }: { statement: ScriptStatementResult }) {
+  const { result } = statement
+  if (!result.ok) return null
+  const timing = <span className="muted"> · {result.durationMs.toFixed(1)} ms real time</span>
+  if (result.fields.length === 0) {
+    return (
+      <p className="sql-command">
+        {result.command}
+        {result.command === 'SELECT' ? '' : ` ${result.rowCount}`}
+        {timing}
+      </p>
+    )
+  }
+  return (
+    <div className="sql-result">
+      <div className="table-scroll" tabIndex={0} role="region" aria-label="Query result">
+        <table>
+          <thead>
+            <tr>
+              {result.fields.map((field, index) => (
+                <th key={index} scope="col">
+                  {field.name}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {result.rows.map((row, rowIndex) => (
+              <tr key={rowIndex}>
+                {row.map((value, columnIndex) => (
+                  <td key={columnIndex} className={value === null ? 'null' : undefined}>
+                    {value ?? 'NULL'}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <p className="sql-command">
+        ({result.rowCount} {result.rowCount === 1 ? 'row' : 'rows'}){timing}
+      </p>
+    </div>
+  )
+}
+
+/** Postgres's error as psql prints it: ERROR, the line with a caret under the position, DETAIL, HINT. */
+function ErrorOutput({ error, script, rolledBack }: { error: PgError; script: string; rolledBack: boolean }) {
+  const place = error.position === undefined ? undefined : locate(script, error.position)
+  const isCancel = error.code === '57014'
+  return (
+    <div role="alert" className={isCancel ? 'sql-error sql-cancelled' : 'sql-error'}>
+      <p>
+        <strong>{isCancel ? 'Cancelled' : 'ERROR'}:</strong> {error.message}{' '}
+        <span className="sql-code">SQLSTATE {error.code}</span>
+      </p>
+      {place && (
+        <pre className="sql-caret" aria-label={`at line ${place.line}, column ${place.column}`}>
+          {`LINE ${place.line}: ${place.text}\n${' '.repeat(`LINE ${place.line}: `.length + place.column - 1)}^`}
+        </pre>
+      )}
+      {error.detail && <p>DETAIL: {error.detail}</p>}
+      {error.hint && <p>HINT: {error.hint}</p>}
+      {rolledBack && !isCancel && <p className="muted">The open transaction was rolled back.</p>}
+    </div>
+  )
+}
+
+function locate(script: string, position: number): { line: number; column: number; text: string } {
+  // Postgres counts characters, 1-based; JS strings count UTF-16 units, so walk code points
+  const before = Array.from(script)
+    .slice(0, position - 1)
+    .join('')
+  const lines = before.split('\n')
+  const line = lines.length
+  const column = Array.from(lines[lines.length - 1]).length + 1
+  return { line, column, text: script.split('\n')[line - 1] ?? '' }
+}

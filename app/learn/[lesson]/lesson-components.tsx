@@ -1,0 +1,7 @@
+import type { MDXComponents } from 'mdx/types'
+import { SqlBox } from './SqlBox'
+
+/** The one registry of what lesson MDX can use: authors write plain tags, these render them. */
+export const lessonComponents: MDXComponents = {
+  SqlBox,
+}

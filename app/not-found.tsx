@@ -1,0 +1,13 @@
+import Link from 'next/link'
+
+export default function NotFound() {
+  return (
+    <section className="not-found">
+      <h1>Page not found</h1>
+      <p>There is no lesson or page at this address. It may have been renamed.</p>
+      <p>
+        <Link href="/">See all lessons</Link>
+      </p>
+    </section>
+  )
+}

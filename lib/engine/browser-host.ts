@@ -1,0 +1,63 @@
+import type { WorkerHandle } from './worker-client'
+import { WorkerDatabase, withSpareWorker } from './worker-client'
+
+/** Where the page finds the engine's files, all on our own origin. */
+export interface EngineAssetUrls {
+  /** The bundled worker script (lib/engine/browser-worker.ts). */
+  worker: string
+  wasm: string
+  data: string
+}
+
+/**
+ * Starts the database for a page: fetches the wasm, the Postgres files and the lesson's
+ * snapshot in parallel while the worker script loads, then opens the snapshot in the worker.
+ * No initdb runs in the browser.
+ */
+export async function startBrowserDatabase(
+  urls: EngineAssetUrls,
+  snapshotUrl: string,
+): Promise<WorkerDatabase> {
+  const spawn = withSpareWorker(() => spawnWebWorker(urls.worker))
+  const [wasmModule, fsBundle, snapshot] = await Promise.all([
+    compileWasm(urls.wasm),
+    fetchBlob(urls.data),
+    fetchBlob(snapshotUrl),
+  ])
+  return WorkerDatabase.start({ spawn, snapshot, wasmModule, fsBundle })
+}
+
+function spawnWebWorker(url: string): WorkerHandle {
+  const worker = new Worker(url, { type: 'module', name: 'cutover-database' })
+  return {
+    port: {
+      postMessage: (message) => worker.postMessage(message),
+      onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
+    },
+    terminate: () => worker.terminate(),
+    onCrash: (handler) =>
+      worker.addEventListener('error', (event) => {
+        event.preventDefault()
+        handler(event.message || 'the worker failed to load')
+      }),
+  }
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url)
+  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`)
+  return response
+}
+
+async function fetchBlob(url: string): Promise<Blob> {
+  return (await fetchOk(url)).blob()
+}
+
+async function compileWasm(url: string): Promise<WebAssembly.Module> {
+  const response = await fetchOk(url)
+  // streaming compilation needs the application/wasm type; a host that sends another still works
+  if (response.headers.get('content-type')?.startsWith('application/wasm')) {
+    return WebAssembly.compileStreaming(response)
+  }
+  return WebAssembly.compile(await response.arrayBuffer())
+}

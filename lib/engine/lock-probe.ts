@@ -1,0 +1,133 @@
+import { isTransactionForbidden, normalizeStatement } from './split-sql'
+import type { LockMode, LockProbeResult, RelationLock } from './types'
+import { LOCK_MODES } from './types'
+
+/** The narrow slice of a session the probe needs; errors are thrown here and caught by the caller. */
+export interface ProbeSession {
+  query(sql: string, onNotice?: (message: string) => void): Promise<string[][]>
+}
+
+const relationKinds: Record<string, string> = {
+  r: 'table',
+  p: 'partitioned table',
+  i: 'index',
+  I: 'index',
+  S: 'sequence',
+  v: 'view',
+  m: 'materialized view',
+}
+
+// User relations only: catalogs, TOAST and the probe's own reads of pg_locks/pg_class are noise.
+const userRelations = `n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+  and n.nspname not like 'pg_temp%' and n.nspname not like 'pg_toast_temp%'`
+
+const heldLocksSql = `
+select case when n.nspname = 'public' then c.relname::text else n.nspname || '.' || c.relname end,
+       c.relkind::text, l.mode
+from pg_locks l
+join pg_class c on c.oid = l.relation
+join pg_namespace n on n.oid = c.relnamespace
+where l.pid = pg_backend_pid() and l.locktype = 'relation' and l.granted and ${userRelations}`
+
+const storageSql = `
+select case when n.nspname = 'public' then c.relname::text else n.nspname || '.' || c.relname end,
+       c.relfilenode::text
+from pg_class c join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('r', 'm') and ${userRelations}`
+
+const transactionControl =
+  /^(begin|start transaction|commit|end|rollback|abort|savepoint|release|prepare transaction|set transaction)\b/
+
+/**
+ * Runs a statement inside `BEGIN … ROLLBACK` and reads back from Postgres which table locks
+ * it took (pg_locks for our own pid), which tables it rewrote (relfilenode changed, or the
+ * debug1 "rewriting table" notice) and which it scanned to verify ("verifying table") —
+ * the technique of the eugene migration linter. Nothing the statement did is kept.
+ */
+export async function probeLocks(session: ProbeSession, sql: string): Promise<LockProbeResult> {
+  const statement = normalizeStatement(sql)
+  if (transactionControl.test(statement)) {
+    return { ok: true, locks: [], rewrites: [], scans: [], source: 'known' }
+  }
+  if (isTransactionForbidden(sql)) return probeKnownLocks(session, statement)
+
+  const notices: string[] = []
+  await session.query('begin')
+  try {
+    const storageBefore = new Map((await session.query(storageSql)).map(([name, node]) => [name, node]))
+    await session.query('set local client_min_messages = debug1')
+    await session.query(sql, (message) => notices.push(message))
+    await session.query('set local client_min_messages = notice')
+    const locks = (await session.query(heldLocksSql)).map(toRelationLock)
+    const storageAfter = await session.query(storageSql)
+    const rewritten = new Set(
+      storageAfter
+        .filter(([name, node]) => storageBefore.has(name) && storageBefore.get(name) !== node)
+        .map(([name]) => name),
+    )
+    for (const name of tablesNamedIn(notices, 'rewriting table')) rewritten.add(name)
+    return {
+      ok: true,
+      locks: sortLocks(locks),
+      rewrites: [...rewritten].sort(),
+      scans: [...new Set(tablesNamedIn(notices, 'verifying table'))].sort(),
+      source: 'probed',
+    }
+  } finally {
+    await session.query('rollback')
+  }
+}
+
+function toRelationLock([relation, kind, mode]: string[]): RelationLock {
+  if (!LOCK_MODES.includes(mode as LockMode)) throw new Error(`unknown lock mode ${mode}`)
+  return { relation, kind: relationKinds[kind] ?? kind, mode: mode as LockMode }
+}
+
+function sortLocks(locks: RelationLock[]): RelationLock[] {
+  const unique = new Map(locks.map((lock) => [`${lock.relation} ${lock.mode}`, lock]))
+  return [...unique.values()].sort(
+    (a, b) => a.relation.localeCompare(b.relation) || LOCK_MODES.indexOf(a.mode) - LOCK_MODES.indexOf(b.mode),
+  )
+}
+
+function tablesNamedIn(notices: string[], verb: string): string[] {
+  const pattern = new RegExp(`^${verb} "([^"]+)"`)
+  return notices.flatMap((message) => pattern.exec(message)?.[1] ?? [])
+}
+
+const createIndexConcurrently =
+  /^create (?:unique )?index concurrently (?:if not exists )?(?:("?[\w$.]+"?) )?on (?:only )?("?[\w$.]+"?)/
+const dropIndexConcurrently = /^drop index concurrently (?:if exists )?("?[\w$.]+"?)/
+
+// Statements that Postgres refuses inside a transaction cannot be probed. CREATE/DROP INDEX
+// CONCURRENTLY take SHARE UPDATE EXCLUSIVE on the table (docs: CREATE INDEX, "Building
+// Indexes Concurrently"; DROP INDEX), which is what we report; the rest are refused.
+async function probeKnownLocks(session: ProbeSession, statement: string): Promise<LockProbeResult> {
+  const known = (relation: string): LockProbeResult => ({
+    ok: true,
+    locks: [{ relation: unquote(relation), kind: 'table', mode: 'ShareUpdateExclusiveLock' }],
+    rewrites: [],
+    scans: [],
+    source: 'known',
+  })
+  const create = createIndexConcurrently.exec(statement)
+  if (create) return known(create[2])
+  const drop = dropIndexConcurrently.exec(statement)
+  if (drop) {
+    const rows = await session.query(
+      `select indrelid::regclass::text from pg_index where indexrelid = to_regclass('${drop[1].replace(/'/g, "''")}')`,
+    )
+    if (rows.length > 0) return known(rows[0][0])
+  }
+  return {
+    ok: false,
+    error: {
+      code: '25001',
+      message: 'this statement cannot run inside a transaction block, so its locks cannot be probed',
+    },
+  }
+}
+
+function unquote(name: string): string {
+  return name.replace(/"/g, '')
+}

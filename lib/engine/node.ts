@@ -1,0 +1,68 @@
+// Node-only entry points: tests, the build, the headless runner and benchmarks open
+// databases here, in-process or in a worker thread.
+import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { PgliteDatabase, type OpenOptions } from './pglite-database'
+import { WorkerDatabase, withSpareWorker, type WorkerHandle } from './worker-client'
+import type { Snapshot } from './types'
+
+export { PgliteDatabase, type OpenOptions }
+
+/** Opens a database in this thread: from a snapshot, or a fresh one (initdb) without. */
+export function openDatabase(options: OpenOptions = {}): Promise<PgliteDatabase> {
+  return PgliteDatabase.open(options)
+}
+
+/** Builds a lesson's starting database from its setup script and returns it as a snapshot. */
+export async function buildSnapshot(
+  setupScript: string,
+): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; error: string }> {
+  const database = await openDatabase()
+  try {
+    const result = await database.runScript(setupScript)
+    if (!result.ok && result.error) {
+      const { message, position, code } = result.error
+      return { ok: false, error: `${code} ${message}${position ? ` at character ${position}` : ''}` }
+    }
+    return { ok: true, snapshot: await database.snapshot() }
+  } finally {
+    await database.close()
+  }
+}
+
+/** The folder of PGlite's dist files (pglite.wasm, pglite.data), for the build and Node hosts. */
+export function pgliteDistDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'))
+}
+
+/**
+ * Starts the same RPC worker the browser uses, as a Node worker thread, and hands it the
+ * compiled wasm and Postgres files as the page does.
+ */
+export async function startWorkerDatabase(snapshot: Snapshot): Promise<WorkerDatabase> {
+  const dist = pgliteDistDir()
+  const [wasm, data] = await Promise.all([
+    readFile(join(dist, 'pglite.wasm')),
+    readFile(join(dist, 'pglite.data')),
+  ])
+  return WorkerDatabase.start({
+    spawn: withSpareWorker(spawnNodeWorker),
+    snapshot,
+    wasmModule: await WebAssembly.compile(wasm),
+    fsBundle: new Blob([data]),
+  })
+}
+
+function spawnNodeWorker(): WorkerHandle {
+  const worker = new Worker(new URL('./node-worker-loader.mjs', import.meta.url))
+  return {
+    port: {
+      postMessage: (message) => worker.postMessage(message),
+      onMessage: (handler) => worker.on('message', handler),
+    },
+    terminate: () => void worker.terminate(),
+    onCrash: (handler) => worker.on('error', (error) => handler(error.message)),
+  }
+}

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildSnapshot, startWorkerDatabase } from './node'
+import type { WorkerDatabase } from './worker-client'
+
+describe('WorkerDatabase in a worker thread', () => {
+  let database: WorkerDatabase
+  before(async () => {
+    const built = await buildSnapshot("create table notes (body text); insert into notes values ('kept');")
+    assert.equal(built.ok, true)
+    if (!built.ok) return
+    database = await startWorkerDatabase(built.snapshot)
+  })
+  after(() => database.close())
+
+  it('answers a query across the RPC', async () => {
+    const result = await database.run('select body from notes')
+    assert.deepEqual(result.ok && result.rows, [['kept']])
+  })
+
+  it('brings back an error as data across the RPC', async () => {
+    const result = await database.run('select 1 +')
+    assert.deepEqual(!result.ok && [result.error.code, result.error.position], ['42601', 11])
+  })
+
+  it('keeps a write that asked for a restore point when a statement queued right behind it is cancelled', async () => {
+    await database.runScript("insert into notes values ('saved before the runaway')", {
+      keepRestorePoint: true,
+    })
+    const running = database.run('select pg_sleep(600)')
+    await database.whenRunning()
+    await database.cancel()
+    assert.deepEqual((await running).ok, false)
+    const after = await database.run('select body from notes order by body')
+    assert.deepEqual(after.ok && after.rows, [['kept'], ['saved before the runaway']])
+    await database.run("delete from notes where body <> 'kept'")
+    await database.saveRestorePoint()
+  })
+
+  it('cancels a running pg_sleep within a second and answers again from the restore point', async () => {
+    await database.run("insert into notes values ('lost when cancelled')")
+    const running = database.run('select pg_sleep(600)')
+    await database.whenRunning()
+    const started = performance.now()
+    await database.cancel()
+    const result = await running
+    const elapsed = performance.now() - started
+    assert.deepEqual(!result.ok && result.error.code, '57014')
+    assert.ok(elapsed < 1000, `cancel took ${elapsed.toFixed(0)} ms`)
+    const after = await database.run('select body from notes')
+    assert.deepEqual(after.ok && after.rows, [['kept']])
+  })
+})

@@ -1,0 +1,222 @@
+import { cancelledError } from './pg-error'
+import type { MessagePortLike, RpcCall, RpcResponse } from './rpc'
+import type { Database, LockProbeResult, RunResult, ScriptResult, Snapshot, TransactionState } from './types'
+
+/** A started worker: its message port, how to stop it at once, and how it reports a crash. */
+export interface WorkerHandle {
+  port: MessagePortLike
+  terminate(): void
+  onCrash(handler: (reason: string) => void): void
+}
+
+/** Starts a fresh worker that serves the engine's RPC (a Web Worker, or a Node worker thread). */
+export interface SpawnWorker {
+  (): WorkerHandle
+  /** Stops any worker started ahead of need. */
+  dispose?(): void
+}
+
+/** What a worker needs to open a database without fetching anything itself. */
+export interface WorkerDatabaseOptions {
+  spawn: SpawnWorker
+  /** The database to start from; also the first restore point. */
+  snapshot: Snapshot
+  /** The compiled pglite.wasm and pglite.data; a Node worker loads them itself when absent. */
+  wasmModule?: WebAssembly.Module
+  fsBundle?: Blob
+}
+
+interface PendingCall {
+  resolve(value: unknown): void
+  reject(error: Error): void
+  /** The value a cancelled call settles with: SQL calls report 57014 as data. */
+  cancelledValue?: () => unknown
+}
+
+/**
+ * The database as seen from the page: every call crosses to a dedicated worker, so the page
+ * never blocks on Postgres. `cancel()` is the only way to stop a runaway statement in PGlite
+ * (statement_timeout never fires there): terminate the worker, start a new one from the last
+ * restore point, and settle what was running as cancelled.
+ */
+export class WorkerDatabase implements Database {
+  private worker!: WorkerHandle
+  private ready: Promise<void> = Promise.resolve()
+  private readonly pending = new Map<number, PendingCall>()
+  private nextId = 1
+  private restorePoint: Snapshot
+  private crashed: string | undefined
+  private runningId: number | undefined
+  private runningWaiters: (() => void)[] = []
+  /** Set while the worker saves a restore point it announced; cancel() waits for it. */
+  private restorePointSaved: Promise<void> | undefined
+  private markRestorePointSaved: (() => void) | undefined
+
+  private constructor(private readonly options: WorkerDatabaseOptions) {
+    this.restorePoint = options.snapshot
+  }
+
+  /** Starts a worker and opens the database from the given snapshot. */
+  static async start(options: WorkerDatabaseOptions): Promise<WorkerDatabase> {
+    const database = new WorkerDatabase(options)
+    database.boot()
+    await database.ready
+    return database
+  }
+
+  /** Whether a call is running or queued in the worker. */
+  get isBusy(): boolean {
+    return this.pending.size > 0
+  }
+
+  /** Resolves once the worker has begun executing a call (at once if it is executing one now). */
+  whenRunning(): Promise<void> {
+    if (this.runningId !== undefined) return Promise.resolve()
+    return new Promise((resolve) => this.runningWaiters.push(resolve))
+  }
+
+  run(sql: string): Promise<RunResult> {
+    return this.call({ method: 'run', sql }, cancelledRun)
+  }
+
+  query(sql: string, params: readonly unknown[]): Promise<RunResult> {
+    return this.call({ method: 'query', sql, params: [...params] }, cancelledRun)
+  }
+
+  /**
+   * Runs a script. With `keepRestorePoint`, a script that changed the database is followed,
+   * in the worker and before anything else runs, by a snapshot that `cancel()` comes back to.
+   */
+  runScript(script: string, { keepRestorePoint = false } = {}): Promise<ScriptResult> {
+    return this.call({ method: 'runScript', script, keepRestorePoint }, () => ({
+      ok: false,
+      statements: [],
+      error: { ...cancelledError(), statementIndex: 0 },
+      rolledBack: true,
+    }))
+  }
+
+  probeLocks(sql: string): Promise<LockProbeResult> {
+    return this.call({ method: 'probeLocks', sql }, () => ({ ok: false, error: cancelledError() }))
+  }
+
+  snapshot(): Promise<Snapshot> {
+    return this.call({ method: 'snapshot' })
+  }
+
+  async restore(snapshot: Snapshot): Promise<void> {
+    await this.call({ method: 'restore', snapshot })
+    this.restorePoint = snapshot
+  }
+
+  /** Takes a snapshot and makes it the state `cancel()` comes back to. */
+  async saveRestorePoint(): Promise<void> {
+    this.restorePoint = await this.snapshot()
+  }
+
+  transactionState(): Promise<TransactionState> {
+    return this.call({ method: 'transactionState' })
+  }
+
+  /**
+   * Stops whatever runs now, and comes back from the last restore point. A restore point the
+   * worker is saving at this moment is awaited first, so a write already reported is not lost.
+   */
+  async cancel(): Promise<void> {
+    await this.restorePointSaved
+    this.worker.terminate()
+    this.runningId = undefined
+    const cancelled = [...this.pending.values()]
+    this.pending.clear()
+    for (const call of cancelled) {
+      if (call.cancelledValue) call.resolve(call.cancelledValue())
+      else call.reject(new Error('cancelled'))
+    }
+    this.boot()
+    await this.ready
+  }
+
+  async close(): Promise<void> {
+    await this.call({ method: 'close' }).catch(() => undefined)
+    this.worker.terminate()
+    this.options.spawn.dispose?.()
+  }
+
+  private boot(): void {
+    this.crashed = undefined
+    const worker = this.options.spawn()
+    this.worker = worker
+    // a terminated worker's last messages must not settle the new worker's calls
+    worker.port.onMessage((message) => {
+      if (this.worker === worker) this.settle(message as RpcResponse)
+    })
+    worker.onCrash((reason) => {
+      if (this.worker !== worker) return
+      this.crashed = reason
+      this.markRestorePointSaved?.()
+      this.restorePointSaved = this.markRestorePointSaved = undefined
+      for (const call of this.pending.values()) call.reject(new Error(`database worker crashed: ${reason}`))
+      this.pending.clear()
+    })
+    const { wasmModule, fsBundle } = this.options
+    this.ready = this.send({ method: 'open', snapshot: this.restorePoint, wasmModule, fsBundle }).then(
+      () => undefined,
+    )
+  }
+
+  private async call<T>(call: RpcCall, cancelledValue?: () => T): Promise<T> {
+    await this.ready
+    return this.send(call, cancelledValue)
+  }
+
+  private send<T>(call: RpcCall, cancelledValue?: () => T): Promise<T> {
+    if (this.crashed) return Promise.reject(new Error(`database worker crashed: ${this.crashed}`))
+    const id = this.nextId++
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, cancelledValue })
+      this.worker.port.postMessage({ ...call, id })
+    })
+  }
+
+  private settle(response: RpcResponse): void {
+    if ('restorePoint' in response) {
+      if (response.restorePoint) this.restorePoint = response.restorePoint
+      this.markRestorePointSaved?.()
+      this.restorePointSaved = this.markRestorePointSaved = undefined
+      return
+    }
+    const call = this.pending.get(response.id)
+    if (!call) return
+    if ('started' in response) {
+      this.runningId = response.id
+      for (const wake of this.runningWaiters.splice(0)) wake()
+      return
+    }
+    this.pending.delete(response.id)
+    if (this.runningId === response.id) this.runningId = undefined
+    if (response.ok && response.restorePointFollows) {
+      this.restorePointSaved = new Promise((resolve) => (this.markRestorePointSaved = resolve))
+    }
+    if (response.ok) call.resolve(response.value)
+    else call.reject(new Error(response.failure))
+  }
+}
+
+/**
+ * Keeps one worker started ahead of need: the first start overlaps the downloads, and a
+ * cancel gets a worker whose script is already loaded.
+ */
+export function withSpareWorker(spawn: () => WorkerHandle): SpawnWorker {
+  let spare = spawn()
+  const spawnWithSpare: SpawnWorker = () => {
+    const worker = spare
+    spare = spawn()
+    return worker
+  }
+  spawnWithSpare.dispose = () => spare.terminate()
+  return spawnWithSpare
+}
+
+function cancelledRun(): RunResult {
+  return { ok: false, error: cancelledError(), durationMs: 0 }
+}

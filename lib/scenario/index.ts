@@ -1,0 +1,8 @@
+export {
+  loadLessons,
+  describeProblem,
+  lessonMetaSchema,
+  type Lesson,
+  type LessonMeta,
+  type LessonProblem,
+} from './lesson'

@@ -1,0 +1,154 @@
+import { readdir, readFile, stat } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { compile } from '@mdx-js/mdx'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { remarkRunnableSql } from './runnable-sql'
+
+/** The frontmatter every `lesson.mdx` starts with. */
+export const lessonMetaSchema = z
+  .object({
+    title: z.string().trim().min(1).describe('The lesson title, shown on the index and as the page heading.'),
+    summary: z
+      .string()
+      .trim()
+      .min(1)
+      .max(160)
+      .describe('One line for the course index: what the learner will be able to do.'),
+    durationMinutes: z
+      .number()
+      .int()
+      .positive()
+      .max(240)
+      .describe('How long the lesson takes, in whole minutes.'),
+  })
+  .strict()
+
+export type LessonMeta = z.infer<typeof lessonMetaSchema>
+
+/** A lesson as found in `content/lessons/NN-slug/`. */
+export interface Lesson {
+  /** The URL name: the folder name without its order prefix (`01-two-versions` → `two-versions`). */
+  slug: string
+  /** The folder name, which fixes the lesson's place in the course. */
+  folder: string
+  meta: LessonMeta
+  /** The MDX body, without its frontmatter. */
+  body: string
+  /** SQL that builds the lesson's starting database (schema and seed data). */
+  setupSql: string
+}
+
+/** Something wrong with a lesson, naming the file and, where there is one, the field. */
+export interface LessonProblem {
+  file: string
+  field?: string
+  message: string
+}
+
+/** Formats a problem as one line: `file: field: message`. */
+export function describeProblem(problem: LessonProblem): string {
+  return [problem.file, problem.field, problem.message].filter(Boolean).join(': ')
+}
+
+const lessonFolder = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/
+const frontmatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/
+
+/**
+ * Reads every lesson under `lessonsDir` in folder order and validates it. Problems come back
+ * as data, all of them at once, so an author sees every mistake in one run.
+ */
+export async function loadLessons(
+  lessonsDir: string,
+  root = process.cwd(),
+): Promise<{ lessons: Lesson[]; problems: LessonProblem[] }> {
+  const lessons: Lesson[] = []
+  const problems: LessonProblem[] = []
+  const folders = (await readdir(lessonsDir)).sort()
+  for (const folder of folders) {
+    const folderPath = join(lessonsDir, folder)
+    if (!(await stat(folderPath)).isDirectory()) continue
+    const name = lessonFolder.exec(folder)
+    if (!name) {
+      problems.push({
+        file: relative(root, folderPath),
+        message:
+          'a lesson folder is named NN-slug: two digits, a dash, then lowercase words joined by dashes',
+      })
+      continue
+    }
+    const lesson = await loadLesson(folderPath, folder, name[2], relative(root, folderPath), problems)
+    if (lesson) lessons.push(lesson)
+  }
+  const seen = new Map<string, string>()
+  for (const lesson of lessons) {
+    const other = seen.get(lesson.slug)
+    if (other) {
+      problems.push({ file: `content/lessons/${lesson.folder}`, message: `same slug as ${other}` })
+    }
+    seen.set(lesson.slug, lesson.folder)
+  }
+  return { lessons, problems }
+}
+
+async function loadLesson(
+  folderPath: string,
+  folder: string,
+  slug: string,
+  shownPath: string,
+  problems: LessonProblem[],
+): Promise<Lesson | undefined> {
+  const mdxFile = `${shownPath}/lesson.mdx`
+  const sqlFile = `${shownPath}/setup.sql`
+  const source = await readFile(join(folderPath, 'lesson.mdx'), 'utf8').catch(() => undefined)
+  if (source === undefined) {
+    problems.push({ file: mdxFile, message: 'missing: every lesson folder needs a lesson.mdx' })
+    return undefined
+  }
+  const setupSql = await readFile(join(folderPath, 'setup.sql'), 'utf8').catch(() => undefined)
+  if (setupSql === undefined) {
+    problems.push({ file: sqlFile, message: 'missing: every lesson folder needs a setup.sql' })
+  }
+
+  const match = frontmatter.exec(source)
+  if (!match) {
+    problems.push({
+      file: mdxFile,
+      field: 'frontmatter',
+      message: 'missing: start the file with a --- block',
+    })
+    return undefined
+  }
+  let data: unknown
+  try {
+    data = parseYaml(match[1])
+  } catch (error) {
+    problems.push({
+      file: mdxFile,
+      field: 'frontmatter',
+      message: `not valid YAML: ${(error as Error).message}`,
+    })
+    return undefined
+  }
+  const meta = lessonMetaSchema.safeParse(data ?? {})
+  if (!meta.success) {
+    for (const issue of meta.error.issues) {
+      problems.push({ file: mdxFile, field: issue.path.join('.') || 'frontmatter', message: issue.message })
+    }
+  }
+  const body = source.slice(match[0].length)
+  try {
+    await compile(body, { remarkPlugins: [remarkRunnableSql] })
+  } catch (error) {
+    const place = error as { line?: number; reason?: string; message: string }
+    const line = place.line === undefined ? undefined : place.line + match[0].split('\n').length - 1
+    problems.push({
+      file: line === undefined ? mdxFile : `${mdxFile}:${line}`,
+      field: 'body',
+      message: place.reason ?? place.message,
+    })
+    return undefined
+  }
+  if (!meta.success || setupSql === undefined) return undefined
+  return { slug, folder, meta: meta.data, body, setupSql }
+}

@@ -1,0 +1,80 @@
+// A small static file server for the exported site (out/): what `npm start`, the browser
+// tests and the benchmark serve. It maps /learn/x to learn/x.html as static hosts do and
+// answers unknown paths with the site's own 404 page and a real 404 status.
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { createServer } from 'node:http'
+import { extname, join, normalize, sep } from 'node:path'
+
+const contentTypes = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  // streaming wasm compilation requires exactly this type
+  '.wasm': 'application/wasm',
+  '.data': 'application/octet-stream',
+  '.tar': 'application/x-tar',
+}
+
+// content-hashed or versioned file names never change meaning, so browsers may keep them
+const immutablePrefixes = ['/_next/static/', '/engine/', '/snapshots/']
+
+async function fileAt(root, urlPath) {
+  const relative = normalize(decodeURIComponent(urlPath)).replace(/^([/\\])+/, '')
+  const full = join(root, relative)
+  if (full !== root && !full.startsWith(root + sep)) return undefined
+  for (const candidate of [full, `${full}.html`, join(full, 'index.html')]) {
+    const info = await stat(candidate).catch(() => undefined)
+    if (info?.isFile()) return { path: candidate, size: info.size }
+  }
+  return undefined
+}
+
+/**
+ * Creates the server. `mounts` maps a URL prefix to another folder (the benchmark serves its
+ * bare comparison page that way, on the same origin).
+ */
+export function createStaticServer({ root, mounts = {} }) {
+  return createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost')
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    let file
+    try {
+      const mount = Object.entries(mounts).find(([prefix]) => url.pathname.startsWith(prefix))
+      file = mount
+        ? await fileAt(mount[1], url.pathname.slice(mount[0].length))
+        : await fileAt(root, url.pathname)
+    } catch {
+      file = undefined // a malformed escape in the path is a missing page, not a crash
+    }
+    let status = 200
+    if (!file) {
+      status = 404
+      file = await fileAt(root, '/404.html')
+      if (!file) {
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n')
+        return
+      }
+    }
+    const isImmutable = status === 200 && immutablePrefixes.some((prefix) => url.pathname.startsWith(prefix))
+    response.writeHead(status, {
+      'content-type': contentTypes[extname(file.path)] ?? 'application/octet-stream',
+      'content-length': file.size,
+      'cache-control': isImmutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'x-content-type-options': 'nosniff',
+    })
+    if (request.method === 'HEAD') response.end()
+    else createReadStream(file.path).pipe(response)
+  })
+}

@@ -1,0 +1,77 @@
+// `npm test`: builds the site, runs every suite, and ends with one line `N passed, N failed`
+// summing them all. `node scripts/test.mjs unit` or `e2e` runs one suite.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { ensureBrowser } from './ensure-browser.mjs'
+
+const only = process.argv[2]
+const outputDir = '.cutover'
+mkdirSync(outputDir, { recursive: true })
+
+function run(command, args, env = {}) {
+  console.log(`\n$ ${command} ${args.join(' ')}`)
+  return spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1
+}
+
+function testFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : testFiles(path)
+    return path.endsWith('.test.ts') ? [path] : []
+  })
+}
+
+function unitSuite() {
+  const tap = join(outputDir, 'unit.tap')
+  rmSync(tap, { force: true })
+  const files = [...testFiles('lib'), ...testFiles(join('tests', 'unit'))].sort()
+  const status = run('node', [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    ...files,
+  ])
+  const summary = readFileSync(tap, 'utf8')
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(summary)?.[1] ?? 0)
+  const failed = count('fail') + count('cancelled')
+  return { name: 'unit', passed: count('pass'), failed: failed || (status === 0 ? 0 : 1) }
+}
+
+function e2eSuite() {
+  const report = join(outputDir, 'e2e-results.json')
+  rmSync(report, { force: true })
+  const status = run('npx', ['playwright', 'test'])
+  let stats = { expected: 0, unexpected: 0, flaky: 0 }
+  try {
+    stats = JSON.parse(readFileSync(report, 'utf8')).stats
+  } catch {
+    // no report: the run itself failed, counted below
+  }
+  const failed = stats.unexpected + stats.flaky
+  return { name: 'browser', passed: stats.expected, failed: failed || (status === 0 ? 0 : 1) }
+}
+
+const suites = []
+if (!only || only === 'unit') suites.push(unitSuite)
+if (!only || only === 'e2e') {
+  ensureBrowser()
+  if (run('npm', ['run', 'build']) !== 0) {
+    console.log('\nthe build failed, so the browser tests cannot run')
+    console.log(`0 passed, 1 failed`)
+    process.exit(1)
+  }
+  suites.push(e2eSuite)
+}
+
+const results = suites.map((suite) => suite())
+console.log('')
+for (const result of results) console.log(`${result.name}: ${result.passed} passed, ${result.failed} failed`)
+const passed = results.reduce((sum, result) => sum + result.passed, 0)
+const failed = results.reduce((sum, result) => sum + result.failed, 0)
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed > 0 ? 1 : 0)

@@ -1,0 +1,41 @@
+import { expect, test } from './fixtures'
+
+test('the index lists the lessons with title, summary and duration', async ({ page }) => {
+  await page.goto('/')
+  const lessons = page.getByRole('list', { name: 'Lessons' })
+  const first = lessons.getByRole('listitem').first()
+  await expect(first.getByRole('link', { name: 'A real Postgres in your browser' })).toBeVisible()
+  await expect(first).toContainText('Query the playground')
+  await expect(first).toContainText('5 min')
+  await first.getByRole('link').click()
+  await expect(page).toHaveURL(/\/learn\/playground$/)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('A real Postgres in your browser')
+})
+
+test('an unknown lesson gets a real 404 page', async ({ page, pageWatch }) => {
+  pageWatch.expectNotFound('/learn/no-such-lesson')
+  const response = await page.goto('/learn/no-such-lesson')
+  expect(response?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
+  await page.getByRole('link', { name: 'See all lessons' }).click()
+  await expect(page.getByRole('list', { name: 'Lessons' })).toBeVisible()
+})
+
+test('the lesson text is in the page before any script runs, with the database still starting', async ({
+  request,
+}) => {
+  const html = await (await request.get('/learn/playground')).text()
+  expect(html).toContain('Every lesson in Cutover runs against a real PostgreSQL 18')
+  expect(html).toContain('Starting the database…')
+})
+
+test('the theme toggle switches to dark and the choice survives a reload', async ({ page }) => {
+  await page.goto('/')
+  const toggle = page.getByRole('button', { name: 'Dark theme' })
+  const initial = await toggle.getAttribute('aria-pressed')
+  await toggle.click()
+  const chosen = initial === 'true' ? 'light' : 'dark'
+  await expect(page.locator('html')).toHaveAttribute('data-theme', chosen)
+  await page.reload()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', chosen)
+})

@@ -1,0 +1,91 @@
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+
+async function openPlayground(page: Page) {
+  const requested: string[] = []
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname))
+  await page.goto('/learn/playground')
+  await expect(page.getByRole('status').filter({ hasText: 'Database' })).toContainText('Database ready')
+  return requested
+}
+
+const consoles = (page: Page) => page.getByRole('region', { name: 'SQL console' })
+
+async function runSql(page: Page, index: number, sql: string) {
+  const box = consoles(page).nth(index)
+  await box.getByRole('textbox', { name: 'SQL' }).fill(sql)
+  await box.getByRole('button', { name: 'Run' }).click()
+  return box
+}
+
+test('the lesson reaches "database ready" from its snapshot without fetching initdb', async ({ page }) => {
+  const requested = await openPlayground(page)
+  expect(requested.some((path) => path.startsWith('/snapshots/playground-'))).toBe(true)
+  expect(requested.some((path) => path.endsWith('.wasm'))).toBe(true)
+  expect(requested.filter((path) => path.includes('initdb'))).toEqual([])
+})
+
+test('a query shows its rows', async ({ page }) => {
+  await openPlayground(page)
+  const box = consoles(page).first()
+  await box.getByRole('button', { name: 'Run' }).click()
+  const table = box.getByRole('table')
+  await expect(table.getByRole('columnheader')).toHaveText(['name', 'email', 'created_at'])
+  await expect(table.getByRole('row')).toHaveCount(6)
+  await expect(table.getByRole('row').nth(1)).toContainText('alan.dijkstra1@example.org')
+  await expect(box).toContainText('(5 rows)')
+})
+
+test('Ctrl+Enter runs the SQL, and NULL is shown as NULL', async ({ page }) => {
+  await openPlayground(page)
+  const box = consoles(page).first()
+  await box.getByRole('textbox', { name: 'SQL' }).fill("select null as nothing, 'x' as something")
+  await box.getByRole('textbox', { name: 'SQL' }).press('Control+Enter')
+  await expect(box.getByRole('cell')).toHaveText(['NULL', 'x'])
+})
+
+test('a bad query shows Postgres’s error with a caret under its position', async ({ page }) => {
+  await openPlayground(page)
+  const box = await runSql(page, 1, 'select id,\n       nmae\nfrom users;')
+  const error = box.getByRole('alert')
+  await expect(error).toContainText('ERROR: column "nmae" does not exist')
+  await expect(error).toContainText('SQLSTATE 42703')
+  await expect(error).toContainText('HINT: Perhaps you meant to reference the column "users.name".')
+  await expect(error.getByLabel('at line 2, column 8')).toHaveText('LINE 2:        nmae\n               ^')
+})
+
+test('a runaway query is stopped, the page stays responsive, and the database answers again', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const box = await runSql(page, 2, 'select pg_sleep(600)')
+  await expect(box.getByText('Running…')).toBeVisible()
+  // the main thread is free while Postgres is busy: the theme toggle still reacts
+  const toggle = page.getByRole('button', { name: 'Dark theme' })
+  const before = await toggle.getAttribute('aria-pressed')
+  await toggle.click()
+  await expect(toggle).not.toHaveAttribute('aria-pressed', before ?? '')
+  await box.getByRole('button', { name: 'Stop' }).click()
+  await expect(box.getByRole('alert')).toContainText('Cancelled: canceling statement due to user request')
+  await runSql(page, 2, 'select count(*) as users from users')
+  await expect(box.getByRole('cell')).toHaveText(['200'])
+})
+
+test('an unbounded recursive query is stopped too, and earlier changes survive the stop', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const box = await runSql(
+    page,
+    0,
+    "insert into users (name, email) values ('Edgar Codd', 'ted@example.org')",
+  )
+  await expect(box).toContainText('INSERT 1')
+  const runaway = consoles(page).nth(2)
+  await runaway.getByRole('button', { name: 'Run' }).click()
+  await expect(runaway.getByText('Running…')).toBeVisible()
+  await runaway.getByRole('button', { name: 'Stop' }).click()
+  await expect(runaway.getByRole('alert')).toContainText('SQLSTATE 57014')
+  await runSql(page, 0, "select name from users where email = 'ted@example.org'")
+  await expect(box.getByRole('cell')).toHaveText(['Edgar Codd'])
+})
