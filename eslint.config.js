@@ -18,6 +18,7 @@ export default tseslint.config(
       'public/',
       'test-results/',
       'playwright-report/',
+      '.cutover/',
       'next-env.d.ts',
     ],
   },

@@ -4,29 +4,14 @@
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { builtinModules } from 'node:module'
-import { build, type Plugin } from 'esbuild'
-import { openDatabase, pgliteDistDir } from '../lib/engine/node'
+import { openDatabase, pgliteDistDir, snapshotInitdbArgs } from '../lib/engine/node'
 import { describeProblem, loadLessons } from '../lib/scenario'
+import { bundleForBrowser } from './browser-bundle'
 import { engineManifestPath, type EngineManifest } from '../lib/engine/manifest'
 
 const root = process.cwd()
 const publicEngine = join(root, 'public', 'engine')
 const publicSnapshots = join(root, 'public', 'snapshots')
-
-// PGlite reaches for Node's modules only on paths a browser never takes, but one of its
-// chunks imports `fs` statically; an empty module keeps the bundle loadable in a worker.
-const nodeBuiltinsAsEmptyModules: Plugin = {
-  name: 'node-builtins-as-empty-modules',
-  setup(builder) {
-    const builtins = new RegExp(`^(node:.*|${builtinModules.join('|').replace(/\//g, '\\/')})$`)
-    builder.onResolve({ filter: builtins }, (args) => ({ path: args.path, namespace: 'node-builtin' }))
-    builder.onLoad({ filter: /.*/, namespace: 'node-builtin' }, () => ({
-      contents: 'export {}',
-      loader: 'js',
-    }))
-  },
-}
 
 const shortHash = (...parts: (string | Uint8Array)[]) => {
   const hash = createHash('sha256')
@@ -54,23 +39,12 @@ async function main(): Promise<void> {
   await copyFile(join(dist, 'pglite.wasm'), join(publicEngine, wasmName))
   await copyFile(join(dist, 'pglite.data'), join(publicEngine, dataName))
 
-  const bundle = await build({
-    entryPoints: [join(root, 'lib', 'engine', 'browser-worker.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    plugins: [nodeBuiltinsAsEmptyModules],
-    logLevel: 'warning',
-  })
-  const workerCode = bundle.outputFiles[0].contents
+  const workerCode = await bundleForBrowser(join(root, 'lib', 'engine', 'browser-worker.ts'))
   const workerName = `worker-${shortHash(workerCode)}.js`
   await writeFile(join(publicEngine, workerName), workerCode)
 
   // initdb once (2–3 s), then every lesson starts from that empty database
-  const empty = await openDatabase()
+  const empty = await openDatabase({ initdbArgs: snapshotInitdbArgs })
   const emptySnapshot = await empty.snapshot()
   await empty.close()
 
@@ -87,7 +61,7 @@ async function main(): Promise<void> {
     }
     const snapshot = new Uint8Array(await (await database.snapshot()).arrayBuffer())
     await database.close()
-    const name = `${lesson.slug}-${shortHash(pgliteVersion, lesson.setupSql)}.tar`
+    const name = `${lesson.slug}-${shortHash(pgliteVersion, snapshotInitdbArgs.join(' '), lesson.setupSql)}.tar`
     await writeFile(join(publicSnapshots, name), snapshot)
     snapshots[lesson.slug] = `/snapshots/${name}`
   }

@@ -24,7 +24,10 @@ export async function startBrowserDatabase(
     fetchBlob(urls.data),
     fetchBlob(snapshotUrl),
   ])
-  return WorkerDatabase.start({ spawn, snapshot, wasmModule, fsBundle })
+  // a standby makes Stop instant but doubles PGlite's memory: skip it on small devices
+  const deviceMemory = (navigator as { deviceMemory?: number }).deviceMemory
+  const standby = deviceMemory === undefined || deviceMemory >= 4
+  return WorkerDatabase.start({ spawn, snapshot, wasmModule, fsBundle, standby })
 }
 
 function spawnWebWorker(url: string): WorkerHandle {

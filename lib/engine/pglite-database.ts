@@ -24,6 +24,8 @@ export interface PgliteAssets {
 export interface OpenOptions {
   snapshot?: Snapshot
   assets?: PgliteAssets
+  /** Extra initdb arguments, used only when there is no snapshot (PGlite appends them to its own). */
+  initdbArgs?: string[]
 }
 
 // An empty but valid wasm module. PGlite starts fetching initdb.wasm at create() unless it is
@@ -35,9 +37,10 @@ const unusedInitdbModule = () => new WebAssembly.Module(new Uint8Array([0, 97, 1
 // or Date that would round a bigint or shift a timestamp. PGlite consults `parsers` per type OID.
 const textParsers = new Proxy({}, { get: () => (value: string) => value })
 
-async function createPglite({ snapshot, assets }: OpenOptions): Promise<PGlite> {
+async function createPglite({ snapshot, assets, initdbArgs }: OpenOptions): Promise<PGlite> {
   const pglite = await PGlite.create({
     loadDataDir: snapshot,
+    ...(!snapshot && initdbArgs && { initDbStartParams: initdbArgs }),
     ...(assets && {
       pgliteWasmModule: assets.wasmModule,
       fsBundle: assets.fsBundle,

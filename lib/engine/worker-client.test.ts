@@ -51,3 +51,22 @@ describe('WorkerDatabase in a worker thread', () => {
     assert.deepEqual(after.ok && after.rows, [['kept']])
   })
 })
+
+describe('WorkerDatabase without a standby', () => {
+  it('cancels by opening the restore point in a fresh worker', async () => {
+    const built = await buildSnapshot("create table notes (body text); insert into notes values ('kept');")
+    assert.equal(built.ok, true)
+    if (!built.ok) return
+    const database = await startWorkerDatabase(built.snapshot, { standby: false })
+    try {
+      const running = database.run('select pg_sleep(600)')
+      await database.whenRunning()
+      await database.cancel()
+      assert.deepEqual(!(await running).ok && 'cancelled', 'cancelled')
+      const after = await database.run('select body from notes')
+      assert.deepEqual(after.ok && after.rows, [['kept']])
+    } finally {
+      await database.close()
+    }
+  })
+})

@@ -33,6 +33,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
   if (index === -1) notFound()
   const lesson = lessons[index]
   const manifest = await readEngineManifest()
+  const snapshotUrl = manifest.snapshots[lesson.slug]
   const { default: Content } = await evaluate(lesson.body, {
     ...runtime,
     baseUrl: import.meta.url,
@@ -52,7 +53,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
       </header>
       <LessonDatabase
         engine={{ worker: manifest.worker, wasm: manifest.wasm, data: manifest.data }}
-        snapshotUrl={manifest.snapshots[lesson.slug]}
+        snapshotUrl={snapshotUrl}
       >
         <div className="lesson-body">
           <Content components={lessonComponents} />
