@@ -6,7 +6,7 @@ import type { EngineAssetUrls, WorkerDatabase } from '@/lib/engine'
 /** Where the lesson's database is: starting, ready, or failed to start (with why). */
 export type DatabaseState =
   | { status: 'starting' }
-  | { status: 'ready'; database: WorkerDatabase; startedInMs: number }
+  | { status: 'ready'; database: WorkerDatabase }
   | { status: 'failed'; reason: string }
 
 const DatabaseContext = createContext<DatabaseState>({ status: 'starting' })
@@ -69,7 +69,7 @@ export function LessonDatabase({
       (database) => {
         if (!isCurrent) return
         performance.mark('cutover:database-ready')
-        setState({ status: 'ready', database, startedInMs: Math.round(performance.now()) })
+        setState({ status: 'ready', database })
       },
       (error: unknown) => {
         if (isCurrent)
