@@ -1,42 +1,18 @@
 import { LOCK_MODES, type LockMode } from '../engine'
 
-// Postgres docs, "Table-level Lock Modes", Table "Conflicting Lock Modes": for each requested
-// mode, the modes it conflicts with. The relation is symmetric.
+// LOCK_MODES runs weakest first, and every mode conflicts with all modes from some point of
+// that list on (docs: "Table-level Lock Modes", Table "Conflicting Lock Modes") — except
+// SHARE, which does not conflict with itself. The relation is symmetric.
+const strongerFrom = (mode: LockMode) => LOCK_MODES.slice(LOCK_MODES.indexOf(mode))
+
 const conflictsOf: Record<LockMode, readonly LockMode[]> = {
-  AccessShareLock: ['AccessExclusiveLock'],
-  RowShareLock: ['ExclusiveLock', 'AccessExclusiveLock'],
-  RowExclusiveLock: ['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'],
-  ShareUpdateExclusiveLock: [
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
-  ShareLock: [
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
-  ShareRowExclusiveLock: [
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
-  ExclusiveLock: [
-    'RowShareLock',
-    'RowExclusiveLock',
-    'ShareUpdateExclusiveLock',
-    'ShareLock',
-    'ShareRowExclusiveLock',
-    'ExclusiveLock',
-    'AccessExclusiveLock',
-  ],
+  AccessShareLock: strongerFrom('AccessExclusiveLock'),
+  RowShareLock: strongerFrom('ExclusiveLock'),
+  RowExclusiveLock: strongerFrom('ShareLock'),
+  ShareUpdateExclusiveLock: strongerFrom('ShareUpdateExclusiveLock'),
+  ShareLock: strongerFrom('RowExclusiveLock').filter((mode) => mode !== 'ShareLock'),
+  ShareRowExclusiveLock: strongerFrom('RowExclusiveLock'),
+  ExclusiveLock: strongerFrom('RowShareLock'),
   AccessExclusiveLock: LOCK_MODES,
 }
 
