@@ -37,16 +37,13 @@ describe('WorkerDatabase in a worker thread', () => {
     await database.saveRestorePoint()
   })
 
-  it('cancels a running pg_sleep within a second and answers again from the restore point', async () => {
+  it('cancels a running pg_sleep by promoting the standby, and answers again from the restore point', async () => {
     await database.run("insert into notes values ('lost when cancelled')")
     const running = database.run('select pg_sleep(600)')
     await database.whenRunning()
-    const started = performance.now()
-    await database.cancel()
+    assert.equal(await database.cancel(), 'standby')
     const result = await running
-    const elapsed = performance.now() - started
     assert.deepEqual(!result.ok && result.error.code, '57014')
-    assert.ok(elapsed < 1000, `cancel took ${elapsed.toFixed(0)} ms`)
     const after = await database.run('select body from notes')
     assert.deepEqual(after.ok && after.rows, [['kept']])
   })
@@ -61,7 +58,7 @@ describe('WorkerDatabase without a standby', () => {
     try {
       const running = database.run('select pg_sleep(600)')
       await database.whenRunning()
-      await database.cancel()
+      assert.equal(await database.cancel(), 'fresh worker')
       assert.deepEqual(!(await running).ok && 'cancelled', 'cancelled')
       const after = await database.run('select body from notes')
       assert.deepEqual(after.ok && after.rows, [['kept']])

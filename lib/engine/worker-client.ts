@@ -52,6 +52,9 @@ interface PendingCall {
  * (statement_timeout never fires there): terminate the worker, continue on one opened from
  * the last restore point (the standby, when kept), and settle what was running as cancelled.
  */
+/** How `cancel()` came back: the warm standby swapped in, or a worker opened the restore point. */
+export type CancelRecovery = 'standby' | 'fresh worker'
+
 export class WorkerDatabase implements Database {
   private worker!: WorkerHandle
   private ready: Promise<void> = Promise.resolve()
@@ -136,8 +139,9 @@ export class WorkerDatabase implements Database {
   /**
    * Stops whatever runs now, and comes back from the last restore point. A restore point the
    * worker is saving at this moment is awaited first, so a write already reported is not lost.
+   * Says how it came back: by promoting the standby, or by opening the restore point afresh.
    */
-  async cancel(): Promise<void> {
+  async cancel(): Promise<CancelRecovery> {
     await this.restorePointSaved
     this.worker.terminate()
     this.runningId = undefined
@@ -149,16 +153,24 @@ export class WorkerDatabase implements Database {
     }
     const standby = this.standby
     this.standby = undefined
+    let recovery: CancelRecovery
     if (standby?.snapshot === this.restorePoint) {
       this.worker = standby.worker
       this.crashed = undefined
-      this.ready = standby.opened.then((isOpen) => (isOpen ? undefined : this.bootAndWait()))
+      recovery = 'standby'
+      this.ready = standby.opened.then((isOpen) => {
+        if (isOpen) return
+        recovery = 'fresh worker'
+        return this.bootAndWait()
+      })
     } else {
       standby?.worker.terminate()
+      recovery = 'fresh worker'
       this.boot()
     }
     await this.ready
     this.prepareStandby()
+    return recovery
   }
 
   async close(): Promise<void> {
