@@ -1,5 +1,6 @@
 // `npm run bench`: measures, in Chromium and in one run, how long a learner waits for the
-// lesson's database, next to a bare page that creates PGlite with initdb on the same origin.
+// lesson's database, next to a bare page that creates PGlite with initdb on the same origin;
+// then, in Node, the simulator's throughput and the wall time of ten virtual minutes.
 // Prints a table, then one JSON object as the last line.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
@@ -10,6 +11,7 @@ import { pgliteDistDir } from '../lib/engine/node'
 import { bundleForBrowser } from './browser-bundle'
 import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
+import { benchSimulator } from './sim-bench'
 import { createStaticServer } from './static-server.mjs'
 
 const runs = Number(process.env.BENCH_RUNS ?? 7)
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
     )
     console.log(`${name.padEnd(56)} ${cells.join(' ')}`)
   }
+  const simulator = await benchSimulator()
   const readyMedian = median(ready)
   const bareMedian = median(bare)
   console.log(
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
       bare_initdb_ready_ms_median: Math.round(bareMedian),
       ready_ratio: Number((readyMedian / bareMedian).toFixed(3)),
       cancel_recover_ms_median: Math.round(median(recover)),
+      ...simulator,
       runs,
     }),
   )

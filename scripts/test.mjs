@@ -1,5 +1,6 @@
 // `npm test`: builds the site, runs every suite, and ends with one line `N passed, N failed`
-// summing them all. `node scripts/test.mjs unit` or `e2e` runs one suite.
+// summing them all (unit tests, every lesson expectation, browser tests).
+// `node scripts/test.mjs unit`, `lessons` or `e2e` runs one suite.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -42,6 +43,29 @@ function unitSuite() {
   return { name: 'unit', passed: count('pass'), failed: failed || (status === 0 ? 0 : 1) }
 }
 
+// every claim every lesson makes, checked by running its scenario on real Postgres
+function lessonsSuite() {
+  console.log('\n$ npm run lessons:check -- --json')
+  const result = spawnSync('node', ['--import', 'tsx', 'scripts/lessons-check.ts', '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines = (result.stdout ?? '').trimEnd().split('\n')
+  process.stdout.write(lines.slice(0, -1).join('\n') + '\n')
+  let totals
+  try {
+    totals = JSON.parse(lines.at(-1) ?? '')
+  } catch {
+    return { name: 'lessons', passed: 0, failed: 1 }
+  }
+  const failed = totals.failed || (result.status === 0 ? 0 : 1)
+  return {
+    name: 'lessons',
+    passed: totals.expectations - Math.min(totals.failed, totals.expectations),
+    failed,
+  }
+}
+
 function e2eSuite() {
   const report = join(outputDir, 'e2e-results.json')
   rmSync(report, { force: true })
@@ -58,6 +82,7 @@ function e2eSuite() {
 
 const suites = []
 if (!only || only === 'unit') suites.push(unitSuite)
+if (!only || only === 'lessons') suites.push(lessonsSuite)
 if (!only || only === 'e2e') {
   ensureBrowser()
   if (run('npm', ['run', 'build']) !== 0) {

@@ -66,4 +66,38 @@ describe('probeLocks', () => {
     const probe = await database.probeLocks('alter table nope add column x int')
     assert.deepEqual(!probe.ok && probe.error.code, '42P01')
   })
+
+  it('probes a transaction in order: each statement sees the ones before it and reports only the locks it adds', async () => {
+    const probe = await database.probeTransaction([
+      { sql: 'alter table users add column first text' },
+      { sql: "update users set first = split_part(name, ' ', 1) where id <= $1", params: [40] },
+    ])
+    assert.equal(probe.ok, true)
+    const [alter, backfill] = probe.statements
+    assert.deepEqual(
+      alter.locks.filter((lock) => lock.kind === 'table').map((lock) => lock.mode),
+      ['AccessExclusiveLock'],
+    )
+    assert.deepEqual([backfill.command, backfill.rowCount], ['UPDATE', 40])
+    assert.deepEqual(
+      backfill.locks.filter((lock) => lock.kind === 'table').map((lock) => lock.mode),
+      ['RowExclusiveLock'],
+    )
+    const after = await database.run(
+      'select count(*) from information_schema.columns where column_name = $$first$$',
+    )
+    assert.deepEqual(after.ok && after.rows, [['0']])
+  })
+
+  it('names the statement of a transaction that Postgres refused, with the ones before it', async () => {
+    const probe = await database.probeTransaction([
+      { sql: 'alter table users add column nickname text' },
+      { sql: 'alter table users alter column nickname set not null' },
+    ])
+    assert.deepEqual(!probe.ok && [probe.failedIndex, probe.error.code, probe.statements.length], [
+      1,
+      '23502',
+      1,
+    ])
+  })
 })

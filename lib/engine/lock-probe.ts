@@ -1,10 +1,22 @@
 import { isTransactionForbidden, normalizeStatement } from './split-sql'
-import type { LockMode, LockProbeResult, RelationLock } from './types'
+import { toPgError } from './pg-error'
+import type {
+  LockMode,
+  LockProbeResult,
+  ProbedStatement,
+  ProbeStatement,
+  RelationLock,
+  TransactionProbe,
+} from './types'
 import { LOCK_MODES } from './types'
 
-/** The narrow slice of a session the probe needs; errors are thrown here and caught by the caller. */
+/** What the probe needs from a session; errors are thrown here and caught by the caller. */
 export interface ProbeSession {
-  query(sql: string, onNotice?: (message: string) => void): Promise<string[][]>
+  query(
+    sql: string,
+    params?: readonly unknown[],
+    onNotice?: (message: string) => void,
+  ): Promise<{ rows: string[][]; command: string; rowCount: number }>
 }
 
 const relationKinds: Record<string, string> = {
@@ -50,33 +62,67 @@ export async function probeLocks(session: ProbeSession, sql: string): Promise<Lo
     return { ok: true, locks: [], rewrites: [], scans: [], source: 'known' }
   }
   if (isTransactionForbidden(sql)) return probeKnownLocks(session, statement)
+  const probe = await probeTransaction(session, [{ sql }])
+  if (!probe.ok) return { ok: false, error: probe.error }
+  const { locks, rewrites, scans, source } = probe.statements[0]
+  return { ok: true, locks, rewrites, scans, source }
+}
 
-  const notices: string[] = []
+/**
+ * Probes the statements of one transaction in order, inside a single `BEGIN … ROLLBACK`, so
+ * each sees what the ones before it did (a column added, then backfilled). Each statement
+ * reports the locks it added to those the transaction already held, what it rewrote or
+ * scanned, and its command and row count. The first statement Postgres refuses ends the probe.
+ */
+export async function probeTransaction(
+  session: ProbeSession,
+  statements: readonly ProbeStatement[],
+): Promise<TransactionProbe> {
+  const probed: ProbedStatement[] = []
   await session.query('begin')
   try {
-    const storageBefore = new Map((await session.query(storageSql)).map(([name, node]) => [name, node]))
-    await session.query('set local client_min_messages = debug1')
-    await session.query(sql, (message) => notices.push(message))
-    await session.query('set local client_min_messages = notice')
-    const locks = (await session.query(heldLocksSql)).map(toRelationLock)
-    const storageAfter = await session.query(storageSql)
-    const rewritten = new Set(
-      storageAfter
-        .filter(([name, node]) => storageBefore.has(name) && storageBefore.get(name) !== node)
-        .map(([name]) => name),
-    )
-    for (const name of tablesNamedIn(notices, 'rewriting table')) rewritten.add(name)
-    return {
-      ok: true,
-      locks: sortLocks(locks),
-      rewrites: [...rewritten].sort(),
-      scans: [...new Set(tablesNamedIn(notices, 'verifying table'))].sort(),
-      source: 'probed',
+    const held = new Set<string>()
+    for (const [index, { sql, params }] of statements.entries()) {
+      const notices: string[] = []
+      const storageBefore = new Map(
+        (await session.query(storageSql)).rows.map(([name, node]) => [name, node]),
+      )
+      await session.query('set local client_min_messages = debug1')
+      await session.query('savepoint probe')
+      let outcome
+      try {
+        outcome = await session.query(sql, params, (message) => notices.push(message))
+      } catch (thrown) {
+        await session.query('rollback to savepoint probe')
+        return { ok: false, statements: probed, failedIndex: index, error: toPgError(thrown) }
+      }
+      await session.query('release savepoint probe')
+      await session.query('set local client_min_messages = notice')
+      const locks = (await session.query(heldLocksSql)).rows.map(toRelationLock)
+      const added = locks.filter((lock) => !held.has(lockKey(lock)))
+      for (const lock of added) held.add(lockKey(lock))
+      const rewritten = new Set(
+        (await session.query(storageSql)).rows
+          .filter(([name, node]) => storageBefore.has(name) && storageBefore.get(name) !== node)
+          .map(([name]) => name),
+      )
+      for (const name of tablesNamedIn(notices, 'rewriting table')) rewritten.add(name)
+      probed.push({
+        locks: sortLocks(added),
+        rewrites: [...rewritten].sort(),
+        scans: [...new Set(tablesNamedIn(notices, 'verifying table'))].sort(),
+        source: 'probed',
+        command: outcome.command,
+        rowCount: outcome.rowCount,
+      })
     }
+    return { ok: true, statements: probed }
   } finally {
     await session.query('rollback')
   }
 }
+
+const lockKey = (lock: RelationLock) => `${lock.relation} ${lock.mode}`
 
 function toRelationLock([relation, kind, mode]: string[]): RelationLock {
   if (!LOCK_MODES.includes(mode as LockMode)) throw new Error(`unknown lock mode ${mode}`)
@@ -84,7 +130,7 @@ function toRelationLock([relation, kind, mode]: string[]): RelationLock {
 }
 
 function sortLocks(locks: RelationLock[]): RelationLock[] {
-  const unique = new Map(locks.map((lock) => [`${lock.relation} ${lock.mode}`, lock]))
+  const unique = new Map(locks.map((lock) => [lockKey(lock), lock]))
   return [...unique.values()].sort(
     (a, b) => a.relation.localeCompare(b.relation) || LOCK_MODES.indexOf(a.mode) - LOCK_MODES.indexOf(b.mode),
   )
@@ -114,7 +160,7 @@ async function probeKnownLocks(session: ProbeSession, statement: string): Promis
   if (create) return known(create[2])
   const drop = dropIndexConcurrently.exec(statement)
   if (drop) {
-    const rows = await session.query(
+    const { rows } = await session.query(
       `select indrelid::regclass::text from pg_index where indexrelid = to_regclass('${drop[1].replace(/'/g, "''")}')`,
     )
     if (rows.length > 0) return known(rows[0][0])

@@ -1,16 +1,25 @@
 import { PGlite } from '@electric-sql/pglite'
 import { toPgError } from './pg-error'
-import { probeLocks, type ProbeSession } from './lock-probe'
+import { probeLocks, probeTransaction, type ProbeSession } from './lock-probe'
 import { splitSql } from './split-sql'
 import type {
   Database,
   LockProbeResult,
+  PgError,
+  ProbeStatement,
   RunResult,
   ScriptResult,
   ScriptStatementResult,
   Snapshot,
+  StatementOutcome,
+  TransactionProbe,
   TransactionState,
 } from './types'
+
+const probeInTransactionError: PgError = {
+  code: '25001',
+  message: 'cannot probe locks inside an open transaction',
+}
 
 /** The wasm pieces a browser passes in so PGlite fetches nothing by itself. */
 export interface PgliteAssets {
@@ -111,26 +120,38 @@ export class PgliteDatabase implements Database {
   }
 
   async probeLocks(sql: string): Promise<LockProbeResult> {
-    if ((await this.transactionState()) !== 'idle') {
-      return {
-        ok: false,
-        error: { code: '25001', message: 'cannot probe locks inside an open transaction' },
-      }
-    }
-    const session: ProbeSession = {
-      query: async (text, onNotice) => {
-        const result = await this.pglite.query<string[]>(text, [], {
-          rowMode: 'array',
-          onNotice: onNotice && ((notice) => onNotice(notice.message ?? '')),
-        })
-        return result.rows
-      },
-    }
+    if (this.pglite.isInTransaction()) return { ok: false, error: probeInTransactionError }
     try {
-      return await probeLocks(session, sql)
+      return await probeLocks(this.probeSession, sql)
     } catch (thrown) {
       return { ok: false, error: toPgError(thrown) }
     }
+  }
+
+  async probeTransaction(statements: readonly ProbeStatement[]): Promise<TransactionProbe> {
+    if (this.pglite.isInTransaction()) {
+      return { ok: false, statements: [], failedIndex: 0, error: probeInTransactionError }
+    }
+    try {
+      return await probeTransaction(this.probeSession, statements)
+    } catch (thrown) {
+      return { ok: false, statements: [], failedIndex: 0, error: toPgError(thrown) }
+    }
+  }
+
+  private readonly probeSession: ProbeSession = {
+    query: async (text, params = [], onNotice) => {
+      const result = await this.pglite.query<string[]>(text, [...params], {
+        rowMode: 'array',
+        onNotice: onNotice && ((notice) => onNotice(notice.message ?? '')),
+      })
+      const outcome = toOutcome(result, 0)
+      return {
+        rows: result.rows,
+        command: outcome.ok ? outcome.command : 'EMPTY',
+        rowCount: outcome.ok ? outcome.rowCount : 0,
+      }
+    },
   }
 
   async snapshot(): Promise<Snapshot> {
@@ -171,7 +192,7 @@ interface PgliteResults {
   affectedRows?: number
 }
 
-function toOutcome(results: PgliteResults | undefined, started: number): RunResult {
+function toOutcome(results: PgliteResults | undefined, started: number): { ok: true } & StatementOutcome {
   const rows = (results?.rows ?? []) as (string | null)[][]
   const command = commandOf(results)
   return {

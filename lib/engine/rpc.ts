@@ -29,6 +29,11 @@ export const rpcRequestSchema = z.discriminatedUnion('method', [
     keepRestorePoint: z.boolean().optional(),
   }),
   z.object({ id: z.number().int(), method: z.literal('probeLocks'), sql: z.string() }),
+  z.object({
+    id: z.number().int(),
+    method: z.literal('probeTransaction'),
+    statements: z.array(z.object({ sql: z.string(), params: z.array(z.unknown()).optional() })),
+  }),
   z.object({ id: z.number().int(), method: z.literal('snapshot') }),
   z.object({ id: z.number().int(), method: z.literal('restore'), snapshot: z.instanceof(Blob) }),
   z.object({ id: z.number().int(), method: z.literal('transactionState') }),

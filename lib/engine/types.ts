@@ -94,6 +94,25 @@ export interface LockProbe {
 /** A lock probe as data: the locks, or the error Postgres raised for the statement. */
 export type LockProbeResult = ({ ok: true } & LockProbe) | { ok: false; error: PgError }
 
+/** A statement to probe, with its `$1…$n` parameters if it has any. */
+export interface ProbeStatement {
+  sql: string
+  params?: readonly unknown[]
+}
+
+/** One probed statement of a transaction: the locks it added, and what it did. */
+export interface ProbedStatement extends LockProbe {
+  /** The command tag's verb, e.g. `UPDATE`. */
+  command: string
+  /** Rows returned or affected on the sample data. */
+  rowCount: number
+}
+
+/** The statements probed in order; on a failure, those before it and Postgres's error. */
+export type TransactionProbe =
+  | { ok: true; statements: ProbedStatement[] }
+  | { ok: false; statements: ProbedStatement[]; failedIndex: number; error: PgError }
+
 /** A whole data directory as a tar archive, loadable with PGlite's `loadDataDir`. */
 export type Snapshot = Blob
 
@@ -107,6 +126,8 @@ export interface Database {
   runScript(script: string): Promise<ScriptResult>
   /** Reports the table locks a statement takes, and whether it rewrites or scans, without keeping its effects. */
   probeLocks(sql: string): Promise<LockProbeResult>
+  /** Probes the statements of one transaction in order, each seeing the ones before it, keeping nothing. */
+  probeTransaction(statements: readonly ProbeStatement[]): Promise<TransactionProbe>
   /** Saves the whole database as a snapshot. */
   snapshot(): Promise<Snapshot>
   /** Replaces the whole database with a snapshot. */

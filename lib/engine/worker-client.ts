@@ -1,6 +1,15 @@
 import { cancelledError } from './pg-error'
 import type { MessagePortLike, RpcCall, RpcResponse } from './rpc'
-import type { Database, LockProbeResult, RunResult, ScriptResult, Snapshot, TransactionState } from './types'
+import type {
+  Database,
+  LockProbeResult,
+  ProbeStatement,
+  RunResult,
+  ScriptResult,
+  Snapshot,
+  TransactionProbe,
+  TransactionState,
+} from './types'
 
 /** A started worker: its message port, how to stop it at once, and how it reports a crash. */
 export interface WorkerHandle {
@@ -116,6 +125,21 @@ export class WorkerDatabase implements Database {
 
   probeLocks(sql: string): Promise<LockProbeResult> {
     return this.call({ method: 'probeLocks', sql }, () => ({ ok: false, error: cancelledError() }))
+  }
+
+  probeTransaction(statements: readonly ProbeStatement[]): Promise<TransactionProbe> {
+    return this.call(
+      {
+        method: 'probeTransaction',
+        statements: statements.map(({ sql, params }) => ({ sql, params: params && [...params] })),
+      },
+      () => ({
+        ok: false,
+        statements: [],
+        failedIndex: 0,
+        error: cancelledError(),
+      }),
+    )
   }
 
   snapshot(): Promise<Snapshot> {

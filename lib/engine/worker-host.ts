@@ -30,6 +30,8 @@ export function serveDatabase(port: MessagePortLike): void {
         return database.runScript(request.script)
       case 'probeLocks':
         return database.probeLocks(request.sql)
+      case 'probeTransaction':
+        return database.probeTransaction(request.statements)
       case 'snapshot':
         return database.snapshot()
       case 'restore':

@@ -6,3 +6,4 @@ export {
   type LessonMeta,
   type LessonProblem,
 } from './lesson'
+export { scenarioSchema, pathsOf, toSimScenario, type Scenario, type ScenarioPath } from './scenario'

@@ -4,6 +4,7 @@ import { compile } from '@mdx-js/mdx'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { remarkRunnableSql } from './runnable-sql'
+import { scenarioSchema, type Scenario } from './scenario'
 
 /** The frontmatter every `lesson.mdx` starts with. */
 export const lessonMetaSchema = z
@@ -37,6 +38,8 @@ export interface Lesson {
   body: string
   /** SQL that builds the lesson's starting database (schema and seed data). */
   setupSql: string
+  /** The lesson's `scenario.yaml`, when it has one: versions, traffic and steps to replay. */
+  scenario?: Scenario
 }
 
 /** Something wrong with a lesson, naming the file and, where there is one, the field. */
@@ -149,6 +152,34 @@ async function loadLesson(
     })
     return undefined
   }
-  if (!meta.success || setupSql === undefined) return undefined
-  return { slug, folder, meta: meta.data, body, setupSql }
+  const scenario = await loadScenario(
+    join(folderPath, 'scenario.yaml'),
+    `${shownPath}/scenario.yaml`,
+    problems,
+  )
+  if (!meta.success || setupSql === undefined || scenario === null) return undefined
+  return { slug, folder, meta: meta.data, body, setupSql, ...(scenario && { scenario }) }
+}
+
+// undefined: the lesson has no scenario; null: it has one with problems (already reported)
+async function loadScenario(
+  path: string,
+  shownFile: string,
+  problems: LessonProblem[],
+): Promise<Scenario | undefined | null> {
+  const source = await readFile(path, 'utf8').catch(() => undefined)
+  if (source === undefined) return undefined
+  let data: unknown
+  try {
+    data = parseYaml(source)
+  } catch (error) {
+    problems.push({ file: shownFile, message: `not valid YAML: ${(error as Error).message}` })
+    return null
+  }
+  const parsed = scenarioSchema.safeParse(data ?? {})
+  if (parsed.success) return parsed.data
+  for (const issue of parsed.error.issues) {
+    problems.push({ file: shownFile, field: issue.path.join('.') || '(top level)', message: issue.message })
+  }
+  return null
 }

@@ -1,0 +1,96 @@
+import { normalizeStatement, type LockProbe, type ProbedStatement } from '../engine'
+
+/**
+ * The one place modelled durations come from. Virtual time never depends on how fast this
+ * machine ran PGlite: a statement's cost is its operation class, as Postgres revealed it in
+ * the lock probe, times the declared production size of the table it touched. Per-row
+ * figures are the PGlite timings of the migration catalog (1 M rows, this machine kind);
+ * they are meant to be right within a factor of a few, which is what a lesson needs to show
+ * "instant" against "minutes".
+ */
+export const costModel = {
+  /** An app read once its locks are granted. */
+  appReadMs: 2,
+  /** An app write once its locks are granted. */
+  appWriteMs: 3,
+  /** Catalog-only DDL: ADD COLUMN without a volatile default, DROP, RENAME, SET DEFAULT. */
+  metadataOnlyMs: 5,
+  /** A rewrite copies every row and rebuilds every index (ADD COLUMN DEFAULT random()). */
+  rewriteMicrosPerRow: 3.7,
+  /** A full scan that verifies a constraint (SET NOT NULL, ADD CHECK, VALIDATE). */
+  verifyScanMicrosPerRow: 0.14,
+  /** CREATE INDEX: a scan and a sort. */
+  indexBuildMicrosPerRow: 2.2,
+  /** CREATE INDEX CONCURRENTLY scans the table twice. */
+  concurrentIndexFactor: 2,
+  /** Each row an UPDATE, INSERT or DELETE writes in a migration or backfill. */
+  rowWriteMicros: 10,
+  /** A read in a migration or session: planning plus what it returns. */
+  migrationReadMs: 1,
+} as const
+
+/** How big a table is in production, and in the sample database PGlite really holds. */
+export interface TableSize {
+  declaredRows: number
+  sampleRows: number
+}
+
+/** The operation class a statement falls in, for the cost model and for people. */
+export type OperationClass = 'metadata only' | 'rewrite' | 'scan' | 'index build' | 'rows written' | 'read'
+
+// PGlite reports only the first word of a command tag (CREATE, not CREATE INDEX)
+const createIndex = /^create (unique )?index\b/
+
+/** The class of a probed statement: what Postgres revealed about it decides where it can. */
+export function classifyStatement(
+  sql: string,
+  probe: Pick<ProbedStatement, 'command' | 'rewrites' | 'scans'>,
+): OperationClass {
+  if (probe.rewrites.length > 0) return 'rewrite'
+  if (createIndex.test(normalizeStatement(sql))) return 'index build'
+  if (probe.scans.length > 0) return 'scan'
+  if (['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'].includes(probe.command)) return 'rows written'
+  if (['SELECT', 'SHOW', 'VALUES', 'TABLE', 'EXPLAIN'].includes(probe.command)) return 'read'
+  return 'metadata only'
+}
+
+/** Modelled µs a migration statement takes once its locks are granted. */
+export function migrationStatementMicros(
+  sql: string,
+  probe: Pick<ProbedStatement, 'command' | 'rewrites' | 'scans' | 'rowCount'> &
+    Pick<LockProbe, 'locks' | 'source'>,
+  sizeOf: (table: string) => TableSize,
+): number {
+  const declared = (table: string) => sizeOf(table).declaredRows
+  const firstTable = probe.locks.find((lock) => lock.kind === 'table')?.relation
+  switch (classifyStatement(sql, probe)) {
+    case 'rewrite':
+      return sum(probe.rewrites.map((table) => declared(table) * costModel.rewriteMicrosPerRow))
+    case 'index build': {
+      const rows = firstTable ? declared(firstTable) : 0
+      const factor = probe.source === 'known' ? costModel.concurrentIndexFactor : 1
+      return Math.max(1000, rows * costModel.indexBuildMicrosPerRow * factor)
+    }
+    case 'scan':
+      return sum(probe.scans.map((table) => declared(table) * costModel.verifyScanMicrosPerRow))
+    case 'rows written': {
+      const written = probe.locks.find((lock) => lock.kind === 'table' && lock.mode === 'RowExclusiveLock')
+      const size = written ? sizeOf(written.relation) : { declaredRows: 1, sampleRows: 1 }
+      const scale = size.sampleRows > 0 ? size.declaredRows / size.sampleRows : 1
+      return Math.max(1000, probe.rowCount * scale * costModel.rowWriteMicros)
+    }
+    case 'read':
+      return costModel.migrationReadMs * 1000
+    case 'metadata only':
+      return costModel.metadataOnlyMs * 1000
+  }
+}
+
+/** Modelled µs an app statement takes once its locks are granted. */
+export function appStatementMicros(costMs: number | undefined, isWrite: boolean): number {
+  return Math.round((costMs ?? (isWrite ? costModel.appWriteMs : costModel.appReadMs)) * 1000)
+}
+
+function sum(values: number[]): number {
+  return Math.max(1000, Math.round(values.reduce((total, value) => total + value, 0)))
+}

@@ -1,0 +1,146 @@
+import type { Expectations, Step, VersionExpectation } from './model'
+import type { RequestRecord, Simulation } from './simulation'
+
+/** One claim a step makes, and whether the run bore it out. */
+export interface ExpectationResult {
+  /** The claim, as a person would read it: `v1.0.0 fails with 42703`. */
+  claim: string
+  held: boolean
+  /** What happened instead, or what confirmed it. */
+  actual: string
+}
+
+/**
+ * Checks what each step claimed against what the run did: the requests that arrived during
+ * the step, the invariant checks made during it, its lock waits, and how its action settled.
+ */
+export function checkExpectations(simulation: Simulation, steps: readonly Step[]): ExpectationResult[][] {
+  const byStep = steps.map((): RequestRecord[] => [])
+  for (const record of simulation.records) byStep[record.step]?.push(record)
+  return steps.map((step, index) => checkStep(simulation, step.expect, index, byStep[index]))
+}
+
+function checkStep(
+  simulation: Simulation,
+  expect: Expectations,
+  index: number,
+  records: RequestRecord[],
+): ExpectationResult[] {
+  const results: ExpectationResult[] = []
+  for (const [version, expected] of Object.entries(expect.versions ?? {})) {
+    results.push(
+      checkVersion(
+        version,
+        expected,
+        records.filter((record) => record.version === version),
+      ),
+    )
+  }
+  if (expect.invariants) {
+    const checks = simulation.invariantViolations.filter((check) => check.step === index)
+    const violated = checks.filter((check) => check.violations > 0)
+    const names = [...new Set(violated.map((check) => check.name))]
+    results.push({
+      claim: expect.invariants === 'hold' ? 'invariants hold' : 'an invariant is violated',
+      held: expect.invariants === 'hold' ? violated.length === 0 && checks.length > 0 : violated.length > 0,
+      actual:
+        checks.length === 0
+          ? 'no invariant was checked'
+          : violated.length === 0
+            ? `held in ${checks.length} checks`
+            : `violated: ${names.join(', ')} (${violated.length} of ${checks.length} checks)`,
+    })
+  }
+  if (expect.lockWaitMs) {
+    const longestMs =
+      Math.max(simulation.operatorLockWaitUs[index] ?? 0, ...records.map((record) => record.lockWaitUs)) /
+      1000
+    const { below, atLeast } = expect.lockWaitMs
+    const claims = [
+      ...(below !== undefined ? [`longest lock wait below ${below} ms`] : []),
+      ...(atLeast !== undefined ? [`longest lock wait at least ${atLeast} ms`] : []),
+    ]
+    results.push({
+      claim: claims.join(' and '),
+      held: (below === undefined || longestMs < below) && (atLeast === undefined || longestMs >= atLeast),
+      actual: `longest lock wait ${formatMs(longestMs)}`,
+    })
+  }
+  if (expect.result) {
+    const progress = simulation.actions[index]
+    const result = progress?.result
+    const expected = expect.result
+    const claim =
+      expected === 'succeeds'
+        ? 'the step succeeds'
+        : expected === 'fails'
+          ? 'the step fails'
+          : `the step fails with ${expected.fails}`
+    const held =
+      result !== undefined &&
+      (expected === 'succeeds'
+        ? result.ok
+        : expected === 'fails'
+          ? !result.ok
+          : !result.ok && result.error.code === expected.fails)
+    const actual =
+      result === undefined
+        ? 'still running when the scenario ended'
+        : result.ok
+          ? `succeeded after ${formatMs(((progress.settledUs ?? 0) - simulation.stepStartsUs[index]) / 1000)}`
+          : `failed: ${result.error.code} ${result.error.message}`
+    results.push({ claim, held, actual })
+  }
+  return results
+}
+
+function checkVersion(
+  version: string,
+  expected: VersionExpectation,
+  records: RequestRecord[],
+): ExpectationResult {
+  const count = (outcome: RequestRecord['outcome']) =>
+    records.filter((record) => record.outcome === outcome).length
+  const actual = describeRecords(records)
+  if (expected === 'ok') {
+    return {
+      claim: `${version} serves every request`,
+      held: records.length > 0 && count('ok') === records.length,
+      actual,
+    }
+  }
+  if (expected === 'degraded') {
+    return {
+      claim: `${version} answers with its fallback`,
+      held: count('degraded') > 0 && count('error') === 0 && count('timeout') === 0,
+      actual,
+    }
+  }
+  if (expected === 'times out') return { claim: `${version} times out`, held: count('timeout') > 0, actual }
+  return {
+    claim: `${version} fails with ${expected.fails}`,
+    held: records.some((record) => record.outcome === 'error' && record.code === expected.fails),
+    actual,
+  }
+}
+
+/** `180 ok, 12 timeouts, 3 × 42703`: what a set of requests did. */
+export function describeRecords(records: readonly RequestRecord[]): string {
+  if (records.length === 0) return 'no requests'
+  const counts = new Map<string, number>()
+  for (const record of records) {
+    const key = record.outcome === 'error' ? `× ${record.code}` : record.outcome
+    counts.set(key, (counts.get(key) ?? 0) + 1)
+  }
+  return [...counts]
+    .map(([key, count]) =>
+      key.startsWith('×')
+        ? `${count} ${key}`
+        : `${count} ${key === 'timeout' ? (count === 1 ? 'timeout' : 'timeouts') : key}`,
+    )
+    .join(', ')
+}
+
+function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`
+}

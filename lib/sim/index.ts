@@ -1,0 +1,14 @@
+// The simulator's public face: scenarios in, event logs, metrics and verdicts out.
+export * from './model'
+export {
+  Simulation,
+  type RequestRecord,
+  type SimEvent,
+  type OperatorResult,
+  type ActionProgress,
+} from './simulation'
+export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
+export { checkExpectations, describeRecords, type ExpectationResult } from './expectations'
+export { MetricsCollector, metricsBySecond, type SecondMetrics } from './metrics'
+export { costModel, classifyStatement, type OperationClass } from './cost-model'
+export { lockModesConflict } from './lock-conflicts'

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { LockManager } from './lock-manager'
+
+describe('LockManager', () => {
+  it('queues a SELECT behind a waiting ACCESS EXCLUSIVE although the SELECT conflicts with nothing granted', () => {
+    const locks = new LockManager()
+    const granted: string[] = []
+    assert.equal(
+      locks.acquire(1, 'users', 'AccessShareLock', () => granted.push('reader 1')),
+      true,
+    )
+    assert.equal(
+      locks.acquire(2, 'users', 'AccessExclusiveLock', () => granted.push('alter')),
+      false,
+    )
+    assert.equal(
+      locks.acquire(3, 'users', 'AccessShareLock', () => granted.push('reader 3')),
+      false,
+    )
+    locks.releaseAll(1)
+    assert.deepEqual(granted, ['alter'])
+    locks.releaseAll(2)
+    assert.deepEqual(granted, ['alter', 'reader 3'])
+  })
+
+  it('lets the queue move on when a waiter withdraws, as after a lock_timeout', () => {
+    const locks = new LockManager()
+    const granted: string[] = []
+    locks.acquire(1, 'users', 'AccessShareLock', () => undefined)
+    locks.acquire(2, 'users', 'AccessExclusiveLock', () => granted.push('alter'))
+    locks.acquire(3, 'users', 'AccessShareLock', () => granted.push('reader 3'))
+    locks.cancelWaits(2)
+    assert.deepEqual(granted, ['reader 3'])
+  })
+
+  it('lets an owner that already holds a lock on the table go ahead of a waiter', () => {
+    const locks = new LockManager()
+    locks.acquire(1, 'users', 'AccessShareLock', () => undefined)
+    locks.acquire(2, 'users', 'AccessExclusiveLock', () => undefined)
+    assert.equal(
+      locks.acquire(1, 'users', 'RowExclusiveLock', () => undefined),
+      true,
+    )
+  })
+
+  it('lets a reader past writers waiting on CREATE INDEX, then grants the writers together, in order', () => {
+    const locks = new LockManager()
+    const granted: number[] = []
+    locks.acquire(1, 'orders', 'ShareLock', () => undefined)
+    for (const owner of [2, 3]) locks.acquire(owner, 'orders', 'RowExclusiveLock', () => granted.push(owner))
+    assert.equal(
+      locks.acquire(4, 'orders', 'AccessShareLock', () => undefined),
+      true,
+    )
+    assert.deepEqual(granted, [])
+    locks.releaseAll(1)
+    assert.deepEqual(granted, [2, 3])
+  })
+})

@@ -1,0 +1,138 @@
+import type { LockMode } from '../engine'
+import { lockModesConflict } from './lock-conflicts'
+
+interface Waiter {
+  owner: number
+  mode: LockMode
+  onGranted: () => void
+}
+
+interface RelationLocks {
+  /** Modes granted, by owner. */
+  granted: Map<number, Set<LockMode>>
+  /** Requests not granted yet, in arrival order. */
+  waiting: Waiter[]
+}
+
+/**
+ * Table locks as Postgres grants them: the conflict matrix, and one FIFO wait queue per
+ * relation. A request waits when it conflicts with a lock another owner holds, or with an
+ * earlier request still waiting — which is why one queued ACCESS EXCLUSIVE stops every later
+ * SELECT (docs: "Table-level Lock Modes"; lock.c, LockCheckConflicts and ProcSleep).
+ */
+export class LockManager {
+  private readonly relations = new Map<string, RelationLocks>()
+  private readonly heldBy = new Map<number, Set<string>>()
+
+  /**
+   * Asks for a lock. Returns true when granted at once; otherwise the request queues and
+   * `onGranted` runs when it is granted (from inside a later release or cancel).
+   */
+  acquire(owner: number, relation: string, mode: LockMode, onGranted: () => void): boolean {
+    const locks = this.locksOf(relation)
+    const held = locks.granted.get(owner)
+    if (held?.has(mode)) return true
+    // An owner that already holds a lock here goes ahead of the waiters, as Postgres lets it
+    // (otherwise it would deadlock with a waiter that waits for it).
+    const mustQueue =
+      this.conflictsWithGranted(locks, owner, mode) ||
+      (held === undefined && locks.waiting.some((waiter) => lockModesConflict(mode, waiter.mode)))
+    if (mustQueue) {
+      locks.waiting.push({ owner, mode, onGranted })
+      return false
+    }
+    this.grant(locks, relation, owner, mode)
+    return true
+  }
+
+  /** Withdraws an owner's waiting requests (a lock_timeout, an app timeout) and wakes who can go. */
+  cancelWaits(owner: number): void {
+    for (const [relation, locks] of this.relations) {
+      const before = locks.waiting.length
+      locks.waiting = locks.waiting.filter((waiter) => waiter.owner !== owner)
+      if (locks.waiting.length !== before) this.wake(relation, locks)
+    }
+  }
+
+  /** Ends an owner's transaction: its locks are released and its waits withdrawn. */
+  releaseAll(owner: number): void {
+    this.cancelWaits(owner)
+    const relations = this.heldBy.get(owner)
+    if (!relations) return
+    this.heldBy.delete(owner)
+    for (const relation of relations) {
+      const locks = this.relations.get(relation)
+      if (!locks) continue
+      locks.granted.delete(owner)
+      this.wake(relation, locks)
+    }
+  }
+
+  /** Whether an owner holds any lock. */
+  holdsAny(owner: number): boolean {
+    return (this.heldBy.get(owner)?.size ?? 0) > 0
+  }
+
+  /** The owners holding a lock on `relation` that conflicts with `mode`, other than `owner`. */
+  blockers(relation: string, mode: LockMode, owner: number): number[] {
+    const locks = this.relations.get(relation)
+    if (!locks) return []
+    return [...locks.granted]
+      .filter(
+        ([holder, modes]) => holder !== owner && [...modes].some((held) => lockModesConflict(mode, held)),
+      )
+      .map(([holder]) => holder)
+  }
+
+  /** Forgets every lock and wait: the server stopped. */
+  clear(): void {
+    this.relations.clear()
+    this.heldBy.clear()
+  }
+
+  private locksOf(relation: string): RelationLocks {
+    let locks = this.relations.get(relation)
+    if (!locks) {
+      locks = { granted: new Map(), waiting: [] }
+      this.relations.set(relation, locks)
+    }
+    return locks
+  }
+
+  private conflictsWithGranted(locks: RelationLocks, owner: number, mode: LockMode): boolean {
+    for (const [holder, modes] of locks.granted) {
+      if (holder === owner) continue
+      for (const held of modes) if (lockModesConflict(mode, held)) return true
+    }
+    return false
+  }
+
+  private grant(locks: RelationLocks, relation: string, owner: number, mode: LockMode): void {
+    let modes = locks.granted.get(owner)
+    if (!modes) locks.granted.set(owner, (modes = new Set()))
+    modes.add(mode)
+    let relations = this.heldBy.get(owner)
+    if (!relations) this.heldBy.set(owner, (relations = new Set()))
+    relations.add(relation)
+  }
+
+  // Grants waiters in queue order while they conflict neither with what is granted nor with
+  // an earlier waiter that stays queued (lock.c, ProcLockWakeup).
+  private wake(relation: string, locks: RelationLocks): void {
+    const stillWaiting: Waiter[] = []
+    const granted: Waiter[] = []
+    for (const waiter of locks.waiting) {
+      const blocked =
+        this.conflictsWithGranted(locks, waiter.owner, waiter.mode) ||
+        stillWaiting.some((earlier) => lockModesConflict(waiter.mode, earlier.mode))
+      if (blocked) {
+        stillWaiting.push(waiter)
+      } else {
+        this.grant(locks, relation, waiter.owner, waiter.mode)
+        granted.push(waiter)
+      }
+    }
+    locks.waiting = stillWaiting
+    for (const waiter of granted) waiter.onGranted()
+  }
+}

@@ -1,0 +1,111 @@
+// The simulator's input: one scenario with its steps already resolved for one path. The
+// authored format (YAML, validated by zod) lives in lib/scenario and produces these.
+
+/** How a request fills one `$n` parameter of its endpoint's SQL. */
+export type ParamGenerator =
+  /** A whole number from the first to the second, both included. */
+  | { int: [number, number] }
+  /** One of the listed values. */
+  | { pick: string[] }
+  /** A person's name of this many words (two: "Ada Lovelace"). */
+  | { name: number }
+  /** The text followed by a number that grows with each request: `user-1`, `user-2`… */
+  | { sequence: string }
+
+/** One endpoint of an app version: one SQL statement run per request. */
+export interface Endpoint {
+  /** As the app would route it, e.g. `GET /users`. */
+  name: string
+  sql: string
+  params: ParamGenerator[]
+  /** Relative share of the version's requests. */
+  weight: number
+  /** Modelled milliseconds the statement takes once its locks are granted. */
+  costMs?: number
+}
+
+/** One deployable version of the app. */
+export interface AppVersion {
+  id: string
+  /** What a person calls it, e.g. `v1.0.0`. */
+  label: string
+  endpoints: Endpoint[]
+  /** `error` answers 500 with 08006; `fallback` answers a static page (degraded). */
+  whenDatabaseDown: 'error' | 'fallback'
+  /** Leaves its connection idle in transaction after a read, holding its locks (deploydemo v1.0.0). */
+  idleInTransactionAfterReads: boolean
+  /** Connections in its pool: requests beyond them wait for one. */
+  connections: number
+  /** A request not answered within this many ms ends as a timeout (504). */
+  timeoutMs: number
+}
+
+/** A condition a check step tests, in the Delmo vocabulary. */
+export type Condition =
+  /** One request to an endpoint of a version succeeds (a page is served, even a static fallback). */
+  | { request: { version: string; endpoint: string } }
+  /** The query succeeds and returns at least one row. */
+  | { sql: string }
+  /** Every invariant returns no rows. */
+  | { invariants: 'hold' }
+
+/** Retries of a migration transaction that failed to get its locks (55P03). */
+export interface RetryPolicy {
+  attempts: number
+  /** Wait before the first retry; each later one waits `factor` times longer. */
+  backoffMs: number
+  factor: number
+}
+
+/** What a step does. */
+export type StepAction =
+  | { kind: 'deploy'; shares: Record<string, number> }
+  | { kind: 'migrate'; sql: string; retry?: RetryPolicy }
+  | { kind: 'database'; state: 'stop' | 'start' }
+  | { kind: 'open session'; session: string; sql: string }
+  | { kind: 'end session'; session: string; how: 'commit' | 'terminate' }
+  | { kind: 'terminate idle' }
+  | { kind: 'advance'; ms: number }
+  | { kind: 'check'; verb: 'wait' | 'assert' | 'fail'; condition: Condition; withinMs: number }
+
+/** What a version's requests did during a step. */
+export type VersionExpectation = 'ok' | 'degraded' | 'times out' | { fails: string }
+
+/** What a step claims; each claim is checked by the headless run. */
+export interface Expectations {
+  /** Per app version, for requests that arrived during the step. */
+  versions?: Record<string, VersionExpectation>
+  invariants?: 'hold' | 'violated'
+  /** The longest lock wait of any request or migration during the step. */
+  lockWaitMs?: { below?: number; atLeast?: number }
+  /** How the step's own action ended: a migration, a session, a check. */
+  result?: 'succeeds' | 'fails' | { fails: string }
+}
+
+export interface Step {
+  id: string
+  title: string
+  action: StepAction
+  /** Virtual ms the step waits for its action to settle before it moves on regardless. */
+  withinMs: number
+  /** Virtual ms of traffic after the action settles, before the next step. */
+  observeMs: number
+  expect: Expectations
+}
+
+export interface Invariant {
+  name: string
+  /** Must return no rows. */
+  sql: string
+}
+
+export interface SimScenario {
+  seed: string
+  /** Requests per virtual second across all deployed versions, split by their shares. */
+  requestsPerSecond: number
+  /** Declared production rows per table, for the cost model. */
+  tableRows: Record<string, number>
+  versions: AppVersion[]
+  invariants: Invariant[]
+  steps: Step[]
+}

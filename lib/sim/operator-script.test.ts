@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parseOperatorScript } from './operator-script'
+
+describe('parseOperatorScript', () => {
+  it('makes each statement outside BEGIN … COMMIT its own transaction, and a block one transaction', () => {
+    const parsed = parseOperatorScript(`
+      set lock_timeout = '1s';
+      alter table users add column first text;
+      begin;
+      update users set first = split_part(name, ' ', 1);
+      alter table users alter column first set not null;
+      commit;
+      create index concurrently users_first on users (first);`)
+    assert.deepEqual(
+      parsed.ok &&
+        parsed.parts.map((part) =>
+          part.kind === 'setting'
+            ? [part.name, part.ms]
+            : [part.statements.length, part.isBlock, part.runsOutsideTransaction],
+        ),
+      [
+        ['lock_timeout', 1000],
+        [1, false, false],
+        [2, true, false],
+        [1, false, true],
+      ],
+    )
+  })
+
+  it('reads timeouts in Postgres units, and 0 or DEFAULT as off', () => {
+    const parsed = parseOperatorScript(
+      "set lock_timeout to 250; set statement_timeout = '2min'; set local lock_timeout = 0; reset statement_timeout",
+    )
+    assert.deepEqual(parsed.ok && parsed.parts.map((part) => part.kind === 'setting' && part.ms), [
+      250,
+      120_000,
+      undefined,
+      undefined,
+    ])
+  })
+
+  it('refuses a BEGIN that is never committed, as a problem', () => {
+    const parsed = parseOperatorScript('begin; alter table users drop column name')
+    assert.deepEqual(
+      !parsed.ok && parsed.problem.message,
+      'the script opens a transaction with BEGIN and never ends it',
+    )
+  })
+})

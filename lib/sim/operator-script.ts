@@ -1,0 +1,93 @@
+import { isTransactionForbidden, normalizeStatement, splitSql } from '../engine'
+
+/** Session settings the simulator itself enforces, since PGlite never waits on a lock. */
+export type TimeoutSetting = 'lock_timeout' | 'statement_timeout'
+
+/** One piece of an operator's script, in the order the session meets it. */
+export type ScriptPart =
+  /** `SET lock_timeout = '1s'`; `undefined` ms turns the timeout off (0, DEFAULT, RESET). */
+  | { kind: 'setting'; name: TimeoutSetting; ms: number | undefined; sql: string }
+  /**
+   * Statements committed together: one autocommit statement, or a BEGIN … COMMIT block.
+   * `rolledBack` when the block ends in ROLLBACK (it runs, then nothing of it is kept).
+   */
+  | {
+      kind: 'transaction'
+      statements: string[]
+      isBlock: boolean
+      rolledBack: boolean
+      runsOutsideTransaction: boolean
+    }
+
+/** A script that cannot be run as written; a message, as Postgres or psql would say it. */
+export interface ScriptProblem {
+  message: string
+}
+
+const begin = /^(begin|start transaction)\b/
+const commit = /^(commit|end)\b/
+const rollback = /^(rollback|abort)\b/
+const timeoutSetting =
+  /^(?:set (?:session |local )?(lock_timeout|statement_timeout) (?:to|=) (.+)|reset (lock_timeout|statement_timeout))$/
+
+/**
+ * Splits an operator's script (a migration, a learner's SQL) into what Postgres would commit
+ * separately: each statement outside BEGIN … COMMIT is its own transaction, so traffic
+ * interleaves between them as it would on a real server.
+ */
+export function parseOperatorScript(
+  script: string,
+): { ok: true; parts: ScriptPart[] } | { ok: false; problem: ScriptProblem } {
+  const parts: ScriptPart[] = []
+  let block: string[] | undefined
+  for (const { sql } of splitSql(script)) {
+    const words = normalizeStatement(sql)
+    const setting = timeoutSetting.exec(words)
+    if (setting) {
+      const name = (setting[1] ?? setting[3]) as TimeoutSetting
+      const ms = setting[2] === undefined ? undefined : parseDuration(setting[2])
+      if (ms === null)
+        return { ok: false, problem: { message: `invalid value for parameter "${name}": ${setting[2]}` } }
+      parts.push({ kind: 'setting', name, ms, sql })
+    } else if (begin.test(words)) {
+      if (block) return { ok: false, problem: { message: 'there is already a transaction in progress' } }
+      block = []
+    } else if (commit.test(words) || rollback.test(words)) {
+      if (!block) return { ok: false, problem: { message: 'there is no transaction in progress' } }
+      const statements = block
+      parts.push({
+        kind: 'transaction',
+        statements,
+        isBlock: true,
+        rolledBack: rollback.test(words),
+        runsOutsideTransaction: false,
+      })
+      block = undefined
+    } else if (block) {
+      block.push(sql)
+    } else {
+      parts.push({
+        kind: 'transaction',
+        statements: [sql],
+        isBlock: false,
+        rolledBack: false,
+        runsOutsideTransaction: isTransactionForbidden(sql),
+      })
+    }
+  }
+  if (block)
+    return { ok: false, problem: { message: 'the script opens a transaction with BEGIN and never ends it' } }
+  return { ok: true, parts }
+}
+
+// Postgres's units for time settings; a bare number means milliseconds.
+const units: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }
+
+function parseDuration(value: string): number | undefined | null {
+  const text = value.replace(/^'(.*)'$/, '$1').trim()
+  if (text === 'default') return undefined
+  const match = /^(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?$/.exec(text)
+  if (!match) return null
+  const ms = Number(match[1]) * units[match[2] ?? 'ms']
+  return ms === 0 ? undefined : ms
+}

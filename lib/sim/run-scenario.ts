@@ -1,0 +1,51 @@
+import type { Database } from '../engine'
+import { checkExpectations, type ExpectationResult } from './expectations'
+import { metricsBySecond, type SecondMetrics } from './metrics'
+import type { SimScenario } from './model'
+import { Simulation, type SimulationOptions } from './simulation'
+
+/** What one step of a headless run did, and which of its claims held. */
+export interface StepReport {
+  id: string
+  title: string
+  startedMs: number
+  expectations: ExpectationResult[]
+}
+
+/** A whole headless run of one scenario path. */
+export interface ScenarioRun {
+  steps: StepReport[]
+  eventLogHash: string
+  requests: number
+  virtualMs: number
+  metrics: SecondMetrics[]
+  simulation: Simulation
+}
+
+/**
+ * Runs every step of a scenario as fast as the database allows (virtual time does not wait
+ * for wall time), lets the last requests finish, and checks every expectation.
+ */
+export async function runScenario(
+  database: Database,
+  scenario: SimScenario,
+  options: SimulationOptions = {},
+): Promise<ScenarioRun> {
+  const simulation = await Simulation.start(database, scenario, options)
+  for (const step of scenario.steps) await simulation.runStep(step)
+  await simulation.drain()
+  const verdicts = checkExpectations(simulation, scenario.steps)
+  return {
+    steps: scenario.steps.map((step, index) => ({
+      id: step.id,
+      title: step.title,
+      startedMs: simulation.stepStartsUs[index] / 1000,
+      expectations: verdicts[index],
+    })),
+    eventLogHash: simulation.eventLogHash,
+    requests: simulation.records.length,
+    virtualMs: simulation.nowUs / 1000,
+    metrics: metricsBySecond(simulation.records),
+    simulation,
+  }
+}

@@ -1,0 +1,946 @@
+import type { Database, PgError, ProbedStatement, RelationLock } from '../engine'
+import { appStatementMicros, migrationStatementMicros, type TableSize } from './cost-model'
+import { EventQueue } from './event-queue'
+import { LockManager } from './lock-manager'
+import type { AppVersion, Condition, Endpoint, RetryPolicy, SimScenario, Step, StepAction } from './model'
+import { parseOperatorScript, type ScriptPart } from './operator-script'
+import { LogHash, RandomStream } from './random'
+
+/** How a request ended: served, failed with a SQLSTATE, gave up waiting, or served the static fallback. */
+export type RequestOutcome = 'ok' | 'error' | 'timeout' | 'degraded'
+
+/** One request, from arrival to answer, in virtual µs. */
+export interface RequestRecord {
+  id: number
+  version: string
+  endpoint: string
+  arrivedUs: number
+  endedUs: number
+  outcome: RequestOutcome
+  /** SQLSTATE of an error: Postgres's own, or 08006 when the database is down. */
+  code?: string
+  lockWaitUs: number
+  /** Index of the step during which it arrived. */
+  step: number
+}
+
+/** How an operator's script (a migration, a session, learner SQL) ended. */
+export type OperatorResult = { ok: true } | { ok: false; error: PgError; statement?: string }
+
+/** Everything that happened, in order; its canonical text is what the event-log hash covers. */
+export type SimEvent =
+  | { type: 'step'; atUs: number; index: number; id: string }
+  | ({ type: 'request' } & RequestRecord)
+  | { type: 'deploy'; atUs: number; shares: Record<string, number> }
+  | { type: 'database'; atUs: number; state: 'stop' | 'start' }
+  | {
+      type: 'statement'
+      atUs: number
+      session: string
+      sql: string
+      state: 'waiting' | 'granted' | 'committed' | 'failed' | 'holding' | 'terminated'
+      code?: string
+      waitedUs?: number
+    }
+  | { type: 'invariant'; atUs: number; name: string; violations: number }
+  | { type: 'check'; atUs: number; step: number; held: boolean }
+  | { type: 'step settled'; atUs: number; step: number; ok: boolean; code?: string }
+
+/** A step's action: settled once it finished, with how. */
+export interface ActionProgress {
+  settledUs?: number
+  result?: OperatorResult
+}
+
+interface VersionState {
+  version: AppVersion
+  share: number
+  isRunning: boolean
+  connections: Connection[]
+  waitingForConnection: Request[]
+  random: RandomStream
+  totalWeight: number
+  arrivalToken: number
+  sequence: number
+}
+
+interface Connection {
+  owner: number
+  request?: Request
+  isIdleInTransaction: boolean
+}
+
+interface Request {
+  id: number
+  state: VersionState
+  endpoint: Endpoint
+  params: unknown[]
+  arrivedUs: number
+  lockWaitStartUs?: number
+  lockWaitUs: number
+  isRead: boolean
+  phase: 'queued' | 'locking' | 'running' | 'done'
+  connection?: Connection
+  result?: { ok: true; isRead: boolean } | { ok: false; code: string }
+  onDone?: (record: RequestRecord) => void
+}
+
+interface StatementLocks {
+  locks: RelationLock[]
+  isRead: boolean
+}
+
+interface OperatorRun {
+  owner: number
+  label: string
+  parts: ScriptPart[]
+  partIndex: number
+  retry?: RetryPolicy
+  attempt: number
+  lockTimeoutMs?: number
+  statementTimeoutMs?: number
+  /** Keep the last transaction open, holding its locks, instead of committing it. */
+  holdOpen: boolean
+  probe?: { statements: ProbedStatement[]; failedIndex?: number; error?: PgError }
+  statementIndex: number
+  statementStartUs: number
+  /** Numbers each statement attempt, so a stale timer or grant for an earlier one is ignored. */
+  statementSerial: number
+  isWaitingForLock: boolean
+  isEnded: boolean
+  onSettled: (result: OperatorResult) => void
+}
+
+type Event =
+  | { kind: 'arrive'; state: VersionState; token: number }
+  | { kind: 'granted'; request: Request }
+  | { kind: 'finish'; request: Request }
+  | { kind: 'timeout'; request: Request }
+  | { kind: 'run part'; run: OperatorRun }
+  | { kind: 'statement granted'; run: OperatorRun; serial: number }
+  | { kind: 'statement done'; run: OperatorRun; serial: number }
+  | { kind: 'lock timeout'; run: OperatorRun; serial: number }
+  | { kind: 'statement timeout'; run: OperatorRun; serial: number }
+  | { kind: 'invariants' }
+  | { kind: 'call'; fire: () => void | Promise<void> }
+
+const microsPerMs = 1000
+const invariantIntervalUs = 1_000_000
+const connectFailureUs = 1000
+// Delmo's `wait` retries its task once a second
+const checkIntervalUs = 1_000_000
+
+/**
+ * The discrete-event simulator: app versions send requests to one real Postgres while steps
+ * land. Time is virtual (µs), arrivals come from seeded streams, locks wait in Postgres's
+ * queues, and every statement executes for real in PGlite, at the moment it would take
+ * effect: a request when its locks are granted, a migration transaction at its commit.
+ */
+export class Simulation {
+  /** Virtual time now, in µs. */
+  nowUs = 0
+  readonly records: RequestRecord[] = []
+  readonly events: SimEvent[] = []
+  readonly stepStartsUs: number[] = []
+  /** Longest lock wait of an operator's statement, by step index. */
+  readonly operatorLockWaitUs: number[] = []
+  readonly invariantViolations: { atUs: number; step: number; name: string; violations: number }[] = []
+  readonly actions: ActionProgress[] = []
+
+  private readonly queue = new EventQueue<Event>()
+  private readonly locks = new LockManager()
+  private readonly hash = new LogHash()
+  private readonly versions = new Map<string, VersionState>()
+  private readonly sessions = new Map<string, OperatorRun>()
+  private readonly operatorRuns = new Set<OperatorRun>()
+  private readonly statementLocks = new Map<string, StatementLocks>()
+  private readonly tableSizes = new Map<string, TableSize>()
+  private nextOwner = 1
+  private nextRequestId = 1
+  private stepIndex = -1
+  private isDatabaseDown = false
+  private isDraining = false
+  private readonly keepEvents: boolean
+
+  private constructor(
+    private readonly database: Database,
+    private readonly scenario: SimScenario,
+    options: SimulationOptions,
+  ) {
+    this.keepEvents = options.keepEvents ?? true
+    for (const version of scenario.versions) {
+      this.versions.set(version.id, {
+        version,
+        share: 0,
+        isRunning: false,
+        connections: Array.from({ length: version.connections }, () => ({
+          owner: this.nextOwner++,
+          isIdleInTransaction: false,
+        })),
+        waitingForConnection: [],
+        random: new RandomStream(`${scenario.seed}/${version.id}`),
+        totalWeight: version.endpoints.reduce((total, endpoint) => total + endpoint.weight, 0),
+        arrivalToken: 0,
+        sequence: 0,
+      })
+    }
+    this.queue.push(invariantIntervalUs, { kind: 'invariants' })
+  }
+
+  /** Starts a simulation on a database already holding the scenario's starting state. */
+  static async start(
+    database: Database,
+    scenario: SimScenario,
+    options: SimulationOptions = {},
+  ): Promise<Simulation> {
+    const simulation = new Simulation(database, scenario, options)
+    for (const [table, declaredRows] of Object.entries(scenario.tableRows)) {
+      const counted = await database.run(`select count(*) from ${table}`)
+      const sampleRows = counted.ok ? Number(counted.rows[0][0]) : 0
+      simulation.tableSizes.set(table, { declaredRows, sampleRows })
+    }
+    return simulation
+  }
+
+  /** The hash of the event log so far: equal runs give equal hashes, in Node and in a browser. */
+  get eventLogHash(): string {
+    return this.hash.digest()
+  }
+
+  /** The app versions currently deployed, with their share of traffic. */
+  get deployment(): Record<string, number> {
+    const shares: Record<string, number> = {}
+    for (const [id, state] of this.versions) if (state.isRunning) shares[id] = state.share
+    return shares
+  }
+
+  get databaseIsDown(): boolean {
+    return this.isDatabaseDown
+  }
+
+  /** Applies a step and runs until its action settles (at most `withinMs`), then for its observe time. */
+  async runStep(step: Step): Promise<ActionProgress> {
+    const progress = this.beginStep(step)
+    // letting time pass, or waiting on a check, is the action itself: its own length bounds the step
+    const action = step.action
+    const ownMs = action.kind === 'advance' ? action.ms : action.kind === 'check' ? action.withinMs + 1000 : 0
+    const deadlineUs = this.nowUs + Math.max(step.withinMs, ownMs) * microsPerMs
+    while (progress.settledUs === undefined && this.queue.peekTime() <= deadlineUs) await this.processNext()
+    if (progress.settledUs === undefined) this.nowUs = Math.max(this.nowUs, deadlineUs)
+    await this.runUntil(this.nowUs + step.observeMs * microsPerMs)
+    // invariants are checked after every step as well as once a second under traffic
+    await this.checkInvariants()
+    return progress
+  }
+
+  /** Starts a step's action now; it settles later in virtual time. */
+  beginStep(step: Step): ActionProgress {
+    this.stepIndex += 1
+    this.stepStartsUs.push(this.nowUs)
+    this.operatorLockWaitUs.push(0)
+    this.log({ type: 'step', atUs: this.nowUs, index: this.stepIndex, id: step.id })
+    const progress: ActionProgress = {}
+    this.actions.push(progress)
+    const index = this.stepIndex
+    const settle = (result: OperatorResult) => {
+      if (progress.settledUs !== undefined) return
+      progress.settledUs = this.nowUs
+      progress.result = result
+      this.log({
+        type: 'step settled',
+        atUs: this.nowUs,
+        step: index,
+        ok: result.ok,
+        ...(!result.ok && { code: result.error.code }),
+      })
+    }
+    this.applyAction(step.action, settle)
+    return progress
+  }
+
+  /** Processes every event up to `untilUs`, then sets the clock there. */
+  async runUntil(untilUs: number): Promise<void> {
+    while (this.queue.peekTime() <= untilUs) await this.processNext()
+    this.nowUs = Math.max(this.nowUs, untilUs)
+  }
+
+  /** Stops new arrivals and runs until every request has been answered. */
+  async drain(): Promise<void> {
+    this.isDraining = true
+    for (const state of this.versions.values()) state.arrivalToken += 1
+    while (this.queue.size > 0) await this.processNext()
+  }
+
+  /** Runs an operator's SQL (a learner at a console) as its own session, under the same locks. */
+  runOperatorSql(sql: string, label: string, onSettled: (result: OperatorResult) => void): void {
+    this.startOperatorRun(sql, label, undefined, false, onSettled)
+  }
+
+  private async processNext(): Promise<void> {
+    const next = this.queue.pop()
+    if (!next) return
+    this.nowUs = Math.max(this.nowUs, next.at)
+    await this.handle(next.value)
+  }
+
+  private at(delayUs: number, event: Event): void {
+    this.queue.push(this.nowUs + Math.max(0, Math.round(delayUs)), event)
+  }
+
+  private async handle(event: Event): Promise<void> {
+    switch (event.kind) {
+      case 'arrive':
+        if (event.token === event.state.arrivalToken) await this.arrive(event.state)
+        return
+      case 'granted':
+        return this.execute(event.request)
+      case 'finish':
+        return this.finish(event.request)
+      case 'timeout':
+        return this.timeOut(event.request)
+      case 'run part':
+        return this.runPart(event.run)
+      case 'statement granted':
+        if (this.isCurrent(event.run, event.serial) && event.run.isWaitingForLock)
+          this.runStatement(event.run)
+        return
+      case 'statement done':
+        if (this.isCurrent(event.run, event.serial)) {
+          event.run.statementIndex += 1
+          this.nextStatement(event.run)
+        }
+        return
+      case 'lock timeout':
+        if (this.isCurrent(event.run, event.serial) && event.run.isWaitingForLock) {
+          this.failRun(
+            event.run,
+            { code: '55P03', message: 'canceling statement due to lock timeout' },
+            currentSql(event.run),
+          )
+        }
+        return
+      case 'statement timeout':
+        if (this.isCurrent(event.run, event.serial)) {
+          this.failRun(
+            event.run,
+            { code: '57014', message: 'canceling statement due to statement timeout' },
+            currentSql(event.run),
+          )
+        }
+        return
+      case 'invariants':
+        if (this.isDraining) return
+        await this.checkInvariants()
+        this.at(invariantIntervalUs, event)
+        return
+      case 'call':
+        return event.fire()
+    }
+  }
+
+  // ——— steps ———
+
+  private applyAction(action: StepAction, settle: (result: OperatorResult) => void): void {
+    switch (action.kind) {
+      case 'deploy':
+        this.deploy(action.shares)
+        return settle({ ok: true })
+      case 'migrate':
+        this.startOperatorRun(action.sql, 'migration', action.retry, false, settle)
+        return
+      case 'database':
+        if (action.state === 'stop') this.stopDatabase()
+        else this.isDatabaseDown = false
+        this.log({ type: 'database', atUs: this.nowUs, state: action.state })
+        return settle({ ok: true })
+      case 'open session':
+        this.startOperatorRun(action.sql, action.session, undefined, true, settle)
+        return
+      case 'end session':
+        return this.endSession(action.session, action.how, settle)
+      case 'terminate idle':
+        this.terminateIdle()
+        return settle({ ok: true })
+      case 'advance':
+        this.at(action.ms * microsPerMs, { kind: 'call', fire: () => settle({ ok: true }) })
+        return
+      case 'check':
+        return this.check(action.verb, action.condition, action.withinMs, settle)
+    }
+  }
+
+  private deploy(shares: Record<string, number>): void {
+    for (const [id, state] of this.versions) {
+      const share = shares[id]
+      state.arrivalToken += 1
+      if (share === undefined) {
+        if (state.isRunning) this.stopVersion(state)
+        continue
+      }
+      state.isRunning = true
+      state.share = share
+      this.scheduleArrival(state)
+    }
+    this.log({ type: 'deploy', atUs: this.nowUs, shares })
+  }
+
+  // Stopping a version's processes closes its connections: what they held is released.
+  private stopVersion(state: VersionState): void {
+    state.isRunning = false
+    state.share = 0
+    for (const connection of state.connections) {
+      if (connection.request) continue
+      connection.isIdleInTransaction = false
+      this.locks.releaseAll(connection.owner)
+    }
+  }
+
+  private stopDatabase(): void {
+    this.isDatabaseDown = true
+    for (const state of this.versions.values()) {
+      for (const request of state.waitingForConnection) this.answerWithoutDatabase(request)
+      state.waitingForConnection = []
+      for (const connection of state.connections) {
+        connection.isIdleInTransaction = false
+        if (connection.request) this.answerWithoutDatabase(connection.request)
+        connection.request = undefined
+      }
+    }
+    for (const run of this.operatorRuns) {
+      run.isEnded = true
+      run.onSettled({ ok: false, error: connectionFailure() })
+    }
+    this.operatorRuns.clear()
+    this.sessions.clear()
+    this.locks.clear()
+  }
+
+  private terminateIdle(): void {
+    for (const state of this.versions.values()) {
+      for (const connection of state.connections) {
+        if (!connection.isIdleInTransaction) continue
+        connection.isIdleInTransaction = false
+        this.locks.releaseAll(connection.owner)
+      }
+    }
+    for (const [name, run] of this.sessions) {
+      this.endRun(run, 'terminated')
+      this.sessions.delete(name)
+    }
+  }
+
+  private endSession(
+    name: string,
+    how: 'commit' | 'terminate',
+    settle: (result: OperatorResult) => void,
+  ): void {
+    const run = this.sessions.get(name)
+    if (!run) return settle({ ok: false, error: { code: '08003', message: `no open session named ${name}` } })
+    this.sessions.delete(name)
+    if (how === 'terminate') {
+      this.endRun(run, 'terminated')
+      return settle({ ok: true })
+    }
+    run.holdOpen = false
+    run.onSettled = settle
+    this.at(0, { kind: 'call', fire: () => this.commitPart(run) })
+  }
+
+  private check(
+    verb: 'wait' | 'assert' | 'fail',
+    condition: Condition,
+    withinMs: number,
+    settle: (result: OperatorResult) => void,
+  ): void {
+    const step = this.stepIndex
+    const deadlineUs = this.nowUs + withinMs * microsPerMs
+    const judge = (held: boolean) => {
+      this.log({ type: 'check', atUs: this.nowUs, step, held })
+      if (held === (verb !== 'fail')) return settle({ ok: true })
+      if (verb === 'wait' && this.nowUs + checkIntervalUs <= deadlineUs) {
+        this.at(checkIntervalUs, { kind: 'call', fire: () => this.evaluate(condition, judge) })
+        return
+      }
+      settle({ ok: false, error: { code: 'CHECK', message: describeFailedCheck(verb, condition) } })
+    }
+    this.at(0, { kind: 'call', fire: () => this.evaluate(condition, judge) })
+  }
+
+  // A request condition is answered by a later event, so the verdict comes back by callback.
+  private async evaluate(condition: Condition, judge: (held: boolean) => void): Promise<void> {
+    if ('sql' in condition) {
+      if (this.isDatabaseDown) return judge(false)
+      const result = await this.database.run(condition.sql)
+      return judge(result.ok && result.rows.length > 0)
+    }
+    if ('invariants' in condition) return judge((await this.checkInvariants()) === 0)
+    const state = this.versions.get(condition.request.version)
+    const endpoint = state?.version.endpoints.find(
+      (candidate) => candidate.name === condition.request.endpoint,
+    )
+    if (!state || !endpoint || !state.isRunning) return judge(false)
+    await this.sendRequest(state, endpoint, (record) =>
+      judge(record.outcome === 'ok' || record.outcome === 'degraded'),
+    )
+  }
+
+  // ——— traffic ———
+
+  private scheduleArrival(state: VersionState): void {
+    const perSecond = (this.scenario.requestsPerSecond * state.share) / 100
+    if (!state.isRunning || perSecond <= 0 || this.isDraining) return
+    this.at(state.random.nextInterarrivalMicros(perSecond), {
+      kind: 'arrive',
+      state,
+      token: state.arrivalToken,
+    })
+  }
+
+  private async arrive(state: VersionState): Promise<void> {
+    const endpoint = pickEndpoint(state)
+    this.scheduleArrival(state)
+    await this.sendRequest(state, endpoint)
+  }
+
+  private async sendRequest(
+    state: VersionState,
+    endpoint: Endpoint,
+    onDone?: (record: RequestRecord) => void,
+  ): Promise<void> {
+    const request: Request = {
+      id: this.nextRequestId++,
+      state,
+      endpoint,
+      params: endpoint.params.map((generator) => generateParam(generator, state)),
+      arrivedUs: this.nowUs,
+      lockWaitUs: 0,
+      isRead: true,
+      phase: 'queued',
+      onDone,
+    }
+    if (this.isDatabaseDown) {
+      this.at(connectFailureUs, { kind: 'call', fire: () => this.answerWithoutDatabase(request) })
+      return
+    }
+    this.at(state.version.timeoutMs * microsPerMs, { kind: 'timeout', request })
+    const free = state.connections.find((connection) => !connection.request)
+    if (free) return this.startOnConnection(request, free)
+    state.waitingForConnection.push(request)
+  }
+
+  private async startOnConnection(request: Request, connection: Connection): Promise<void> {
+    connection.request = request
+    request.connection = connection
+    request.phase = 'locking'
+    const { locks, isRead } = await this.locksOfStatement(request.endpoint.sql, request.params)
+    if (request.phase !== 'locking') return
+    request.isRead = isRead
+    request.lockWaitStartUs = this.nowUs
+    this.acquireAll(connection.owner, locks, () => this.at(0, { kind: 'granted', request }))
+  }
+
+  // Acquires locks one after another, as a statement does; `onAllGranted` runs once, possibly at once.
+  private acquireAll(owner: number, locks: RelationLock[], onAllGranted: () => void): void {
+    let index = 0
+    const next = (): void => {
+      while (index < locks.length) {
+        const lock = locks[index++]
+        if (!this.locks.acquire(owner, lock.relation, lock.mode, next)) return
+      }
+      onAllGranted()
+    }
+    next()
+  }
+
+  private async execute(request: Request): Promise<void> {
+    if (request.phase !== 'locking' || this.isDatabaseDown) return
+    request.phase = 'running'
+    request.lockWaitUs = this.nowUs - (request.lockWaitStartUs ?? this.nowUs)
+    const result = await this.database.query(request.endpoint.sql, request.params)
+    if (request.phase !== 'running') return
+    request.result = result.ok ? { ok: true, isRead: request.isRead } : { ok: false, code: result.error.code }
+    this.at(appStatementMicros(request.endpoint.costMs, !request.isRead), { kind: 'finish', request })
+  }
+
+  private async finish(request: Request): Promise<void> {
+    if (request.phase !== 'running' || !request.result) return
+    const connection = request.connection
+    const keepsTransaction =
+      request.result.ok &&
+      request.result.isRead &&
+      request.state.version.idleInTransactionAfterReads &&
+      request.state.isRunning
+    if (connection) {
+      connection.isIdleInTransaction = keepsTransaction
+      if (!keepsTransaction) this.locks.releaseAll(connection.owner)
+    }
+    if (request.result.ok) this.answer(request, 'ok')
+    else this.answer(request, 'error', request.result.code)
+    await this.freeConnection(request)
+  }
+
+  private async timeOut(request: Request): Promise<void> {
+    if (request.phase === 'done' || request.phase === 'running') return
+    if (request.phase === 'queued') {
+      const waiting = request.state.waitingForConnection
+      waiting.splice(waiting.indexOf(request), 1)
+    } else if (request.connection) {
+      // the app cancels the statement: its transaction ends, and what it held goes with it
+      request.lockWaitUs = this.nowUs - (request.lockWaitStartUs ?? this.nowUs)
+      request.connection.isIdleInTransaction = false
+      this.locks.releaseAll(request.connection.owner)
+    }
+    this.answer(request, 'timeout')
+    await this.freeConnection(request)
+  }
+
+  private async freeConnection(request: Request): Promise<void> {
+    const connection = request.connection
+    if (!connection || connection.request !== request) return
+    connection.request = undefined
+    const state = request.state
+    if (!state.isRunning && !connection.isIdleInTransaction) this.locks.releaseAll(connection.owner)
+    const next = state.waitingForConnection.shift()
+    if (next) await this.startOnConnection(next, connection)
+  }
+
+  private answerWithoutDatabase(request: Request): void {
+    if (request.phase === 'done') return
+    if (request.state.version.whenDatabaseDown === 'fallback') this.answer(request, 'degraded')
+    else this.answer(request, 'error', '08006')
+  }
+
+  private answer(request: Request, outcome: RequestOutcome, code?: string): void {
+    request.phase = 'done'
+    const record: RequestRecord = {
+      id: request.id,
+      version: request.state.version.id,
+      endpoint: request.endpoint.name,
+      arrivedUs: request.arrivedUs,
+      endedUs: this.nowUs,
+      outcome,
+      ...(code !== undefined && { code }),
+      lockWaitUs: request.lockWaitUs,
+      step: this.stepOf(request.arrivedUs),
+    }
+    this.records.push(record)
+    this.log({ type: 'request', ...record })
+    request.onDone?.(record)
+  }
+
+  private stepOf(atUs: number): number {
+    let step = this.stepStartsUs.length - 1
+    while (step > 0 && this.stepStartsUs[step] > atUs) step -= 1
+    return step
+  }
+
+  // Each distinct statement text is probed once (the eugene technique); a migration may change
+  // the locks a statement takes, so a committed migration forgets them all.
+  private async locksOfStatement(sql: string, params: unknown[]): Promise<StatementLocks> {
+    const known = this.statementLocks.get(sql)
+    if (known) return known
+    const probe = await this.database.probeTransaction([{ sql, params }])
+    const locks = probe.ok ? probe.statements[0].locks : []
+    const found = { locks, isRead: locks.every((lock) => lock.mode === 'AccessShareLock') }
+    this.statementLocks.set(sql, found)
+    return found
+  }
+
+  // ——— operator sessions: migrations, long sessions, learner SQL ———
+
+  private startOperatorRun(
+    sql: string,
+    label: string,
+    retry: RetryPolicy | undefined,
+    holdOpen: boolean,
+    onSettled: (result: OperatorResult) => void,
+  ): void {
+    // a held session is one open transaction: BEGIN is implied, and it never commits by itself
+    const parsed = parseOperatorScript(holdOpen ? `begin;\n${sql}\n;commit` : sql)
+    if (!parsed.ok) return onSettled({ ok: false, error: { code: '42601', message: parsed.problem.message } })
+    if (this.isDatabaseDown) return onSettled({ ok: false, error: connectionFailure() })
+    const run: OperatorRun = {
+      owner: this.nextOwner++,
+      label,
+      parts: parsed.parts,
+      partIndex: 0,
+      retry,
+      attempt: 1,
+      holdOpen,
+      statementIndex: 0,
+      statementStartUs: this.nowUs,
+      statementSerial: 0,
+      isWaitingForLock: false,
+      isEnded: false,
+      onSettled,
+    }
+    this.operatorRuns.add(run)
+    if (holdOpen) this.sessions.set(label, run)
+    this.at(0, { kind: 'run part', run })
+  }
+
+  private async runPart(run: OperatorRun): Promise<void> {
+    if (run.isEnded) return
+    const part = run.parts[run.partIndex]
+    if (!part) return this.endRun(run, 'committed', { ok: true })
+    if (part.kind === 'setting') {
+      if (part.name === 'lock_timeout') run.lockTimeoutMs = part.ms
+      else run.statementTimeoutMs = part.ms
+      run.partIndex += 1
+      return this.runPart(run)
+    }
+    run.probe = await this.probePart(part)
+    run.statementIndex = 0
+    this.nextStatement(run)
+  }
+
+  private async probePart(part: Extract<ScriptPart, { kind: 'transaction' }>): Promise<OperatorRun['probe']> {
+    if (part.runsOutsideTransaction) {
+      // CONCURRENTLY cannot be probed in a transaction: its documented lock stands in
+      const known = await this.database.probeLocks(part.statements[0])
+      if (!known.ok) return { statements: [], failedIndex: 0, error: known.error }
+      const command = /^create/i.test(part.statements[0]) ? 'CREATE INDEX' : 'DROP INDEX'
+      return { statements: [{ ...known, command, rowCount: 0 }] }
+    }
+    const probe = await this.database.probeTransaction(part.statements.map((sql) => ({ sql })))
+    return probe.ok ? { statements: probe.statements } : probe
+  }
+
+  // Takes the statement's locks (waiting in the queues if it must), then lets its modelled
+  // duration pass; the last statement of a transaction leads to its commit.
+  private nextStatement(run: OperatorRun): void {
+    const part = run.parts[run.partIndex]
+    if (part.kind !== 'transaction' || !run.probe) return
+    if (run.statementIndex === part.statements.length) {
+      if (run.holdOpen && run.partIndex === run.parts.length - 1) {
+        this.log({
+          type: 'statement',
+          atUs: this.nowUs,
+          session: run.label,
+          sql: part.statements.join('; '),
+          state: 'holding',
+        })
+        return run.onSettled({ ok: true })
+      }
+      this.at(0, { kind: 'call', fire: () => this.commitPart(run) })
+      return
+    }
+    const sql = part.statements[run.statementIndex]
+    if (run.probe.failedIndex === run.statementIndex && run.probe.error)
+      return this.failRun(run, run.probe.error, sql)
+    const serial = ++run.statementSerial
+    run.statementStartUs = this.nowUs
+    run.isWaitingForLock = true
+    let isInsideAcquire = true
+    let isGrantedAtOnce = false
+    this.acquireAll(run.owner, run.probe.statements[run.statementIndex].locks, () => {
+      if (isInsideAcquire) isGrantedAtOnce = true
+      else this.at(0, { kind: 'statement granted', run, serial })
+    })
+    isInsideAcquire = false
+    if (run.statementTimeoutMs !== undefined) {
+      this.at(run.statementTimeoutMs * microsPerMs, { kind: 'statement timeout', run, serial })
+    }
+    if (isGrantedAtOnce) return this.runStatement(run)
+    this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql, state: 'waiting' })
+    if (run.lockTimeoutMs !== undefined)
+      this.at(run.lockTimeoutMs * microsPerMs, { kind: 'lock timeout', run, serial })
+  }
+
+  private runStatement(run: OperatorRun): void {
+    const part = run.parts[run.partIndex]
+    if (part.kind !== 'transaction' || !run.probe) return
+    run.isWaitingForLock = false
+    const sql = part.statements[run.statementIndex]
+    const waitedUs = this.nowUs - run.statementStartUs
+    const step = this.stepIndex
+    this.operatorLockWaitUs[step] = Math.max(this.operatorLockWaitUs[step] ?? 0, waitedUs)
+    if (waitedUs > 0) {
+      this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql, state: 'granted', waitedUs })
+    }
+    const statement = run.probe.statements[run.statementIndex]
+    const durationUs = migrationStatementMicros(sql, statement, (table) => this.sizeOf(table))
+    this.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
+  }
+
+  private isCurrent(run: OperatorRun, serial: number): boolean {
+    return !run.isEnded && run.statementSerial === serial
+  }
+
+  // The commit point: the transaction's SQL runs in PGlite now, all of it or none.
+  private async commitPart(run: OperatorRun): Promise<void> {
+    const part = run.parts[run.partIndex]
+    if (run.isEnded || part.kind !== 'transaction') return
+    const failure = part.rolledBack ? undefined : await this.executeForReal(part)
+    if (failure) return this.failRun(run, failure.error, failure.sql)
+    this.statementLocks.clear()
+    this.log({
+      type: 'statement',
+      atUs: this.nowUs,
+      session: run.label,
+      sql: part.statements.join('; '),
+      state: 'committed',
+    })
+    this.locks.releaseAll(run.owner)
+    run.partIndex += 1
+    run.probe = undefined
+    run.attempt = 1
+    this.at(0, { kind: 'run part', run })
+  }
+
+  private async executeForReal(
+    part: Extract<ScriptPart, { kind: 'transaction' }>,
+  ): Promise<{ error: PgError; sql: string } | undefined> {
+    if (!part.isBlock) {
+      const result = await this.database.run(part.statements[0])
+      return result.ok ? undefined : { error: result.error, sql: part.statements[0] }
+    }
+    await this.database.run('begin')
+    for (const sql of part.statements) {
+      const result = await this.database.run(sql)
+      if (!result.ok) {
+        await this.database.run('rollback')
+        return { error: result.error, sql }
+      }
+    }
+    const committed = await this.database.run('commit')
+    return committed.ok ? undefined : { error: committed.error, sql: 'commit' }
+  }
+
+  private failRun(run: OperatorRun, error: PgError, sql?: string): void {
+    this.locks.releaseAll(run.owner)
+    run.statementSerial += 1
+    run.isWaitingForLock = false
+    this.log({
+      type: 'statement',
+      atUs: this.nowUs,
+      session: run.label,
+      sql: sql ?? '',
+      state: 'failed',
+      code: error.code,
+    })
+    const retry = run.retry
+    if (error.code === '55P03' && retry && run.attempt < retry.attempts) {
+      const backoffMs = retry.backoffMs * retry.factor ** (run.attempt - 1)
+      run.attempt += 1
+      run.probe = undefined
+      this.at(backoffMs * microsPerMs, { kind: 'run part', run })
+      return
+    }
+    this.endRun(run, 'failed', { ok: false, error, ...(sql !== undefined && { statement: sql }) })
+  }
+
+  private endRun(
+    run: OperatorRun,
+    how: 'committed' | 'failed' | 'terminated',
+    result?: OperatorResult,
+  ): void {
+    if (run.isEnded) return
+    run.isEnded = true
+    run.statementSerial += 1
+    this.locks.releaseAll(run.owner)
+    this.operatorRuns.delete(run)
+    if (this.sessions.get(run.label) === run) this.sessions.delete(run.label)
+    if (how === 'terminated') {
+      this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql: '', state: 'terminated' })
+    }
+    if (result) run.onSettled(result)
+  }
+
+  private sizeOf(table: string): TableSize {
+    return this.tableSizes.get(table) ?? { declaredRows: 1000, sampleRows: 1000 }
+  }
+
+  // ——— invariants ———
+
+  /** Runs every invariant now; returns how many returned rows. */
+  private async checkInvariants(): Promise<number> {
+    if (this.isDatabaseDown) return 0
+    let violated = 0
+    for (const invariant of this.scenario.invariants) {
+      const result = await this.database.run(invariant.sql)
+      const violations = result.ok ? result.rows.length : 1
+      if (violations > 0) violated += 1
+      const step = Math.max(0, this.stepIndex)
+      this.invariantViolations.push({ atUs: this.nowUs, step, name: invariant.name, violations })
+      this.log({ type: 'invariant', atUs: this.nowUs, name: invariant.name, violations })
+    }
+    return violated
+  }
+
+  private log(event: SimEvent): void {
+    this.hash.add(JSON.stringify(event))
+    if (this.keepEvents) this.events.push(event)
+  }
+}
+
+export interface SimulationOptions {
+  /** Keep every event in `events` (default); the hash covers them either way. */
+  keepEvents?: boolean
+}
+
+function pickEndpoint(state: VersionState): Endpoint {
+  const endpoints = state.version.endpoints
+  if (endpoints.length === 1) return endpoints[0]
+  let ticket = (state.random.nextUint32() / 4294967296) * state.totalWeight
+  for (const endpoint of endpoints) {
+    ticket -= endpoint.weight
+    if (ticket < 0) return endpoint
+  }
+  return endpoints[endpoints.length - 1]
+}
+
+const firstNames = [
+  'Ada',
+  'Alan',
+  'Barbara',
+  'Edgar',
+  'Grace',
+  'Donald',
+  'Frances',
+  'Jim',
+  'Margaret',
+  'Michael',
+]
+const lastNames = [
+  'Lovelace',
+  'Turing',
+  'Liskov',
+  'Codd',
+  'Hopper',
+  'Knuth',
+  'Allen',
+  'Gray',
+  'Hamilton',
+  'Stonebraker',
+]
+
+function generateParam(generator: Endpoint['params'][number], state: VersionState): unknown {
+  const random = state.random
+  if ('int' in generator) return random.nextInt(generator.int[0], generator.int[1])
+  if ('pick' in generator) return generator.pick[random.nextInt(0, generator.pick.length - 1)]
+  if ('sequence' in generator) return `${generator.sequence}${++state.sequence}`
+  const words = [firstNames[random.nextInt(0, firstNames.length - 1)]]
+  for (let i = 1; i < generator.name; i++) words.push(lastNames[random.nextInt(0, lastNames.length - 1)])
+  return words.join(' ')
+}
+
+function currentSql(run: OperatorRun): string {
+  const part = run.parts[run.partIndex]
+  return part?.kind === 'transaction' ? (part.statements[run.statementIndex] ?? '') : ''
+}
+
+function connectionFailure(): PgError {
+  return { code: '08006', message: 'connection to server failed: the database is stopped' }
+}
+
+function describeFailedCheck(verb: 'wait' | 'assert' | 'fail', condition: Condition): string {
+  const what =
+    'sql' in condition
+      ? `query returned rows: ${condition.sql}`
+      : 'invariants' in condition
+        ? 'invariants hold'
+        : `${condition.request.version} answers ${condition.request.endpoint}`
+  if (verb === 'fail') return `expected this to fail, but it held: ${what}`
+  return verb === 'wait' ? `timed out waiting until ${what}` : `did not hold: ${what}`
+}
