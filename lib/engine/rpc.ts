@@ -38,6 +38,8 @@ export const rpcRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: z.number().int(), method: z.literal('restore'), snapshot: z.instanceof(Blob) }),
   z.object({ id: z.number().int(), method: z.literal('transactionState') }),
   z.object({ id: z.number().int(), method: z.literal('close') }),
+  /** A call to a layer above the engine that runs beside the database in the worker (the simulator). */
+  z.object({ id: z.number().int(), method: z.literal('extension'), name: z.string(), payload: z.unknown() }),
 ])
 
 export type RpcRequest = z.infer<typeof rpcRequestSchema>
@@ -58,6 +60,7 @@ export type RpcResponse =
   | { id: number; ok: false; failure: string }
   | { id: number; started: true }
   | { id: number; restorePoint: Blob | null }
+  | { id: -1; extensionEvent: unknown }
 
 /** The two ends of a message channel, as both a Web Worker and a Node worker thread offer them. */
 export interface MessagePortLike {

@@ -55,15 +55,15 @@ interface PendingCall {
   cancelledValue?: () => unknown
 }
 
+/** How `cancel()` came back: the warm standby swapped in, or a worker opened the restore point. */
+export type CancelRecovery = 'standby' | 'fresh worker'
+
 /**
  * The database as seen from the page: every call crosses to a dedicated worker, so the page
  * never blocks on Postgres. `cancel()` is the only way to stop a runaway statement in PGlite
  * (statement_timeout never fires there): terminate the worker, continue on one opened from
  * the last restore point (the standby, when kept), and settle what was running as cancelled.
  */
-/** How `cancel()` came back: the warm standby swapped in, or a worker opened the restore point. */
-export type CancelRecovery = 'standby' | 'fresh worker'
-
 export class WorkerDatabase implements Database {
   private worker!: WorkerHandle
   private ready: Promise<void> = Promise.resolve()
@@ -77,6 +77,7 @@ export class WorkerDatabase implements Database {
   private restorePointSaved: Promise<void> | undefined
   private markRestorePointSaved: (() => void) | undefined
   private standby: Standby | undefined
+  private readonly extensionListeners = new Set<(event: unknown) => void>()
 
   private constructor(private readonly options: WorkerDatabaseOptions) {
     this.restorePoint = options.snapshot
@@ -140,6 +141,17 @@ export class WorkerDatabase implements Database {
         error: cancelledError(),
       }),
     )
+  }
+
+  /** Calls an extension served beside the database in the worker (see serveDatabase). */
+  callExtension(name: string, payload: unknown): Promise<unknown> {
+    return this.call({ method: 'extension', name, payload })
+  }
+
+  /** Listens to the events extensions push; returns how to stop listening. */
+  onExtensionEvent(listener: (event: unknown) => void): () => void {
+    this.extensionListeners.add(listener)
+    return () => this.extensionListeners.delete(listener)
   }
 
   snapshot(): Promise<Snapshot> {
@@ -228,7 +240,11 @@ export class WorkerDatabase implements Database {
     // a terminated or standby worker's messages must not settle the current worker's calls
     worker.port.onMessage((message) => {
       if (takes?.(message as RpcResponse)) return
-      if (this.worker === worker) this.settle(message as RpcResponse)
+      if (this.worker !== worker) return
+      const response = message as RpcResponse
+      if ('extensionEvent' in response)
+        for (const listener of this.extensionListeners) listener(response.extensionEvent)
+      else this.settle(response)
     })
     worker.onCrash((reason) => {
       if (this.worker !== worker) return
@@ -279,7 +295,7 @@ export class WorkerDatabase implements Database {
     })
   }
 
-  private settle(response: RpcResponse): void {
+  private settle(response: Exclude<RpcResponse, { extensionEvent: unknown }>): void {
     if ('restorePoint' in response) {
       if (response.restorePoint) this.setRestorePoint(response.restorePoint)
       this.markRestorePointSaved?.()

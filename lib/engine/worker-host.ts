@@ -2,14 +2,30 @@ import { PgliteDatabase } from './pglite-database'
 import { rpcRequestSchema, type MessagePortLike, type RpcRequest, type RpcResponse } from './rpc'
 import { changesDatabase, type Database, type ScriptResult } from './types'
 
+/** What an extension gets: the open database, a way to push events to the page, and the queue. */
+export interface ExtensionContext {
+  database: Database
+  /** Sends an event to the page, outside any call's answer (live metrics, for one). */
+  emit(event: unknown): void
+  /** Runs a task in turn with the page's calls, so it never interleaves with one. */
+  enqueue(task: () => Promise<void>): void
+}
+
+/** A handler for the `extension` calls of one name; it validates its own payload. */
+export type Extension = (payload: unknown, context: ExtensionContext) => Promise<unknown>
+
 /**
  * Serves one database over a message port: the body of the browser's Web Worker and of the
  * Node worker thread used in tests. Requests run one at a time in arrival order, as they
- * would on one Postgres connection.
+ * would on one Postgres connection. Layers above the engine add their own calls as
+ * `extensions`, so the engine never imports them.
  */
-export function serveDatabase(port: MessagePortLike): void {
+export function serveDatabase(port: MessagePortLike, extensions: Record<string, Extension> = {}): void {
   let database: Database | undefined
   let queue = Promise.resolve()
+  const enqueue = (task: () => Promise<void>) => {
+    queue = queue.then(task).catch(() => undefined)
+  }
 
   const handle = async (request: RpcRequest): Promise<unknown> => {
     if (request.method === 'open') {
@@ -40,6 +56,15 @@ export function serveDatabase(port: MessagePortLike): void {
         return database.transactionState()
       case 'close':
         return database.close().then(() => null)
+      case 'extension': {
+        const extension = extensions[request.name]
+        if (!extension) throw new Error(`no extension named ${request.name}`)
+        return extension(request.payload, {
+          database,
+          emit: (event) => port.postMessage({ id: -1, extensionEvent: event } satisfies RpcResponse),
+          enqueue,
+        })
+      }
     }
   }
 

@@ -161,6 +161,7 @@ export class Simulation {
   private isDatabaseDown = false
   private isDraining = false
   private readonly keepEvents: boolean
+  private readonly onEvent: ((event: SimEvent) => void) | undefined
 
   private constructor(
     private readonly database: Database,
@@ -168,6 +169,7 @@ export class Simulation {
     options: SimulationOptions,
   ) {
     this.keepEvents = options.keepEvents ?? true
+    this.onEvent = options.onEvent
     for (const version of scenario.versions) {
       this.versions.set(version.id, {
         version,
@@ -755,9 +757,7 @@ export class Simulation {
     const waitedUs = this.nowUs - run.statementStartUs
     const step = this.stepIndex
     this.operatorLockWaitUs[step] = Math.max(this.operatorLockWaitUs[step] ?? 0, waitedUs)
-    if (waitedUs > 0) {
-      this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql, state: 'granted', waitedUs })
-    }
+    this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql, state: 'granted', waitedUs })
     const statement = run.probe.statements[run.statementIndex]
     const durationUs = migrationStatementMicros(sql, statement, (table) => this.sizeOf(table))
     this.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
@@ -871,12 +871,15 @@ export class Simulation {
   private log(event: SimEvent): void {
     this.hash.add(JSON.stringify(event))
     if (this.keepEvents) this.events.push(event)
+    this.onEvent?.(event)
   }
 }
 
 export interface SimulationOptions {
   /** Keep every event in `events` (default); the hash covers them either way. */
   keepEvents?: boolean
+  /** Hears each event as it is logged (live mode batches them for the page). */
+  onEvent?: (event: SimEvent) => void
 }
 
 function pickEndpoint(state: VersionState): Endpoint {

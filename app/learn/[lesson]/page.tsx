@@ -4,10 +4,12 @@ import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import * as runtime from 'react/jsx-runtime'
 import { readEngineManifest } from '@/lib/engine/manifest'
+import { pathsOf } from '@/lib/scenario'
 import { remarkRunnableSql } from '@/lib/scenario/runnable-sql'
 import { courseLessons } from '../../course'
 import { LessonDatabase } from './LessonDatabase'
 import { lessonComponents } from './lesson-components'
+import { TrafficPanel } from './TrafficPanel'
 
 interface LessonPageProps {
   params: Promise<{ lesson: string }>
@@ -58,6 +60,16 @@ export default async function LessonPage({ params }: LessonPageProps) {
         <div className="lesson-body">
           <Content components={lessonComponents} />
         </div>
+        {lesson.scenario && snapshotUrl && (
+          <TrafficPanel
+            lesson={lesson.slug}
+            scenario={lesson.scenario}
+            paths={pathsOf(lesson.scenario)}
+            steps={lesson.scenario.steps.map(({ id, title }) => ({ id, title }))}
+            versions={lesson.scenario.versions.map(({ id, label }) => ({ id, label: label ?? id }))}
+            snapshotUrl={snapshotUrl}
+          />
+        )}
       </LessonDatabase>
       <nav className="lesson-pager" aria-label="Lessons">
         {previous ? <Link href={`/learn/${previous.slug}`}>← {previous.meta.title}</Link> : <span />}

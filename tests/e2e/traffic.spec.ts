@@ -1,0 +1,82 @@
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import { buildSnapshot, openDatabase } from '../../lib/engine/node'
+import { loadLessons } from '../../lib/scenario'
+import { checkLessonScenario } from '../../lib/scenario/check-lessons'
+import { expect, test } from './fixtures'
+
+async function openPlayground(page: Page) {
+  await page.goto('/learn/playground')
+  await expect(page.getByRole('status').filter({ hasText: 'Database' })).toContainText('Database ready')
+  return page.getByRole('region', { name: 'Traffic' })
+}
+
+// the same scenario, run by the same code in Node here, as CI's lessons:check runs it
+async function eventLogHashesInNode(): Promise<Record<string, string>> {
+  const root = process.cwd()
+  const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
+  const lesson = lessons.find((candidate) => candidate.slug === 'playground')!
+  const built = await buildSnapshot(lesson.setupSql)
+  if (!built.ok) throw new Error(built.error)
+  const verdicts = await checkLessonScenario(lesson, () => openDatabase({ snapshot: built.snapshot }))
+  return Object.fromEntries(verdicts.map((verdict) => [verdict.path, verdict.eventLogHash]))
+}
+
+test('the browser worker checks the lesson’s claims and logs the same events as Node, hash for hash', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  const inNode = eventLogHashesInNode()
+  const traffic = await openPlayground(page)
+  await traffic.getByRole('button', { name: 'Check this lesson’s claims' }).click()
+  const report = traffic.getByRole('region', { name: 'Lesson check' })
+  await expect(report).toBeVisible({ timeout: 150_000 })
+  await expect(report.locator('[data-path="naive"]')).toHaveText('naive path: 8 of 8 claims held')
+  await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 8 of 8 claims held')
+  const inBrowser = Object.fromEntries(
+    await report
+      .locator('details')
+      .evaluateAll((paths) =>
+        paths.map((path) => [
+          path.querySelector('[data-path]')?.getAttribute('data-path'),
+          path.querySelector('[data-event-log]')?.textContent,
+        ]),
+      ),
+  )
+  expect(inBrowser).toEqual(await inNode)
+})
+
+test('live traffic flows, a step applies, and the naive index build makes writes wait', async ({ page }) => {
+  const traffic = await openPlayground(page)
+  await traffic.getByRole('radio', { name: /Naive/ }).check()
+  await traffic.getByRole('button', { name: 'Start traffic' }).click()
+  await traffic.getByRole('button', { name: '10×' }).click()
+  await traffic.getByRole('button', { name: 'Apply step 1: v1.0.0 serves the shop' }).click()
+  const table = traffic.getByRole('region', { name: 'Each version’s last second' })
+  await expect(table.getByRole('row', { name: /v1\.0\.0/ })).toContainText('100%')
+  // a completed second with served requests shows up in the table
+  await expect
+    .poll(async () =>
+      Number(
+        await table
+          .getByRole('row', { name: /v1\.0\.0/ })
+          .getByRole('cell')
+          .nth(1)
+          .textContent(),
+      ),
+    )
+    .toBeGreaterThan(0)
+  await traffic.getByRole('button', { name: 'Apply step 2: Index the order totals' }).click()
+  const log = traffic.getByRole('list', { name: 'What happened' })
+  await expect(log).toContainText('migration runs: create index orders_total_cents')
+  await expect(
+    table
+      .getByRole('row', { name: /v1\.0\.0/ })
+      .getByRole('cell')
+      .nth(3),
+  ).not.toHaveText('0', {
+    timeout: 30_000,
+  })
+  await traffic.getByRole('button', { name: 'Stop traffic' }).click()
+  await expect(traffic.getByRole('button', { name: 'Start traffic' })).toBeVisible()
+})
