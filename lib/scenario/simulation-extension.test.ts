@@ -32,7 +32,7 @@ describe('the simulator in the worker, live', () => {
       await extension({ action: 'start', scenario: lesson.scenario, path: 'safe', speed: 10 }, context)
       assert.deepEqual(await extension({ action: 'next step' }, context), { applied: 'serve' })
       for (let i = 0; i < 20; i++) await tick()
-      await extension({ action: 'sql', sql: 'update users set name = name where id = 1' }, context)
+      await extension({ action: 'sql', id: 7, sql: 'select count(*) from users where id <= 3' }, context)
       for (let i = 0; i < 3; i++) await tick()
 
       const batches = messages.filter(
@@ -45,9 +45,12 @@ describe('the simulator in the worker, live', () => {
         .reduce((total, metrics) => total + metrics.ok, 0)
       assert.ok(served > 500, `served ${served} requests in 23 virtual seconds at 50/s`)
       assert.deepEqual(batches.at(-1)!.deployment, { 'v1.0.0': 100 })
+      const answers = messages.filter(
+        (message): message is LiveSqlResult => (message as LiveSqlResult).type === 'sql',
+      )
       assert.deepEqual(
-        messages.filter((message) => (message as LiveSqlResult).type === 'sql'),
-        [{ type: 'sql', ok: true, message: 'committed' }],
+        answers.map(({ id, ok, last }) => [id, ok, last?.ok && last.rows]),
+        [[7, true, [['3']]]],
       )
     } finally {
       await extension({ action: 'stop' }, context)

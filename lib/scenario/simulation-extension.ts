@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Database, Snapshot } from '../engine'
+import type { Database, PgError, RunResult, Snapshot } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
 import { MetricsCollector, Simulation, type SecondMetrics, type SimEvent, type Step } from '../sim'
 import { checkLessonScenario, type PathVerdict } from './check-lessons'
@@ -30,7 +30,7 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
   /** Applies the next step of the chosen path. */
   z.object({ action: z.literal('next step') }),
   /** Runs the learner's SQL as an operator session inside the simulation. */
-  z.object({ action: z.literal('sql'), sql: z.string().min(1) }),
+  z.object({ action: z.literal('sql'), id: z.number().int(), sql: z.string().min(1) }),
   z.object({ action: z.literal('stop') }),
 ])
 
@@ -51,11 +51,19 @@ export interface LiveBatch {
   isDatabaseDown: boolean
 }
 
-/** The outcome of learner SQL run inside the simulation. */
+/** The outcome of learner SQL run inside the simulation, answering the `sql` request of the same id. */
 export interface LiveSqlResult {
   type: 'sql'
+  id: number
+  /** Virtual time when it settled. */
+  atMs: number
   ok: boolean
   message: string
+  /** What its last statement returned, when it committed. */
+  last?: RunResult
+  error?: PgError
+  /** The statement that failed, which the error's position points into. */
+  statement?: string
 }
 
 const tickMs = 100
@@ -98,7 +106,7 @@ export function createSimulationExtension(
         return live?.applyNextStep() ?? null
       case 'sql':
         if (!live) throw new Error('start the traffic first')
-        live.runSql(request.sql)
+        live.runSql(request.id, request.sql)
         return null
       case 'stop':
         live?.stop()
@@ -163,10 +171,29 @@ class LiveRun {
     return { applied: step.id }
   }
 
-  runSql(sql: string): void {
+  runSql(id: number, sql: string): void {
     this.simulation.runOperatorSql(sql, 'you', (result) => {
-      const message = result.ok ? 'committed' : `${result.error.code} ${result.error.message}`
-      this.context.emit({ type: 'sql', ok: result.ok, message } satisfies LiveSqlResult)
+      const atMs = this.simulation.nowUs / 1000
+      this.context.emit(
+        (result.ok
+          ? {
+              type: 'sql',
+              id,
+              atMs,
+              ok: true,
+              message: 'committed',
+              ...(result.last && { last: result.last }),
+            }
+          : {
+              type: 'sql',
+              id,
+              atMs,
+              ok: false,
+              message: `${result.error.code} ${result.error.message}`,
+              error: result.error,
+              ...(result.statement !== undefined && { statement: result.statement }),
+            }) satisfies LiveSqlResult,
+      )
     })
   }
 

@@ -1,4 +1,4 @@
-import type { Database, PgError, ProbedStatement, RelationLock } from '../engine'
+import type { Database, PgError, ProbedStatement, RelationLock, RunResult } from '../engine'
 import { appStatementMicros, migrationStatementMicros, type TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
 import { LockManager } from './lock-manager'
@@ -25,7 +25,9 @@ export interface RequestRecord {
 }
 
 /** How an operator's script (a migration, a session, learner SQL) ended. */
-export type OperatorResult = { ok: true } | { ok: false; error: PgError; statement?: string }
+export type OperatorResult =
+  /** `last`: what the last statement that ran for real returned (a learner's SELECT shows its rows). */
+  { ok: true; last?: RunResult } | { ok: false; error: PgError; statement?: string }
 
 /** Everything that happened, in order; its canonical text is what the event-log hash covers. */
 export type SimEvent =
@@ -108,6 +110,8 @@ interface OperatorRun {
   statementSerial: number
   isWaitingForLock: boolean
   isEnded: boolean
+  /** What the last transaction that committed returned from its last statement. */
+  last?: RunResult
   onSettled: (result: OperatorResult) => void
 }
 
@@ -684,7 +688,7 @@ export class Simulation {
   private async runPart(run: OperatorRun): Promise<void> {
     if (run.isEnded) return
     const part = run.parts[run.partIndex]
-    if (!part) return this.endRun(run, 'committed', { ok: true })
+    if (!part) return this.endRun(run, 'committed', { ok: true, ...(run.last && { last: run.last }) })
     if (part.kind === 'setting') {
       if (part.name === 'lock_timeout') run.lockTimeoutMs = part.ms
       else run.statementTimeoutMs = part.ms
@@ -771,8 +775,9 @@ export class Simulation {
   private async commitPart(run: OperatorRun): Promise<void> {
     const part = run.parts[run.partIndex]
     if (run.isEnded || part.kind !== 'transaction') return
-    const failure = part.rolledBack ? undefined : await this.executeForReal(part)
-    if (failure) return this.failRun(run, failure.error, failure.sql)
+    const outcome = part.rolledBack ? undefined : await this.executeForReal(part)
+    if (outcome && !outcome.ok) return this.failRun(run, outcome.error, outcome.sql)
+    if (outcome) run.last = outcome.last
     this.statementLocks.clear()
     this.log({
       type: 'statement',
@@ -790,21 +795,25 @@ export class Simulation {
 
   private async executeForReal(
     part: Extract<ScriptPart, { kind: 'transaction' }>,
-  ): Promise<{ error: PgError; sql: string } | undefined> {
+  ): Promise<{ ok: true; last: RunResult } | { ok: false; error: PgError; sql: string }> {
     if (!part.isBlock) {
       const result = await this.database.run(part.statements[0])
-      return result.ok ? undefined : { error: result.error, sql: part.statements[0] }
+      return result.ok
+        ? { ok: true, last: result }
+        : { ok: false, error: result.error, sql: part.statements[0] }
     }
     await this.database.run('begin')
+    let last: RunResult | undefined
     for (const sql of part.statements) {
-      const result = await this.database.run(sql)
-      if (!result.ok) {
+      last = await this.database.run(sql)
+      if (!last.ok) {
         await this.database.run('rollback')
-        return { error: result.error, sql }
+        return { ok: false, error: last.error, sql }
       }
     }
     const committed = await this.database.run('commit')
-    return committed.ok ? undefined : { error: committed.error, sql: 'commit' }
+    if (!committed.ok) return { ok: false, error: committed.error, sql: 'commit' }
+    return { ok: true, last: last ?? committed }
   }
 
   private failRun(run: OperatorRun, error: PgError, sql?: string): void {

@@ -80,3 +80,22 @@ test('live traffic flows, a step applies, and the naive index build makes writes
   await traffic.getByRole('button', { name: 'Stop traffic' }).click()
   await expect(traffic.getByRole('button', { name: 'Start traffic' })).toBeVisible()
 })
+
+test('under live traffic, a SQL console runs inside the simulation and still shows Postgres’s rows and errors', async ({
+  page,
+}) => {
+  const traffic = await openPlayground(page)
+  await traffic.getByRole('button', { name: 'Start traffic' }).click()
+  await traffic.getByRole('button', { name: 'Apply step 1: v1.0.0 serves the shop' }).click()
+  const box = page.getByRole('region', { name: 'SQL console' }).first()
+  await expect(box).toContainText('runs it inside the simulation')
+  await box.getByRole('textbox', { name: 'SQL' }).fill('select count(*) as users from users')
+  await box.getByRole('button', { name: 'Run' }).click()
+  await expect(box).toContainText('Ran inside the simulation, among the traffic')
+  await expect(box.getByRole('cell')).toHaveText(['200'])
+  await box.getByRole('textbox', { name: 'SQL' }).fill('select nope from users')
+  await box.getByRole('button', { name: 'Run' }).click()
+  await expect(box.getByRole('alert')).toContainText('column "nope" does not exist')
+  await expect(box.getByRole('alert')).toContainText('SQLSTATE 42703')
+  await expect(traffic.getByRole('list', { name: 'What happened' })).toContainText('you failed with 42703')
+})

@@ -1,6 +1,6 @@
 'use client'
 
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { EngineAssetUrls, WorkerDatabase } from '@/lib/engine'
 
 /** Where the lesson's database is: starting, ready, or failed to start (with why). */
@@ -14,6 +14,18 @@ const DatabaseContext = createContext<DatabaseState>({ status: 'starting' })
 /** The lesson's database, for the components inside a lesson. */
 export function useLessonDatabase(): DatabaseState {
   return useContext(DatabaseContext)
+}
+
+/** Whether simulated traffic is running: SQL consoles then run inside the simulation. */
+export interface LiveTraffic {
+  isLive: boolean
+  setIsLive(isLive: boolean): void
+}
+
+const LiveTrafficContext = createContext<LiveTraffic>({ isLive: false, setIsLive: () => undefined })
+
+export function useLiveTraffic(): LiveTraffic {
+  return useContext(LiveTrafficContext)
 }
 
 // One database per snapshot, shared by the effect's two runs under React StrictMode and
@@ -58,6 +70,8 @@ export function LessonDatabase({
   children: ReactNode
 }) {
   const [started, setState] = useState<DatabaseState>({ status: 'starting' })
+  const [isLive, setIsLive] = useState(false)
+  const liveTraffic = useMemo(() => ({ isLive, setIsLive }), [isLive])
   const state: DatabaseState = snapshotUrl
     ? started
     : { status: 'failed', reason: 'this lesson has no starting database' }
@@ -84,8 +98,10 @@ export function LessonDatabase({
 
   return (
     <DatabaseContext.Provider value={state}>
-      <DatabaseStatus state={state} />
-      {children}
+      <LiveTrafficContext.Provider value={liveTraffic}>
+        <DatabaseStatus state={state} />
+        {children}
+      </LiveTrafficContext.Provider>
     </DatabaseContext.Provider>
   )
 }

@@ -1,14 +1,36 @@
 'use client'
 
 import { useId, useState, type KeyboardEvent } from 'react'
-import type { PgError, ScriptResult, ScriptStatementResult } from '@/lib/engine'
-import { useLessonDatabase } from './LessonDatabase'
+import type { PgError, ScriptResult, ScriptStatementResult, WorkerDatabase } from '@/lib/engine'
+import type { LiveSqlResult } from '@/lib/scenario/simulation-extension'
+import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
 
 type Outcome =
   | { kind: 'none' }
   | { kind: 'running' }
   | { kind: 'done'; result: ScriptResult; script: string }
+  | { kind: 'simulated'; answer: LiveSqlResult; script: string }
   | { kind: 'failed'; reason: string }
+
+let nextSimulatedId = 1
+
+// Learner SQL under live traffic is an operator session of the simulation: it waits for its
+// locks among the app's requests, and its answer arrives as an event once it settles.
+function runInSimulation(database: WorkerDatabase, sql: string): Promise<LiveSqlResult> {
+  const id = nextSimulatedId++
+  return new Promise((resolve, reject) => {
+    const stopListening = database.onExtensionEvent((event) => {
+      const answer = event as LiveSqlResult
+      if (answer.type !== 'sql' || answer.id !== id) return
+      stopListening()
+      resolve(answer)
+    })
+    database.callExtension('simulation', { action: 'sql', id, sql }).catch((error: unknown) => {
+      stopListening()
+      reject(error)
+    })
+  })
+}
 
 /**
  * A minimal SQL console bound to the lesson's database: run a script, see each statement's
@@ -16,6 +38,7 @@ type Outcome =
  */
 export function SqlBox({ initial = '' }: { initial?: string }) {
   const state = useLessonDatabase()
+  const { isLive, setIsLive } = useLiveTraffic()
   const [sql, setSql] = useState(initial)
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' })
   const editorId = useId()
@@ -27,6 +50,10 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
     const script = sql
     setOutcome({ kind: 'running' })
     try {
+      if (isLive) {
+        setOutcome({ kind: 'simulated', answer: await runInSimulation(state.database, script), script })
+        return
+      }
       // a later Stop comes back to the state after this script, not to the lesson's start
       const result = await state.database.runScript(script, { keepRestorePoint: true })
       setOutcome({ kind: 'done', result, script })
@@ -36,7 +63,10 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
   }
 
   const stop = async () => {
-    if (state.status === 'ready') await state.database.cancel()
+    if (state.status !== 'ready') return
+    // Stop replaces the worker, and the simulation running in it ends with it
+    if (isLive) setIsLive(false)
+    await state.database.cancel()
   }
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -70,11 +100,18 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
           Stop
         </button>
         <span className="muted sql-hint" aria-live="polite">
-          {isRunning ? 'Running…' : isReady ? 'Ctrl+Enter runs' : 'Waiting for the database…'}
+          {isRunning
+            ? 'Running…'
+            : !isReady
+              ? 'Waiting for the database…'
+              : isLive
+                ? 'Ctrl+Enter runs it inside the simulation, among the traffic'
+                : 'Ctrl+Enter runs'}
         </span>
       </div>
       <div className="sql-output">
         {outcome.kind === 'done' && <ScriptOutput result={outcome.result} script={outcome.script} />}
+        {outcome.kind === 'simulated' && <SimulatedOutput answer={outcome.answer} script={outcome.script} />}
         {outcome.kind === 'failed' && (
           <p role="alert" className="sql-error">
             The database stopped answering: {outcome.reason}
@@ -93,6 +130,20 @@ function ScriptOutput({ result, script }: { result: ScriptResult; script: string
       )}
       {result.error && <ErrorOutput error={result.error} script={script} rolledBack={result.rolledBack} />}
       {result.statements.length === 0 && !result.error && <p className="muted">Nothing to run.</p>}
+    </>
+  )
+}
+
+function SimulatedOutput({ answer, script }: { answer: LiveSqlResult; script: string }) {
+  const seconds = Math.floor(answer.atMs / 1000)
+  const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+  return (
+    <>
+      <p className="muted">Ran inside the simulation, among the traffic; settled at {clock} virtual time.</p>
+      {answer.last && <StatementOutput statement={{ sql: script, start: 0, result: answer.last }} />}
+      {answer.error && (
+        <ErrorOutput error={answer.error} script={answer.statement ?? script} rolledBack={false} />
+      )}
     </>
   )
 }

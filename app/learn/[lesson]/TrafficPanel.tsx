@@ -9,7 +9,7 @@ import type {
   SimulationRequest,
   TrafficSpeed,
 } from '@/lib/scenario/simulation-extension'
-import { useLessonDatabase } from './LessonDatabase'
+import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
 
 type Path = 'naive' | 'safe' | 'main'
 
@@ -57,7 +57,7 @@ export function TrafficPanel({ lesson, scenario, paths, steps, versions, snapsho
   const database = state.status === 'ready' ? state.database : undefined
   const [path, setPath] = useState<Path>(paths[0])
   const [speed, setSpeed] = useState<TrafficSpeed>(1)
-  const [isLive, setIsLive] = useState(false)
+  const { isLive, setIsLive } = useLiveTraffic()
   const [live, setLive] = useState<LiveView>(emptyLive)
   const [check, setCheck] = useState<CheckState>({ status: 'idle' })
   const [problem, setProblem] = useState<string | undefined>()
@@ -82,7 +82,13 @@ export function TrafficPanel({ lesson, scenario, paths, steps, versions, snapsho
     })
   }, [database])
 
-  useEffect(() => () => stopOnLeave.current?.(), [])
+  useEffect(
+    () => () => {
+      stopOnLeave.current?.()
+      setIsLive(false)
+    },
+    [setIsLive],
+  )
 
   const start = async () => {
     setProblem(undefined)
