@@ -4,7 +4,13 @@
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { openDatabase, pgliteDistDir, snapshotInitdbArgs } from '../lib/engine/node'
+import {
+  openDatabase,
+  openSnapshotBase,
+  pgliteDistDir,
+  snapshotInitdbArgs,
+  snapshotPreparation,
+} from '../lib/engine/node'
 import { describeProblem, loadLessons } from '../lib/scenario'
 import { bundleForBrowser } from './browser-bundle'
 import { engineManifestPath, type EngineManifest } from '../lib/engine/manifest'
@@ -44,7 +50,7 @@ async function main(): Promise<void> {
   await writeFile(join(publicEngine, workerName), workerCode)
 
   // initdb once (2–3 s), then every lesson starts from that empty database
-  const empty = await openDatabase({ initdbArgs: snapshotInitdbArgs })
+  const empty = await openSnapshotBase()
   const emptySnapshot = await empty.snapshot()
   await empty.close()
 
@@ -61,7 +67,7 @@ async function main(): Promise<void> {
     }
     const snapshot = new Uint8Array(await (await database.snapshot()).arrayBuffer())
     await database.close()
-    const name = `${lesson.slug}-${shortHash(pgliteVersion, snapshotInitdbArgs.join(' '), lesson.setupSql)}.tar`
+    const name = `${lesson.slug}-${shortHash(pgliteVersion, snapshotInitdbArgs.join(' '), snapshotPreparation, lesson.setupSql)}.tar`
     await writeFile(join(publicSnapshots, name), snapshot)
     snapshots[lesson.slug] = `/snapshots/${name}`
   }

@@ -16,6 +16,20 @@ export { PgliteDatabase, type OpenOptions }
  */
 export const snapshotInitdbArgs = ['--wal-segsize=1']
 
+// template0 exists so CREATE DATABASE can copy a pristine database; PGlite serves one database
+// to one session and never needs it, and without it a snapshot is 9 MB (28%) smaller and opens
+// ~25% faster. template1 stays, so CREATE DATABASE still works.
+/** SQL run on every snapshot base before a lesson's setup: it drops template0. */
+export const snapshotPreparation = 'alter database template0 is_template false; drop database template0'
+
+/** Opens a fresh database (initdb) trimmed to what a lesson snapshot needs: every snapshot starts here. */
+export async function openSnapshotBase(): Promise<PgliteDatabase> {
+  const database = await openDatabase({ initdbArgs: snapshotInitdbArgs })
+  const prepared = await database.runScript(snapshotPreparation)
+  if (!prepared.ok) throw new Error(`could not prepare the snapshot base: ${prepared.error?.message}`)
+  return database
+}
+
 /** Opens a database in this thread: from a snapshot, or a fresh one (initdb) without. */
 export function openDatabase(options: OpenOptions = {}): Promise<PgliteDatabase> {
   return PgliteDatabase.open(options)
@@ -25,7 +39,7 @@ export function openDatabase(options: OpenOptions = {}): Promise<PgliteDatabase>
 export async function buildSnapshot(
   setupScript: string,
 ): Promise<{ ok: true; snapshot: Snapshot } | { ok: false; error: string }> {
-  const database = await openDatabase({ initdbArgs: snapshotInitdbArgs })
+  const database = await openSnapshotBase()
   try {
     const result = await database.runScript(setupScript)
     if (!result.ok && result.error) {

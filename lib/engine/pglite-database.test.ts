@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { openDatabase, type PgliteDatabase } from './node'
+import { buildSnapshot, openDatabase, type PgliteDatabase } from './node'
 
 const schema = `
 create table users (id bigint generated always as identity primary key, name text not null, email text);
@@ -97,5 +97,22 @@ describe('PgliteDatabase', () => {
     await database.restore(snapshot)
     const result = await database.run('select name from users order by id')
     assert.deepEqual(result.ok && result.rows, [['Ada Lovelace'], ['Alan Turing']])
+  })
+})
+
+describe('a lesson snapshot', () => {
+  it('has no template0, and CREATE DATABASE still works from template1', async () => {
+    const built = await buildSnapshot('create table notes (body text);')
+    assert.equal(built.ok, true)
+    if (!built.ok) return
+    const database = await openDatabase({ snapshot: built.snapshot })
+    try {
+      const names = await database.run('select datname from pg_database order by datname')
+      assert.deepEqual(names.ok && names.rows, [['postgres'], ['template1']])
+      const created = await database.run('create database scratch')
+      assert.deepEqual(created.ok && created.command, 'CREATE')
+    } finally {
+      await database.close()
+    }
   })
 })
