@@ -68,22 +68,6 @@ export class LockManager {
     }
   }
 
-  /** Whether an owner holds any lock. */
-  holdsAny(owner: number): boolean {
-    return (this.heldBy.get(owner)?.size ?? 0) > 0
-  }
-
-  /** The owners holding a lock on `relation` that conflicts with `mode`, other than `owner`. */
-  blockers(relation: string, mode: LockMode, owner: number): number[] {
-    const locks = this.relations.get(relation)
-    if (!locks) return []
-    return [...locks.granted]
-      .filter(
-        ([holder, modes]) => holder !== owner && [...modes].some((held) => lockModesConflict(mode, held)),
-      )
-      .map(([holder]) => holder)
-  }
-
   /** Forgets every lock and wait: the server stopped. */
   clear(): void {
     this.relations.clear()

@@ -317,23 +317,10 @@ export class Simulation {
         }
         return
       case 'lock timeout':
-        if (this.isCurrent(event.run, event.serial) && event.run.isWaitingForLock) {
-          this.failRun(
-            event.run,
-            { code: '55P03', message: 'canceling statement due to lock timeout' },
-            currentSql(event.run),
-          )
-        }
+        if (event.run.isWaitingForLock) this.cancelStatement(event.run, event.serial, '55P03', 'lock timeout')
         return
       case 'statement timeout':
-        if (this.isCurrent(event.run, event.serial)) {
-          this.failRun(
-            event.run,
-            { code: '57014', message: 'canceling statement due to statement timeout' },
-            currentSql(event.run),
-          )
-        }
-        return
+        return this.cancelStatement(event.run, event.serial, '57014', 'statement timeout')
       case 'invariants':
         if (this.isDraining) return
         await this.checkInvariants()
@@ -605,7 +592,6 @@ export class Simulation {
     if (!connection || connection.request !== request) return
     connection.request = undefined
     const state = request.state
-    if (!state.isRunning && !connection.isIdleInTransaction) this.locks.releaseAll(connection.owner)
     const next = state.waitingForConnection.shift()
     if (next) await this.startOnConnection(next, connection)
   }
@@ -765,6 +751,12 @@ export class Simulation {
     const statement = run.probe.statements[run.statementIndex]
     const durationUs = migrationStatementMicros(sql, statement, (table) => this.sizeOf(table))
     this.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
+  }
+
+  // a timer set for a statement that has since finished or failed does nothing
+  private cancelStatement(run: OperatorRun, serial: number, code: string, reason: string): void {
+    if (!this.isCurrent(run, serial)) return
+    this.failRun(run, { code, message: `canceling statement due to ${reason}` }, currentSql(run))
   }
 
   private isCurrent(run: OperatorRun, serial: number): boolean {

@@ -293,12 +293,16 @@ function CheckReport({ verdicts }: { verdicts: PathVerdict[] }) {
 }
 
 function foldBatch(view: LiveView, batch: LiveBatch): LiveView {
-  const latest = { ...view.latest }
+  // the last second completed in this batch; a batch that completed none keeps what is shown
   const lastSecond = Math.max(-1, ...batch.metrics.map((metrics) => metrics.second))
-  if (lastSecond >= 0) {
-    for (const version of Object.keys(latest)) delete latest[version]
-    for (const metrics of batch.metrics) if (metrics.second === lastSecond) latest[metrics.version] = metrics
-  }
+  const latest =
+    lastSecond < 0
+      ? view.latest
+      : Object.fromEntries(
+          batch.metrics
+            .filter((metrics) => metrics.second === lastSecond)
+            .map((metrics) => [metrics.version, metrics]),
+        )
   const lines = batch.events.flatMap(describeEvent).reverse()
   return {
     nowMs: batch.nowMs,
