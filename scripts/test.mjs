@@ -26,7 +26,7 @@ function testFiles(dir) {
 function unitSuite() {
   const tap = join(outputDir, 'unit.tap')
   rmSync(tap, { force: true })
-  const files = [...testFiles('lib'), ...testFiles(join('tests', 'unit'))].sort()
+  const files = [...testFiles('lib'), ...testFiles('app'), ...testFiles(join('tests', 'unit'))].sort()
   const status = run('node', [
     '--import',
     'tsx',

@@ -179,14 +179,35 @@ const pathSchema = z.object(actionFields).strict()
 
 const stepSchema = z
   .object({
-    id: identifier.describe('Stable and unique: the step’s link is /learn/<lesson>#<id>.'),
+    id: identifier.describe('Stable and unique: the step’s link is /learn/<lesson>/<id>.'),
     title: z.string().min(1),
+    starter: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('What the workbench editor holds before the learner edits it (default: the naive SQL).'),
+    lockedLines: z
+      .array(z.number().int().min(1))
+      .optional()
+      .describe('Lines of the starter, from 1, that the learner cannot edit.'),
     ...actionFields,
     naive: pathSchema.optional().describe('What most teams do first, and what it breaks.'),
     safe: pathSchema.optional().describe('The zero-downtime way.'),
   })
   .strict()
   .superRefine((step, context) => {
+    if (step.lockedLines) {
+      const starterLines = step.starter?.split('\n').length ?? 0
+      const outside = step.lockedLines.find((line) => line > starterLines)
+      if (outside !== undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['lockedLines'],
+          message: step.starter
+            ? `line ${outside} is past the starter's last line (${starterLines})`
+            : 'locked lines need a starter',
+        })
+    }
     const countActions = (fields: Partial<Record<(typeof actionKeys)[number], unknown>>) =>
       actionKeys.filter((key) => fields[key] !== undefined)
     if (step.naive || step.safe) {

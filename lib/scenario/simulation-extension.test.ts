@@ -1,51 +1,229 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
+import type { Database, Snapshot } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
 import { buildSnapshot, openDatabase } from '../engine/node'
-import { loadLessons } from './lesson'
-import { createSimulationExtension, type LiveBatch, type LiveSqlResult } from './simulation-extension'
+import { loadLessons, type Lesson } from './lesson'
+import { createSimulationExtension, type LiveSqlResult } from './simulation-extension'
+import type { SchemaView, StepVerdict, WorkbenchBatch } from './workbench-protocol'
 
-describe('the simulator in the worker, live', () => {
-  it('sends one batch per tick, not a message per request, and runs learner SQL under the same locks', async () => {
+// The test is the clock: each tick runs when the test says so, never after a real wait.
+async function openWorkbench(
+  lesson: Lesson,
+  database: Database,
+  start: Snapshot,
+  step = 0,
+  sql: (string | null)[] = [],
+) {
+  const ticks: (() => void)[] = []
+  const messages: unknown[] = []
+  let queue = Promise.resolve()
+  const context: ExtensionContext = {
+    database,
+    emit: (message) => messages.push(message),
+    enqueue: (task) => (queue = queue.then(task)),
+  }
+  const extension = createSimulationExtension((run) => ticks.push(run))
+  const call = (request: unknown) => extension(request, context)
+  await call({ action: 'open', lesson: lesson.slug, scenario: lesson.scenario, start, step, sql, speed: 10 })
+  const tick = async () => {
+    ticks.shift()?.()
+    await queue
+  }
+  const batches = () =>
+    messages.filter((message): message is WorkbenchBatch => (message as WorkbenchBatch).type === 'workbench')
+  const verdicts = () =>
+    messages.filter((message): message is StepVerdict => (message as StepVerdict).type === 'verdict')
+  const tickUntilVerdict = async (limit = 400) => {
+    const before = verdicts().length
+    for (let i = 0; i < limit && verdicts().length === before; i++) await tick()
+    const verdict = verdicts()[before]
+    assert.ok(verdict, `no verdict within ${limit} ticks`)
+    return verdict
+  }
+  return { call, tick, messages, batches, verdicts, tickUntilVerdict }
+}
+
+describe('the workbench in the worker', () => {
+  let lesson: Lesson
+  let start: Snapshot
+  let database: Database
+
+  before(async () => {
     const root = process.cwd()
     const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
-    const lesson = lessons.find((candidate) => candidate.scenario)!
+    lesson = lessons.find((candidate) => candidate.scenario)!
     const built = await buildSnapshot(lesson.setupSql)
     assert.ok(built.ok)
-    const database = await openDatabase({ snapshot: built.snapshot })
-    const ticks: (() => void)[] = []
-    const messages: unknown[] = []
-    let queue = Promise.resolve()
-    const context: ExtensionContext = {
-      database,
-      emit: (message) => messages.push(message),
-      enqueue: (task) => (queue = queue.then(task)),
-    }
-    // the test is the clock: each tick runs when the test says so, never after a real wait
-    const extension = createSimulationExtension((run) => ticks.push(run))
-    const tick = async () => {
-      ticks.shift()?.()
-      await queue
-    }
-    try {
-      await extension({ action: 'start', scenario: lesson.scenario, path: 'safe', speed: 10 }, context)
-      assert.deepEqual(await extension({ action: 'next step' }, context), { applied: 'serve' })
-      for (let i = 0; i < 20; i++) await tick()
-      await extension({ action: 'sql', id: 7, sql: 'select count(*) from users where id <= 3' }, context)
-      for (let i = 0; i < 3; i++) await tick()
+    start = built.snapshot
+    database = await openDatabase({ snapshot: start })
+  })
+  after(() => database.close())
 
-      const batches = messages.filter(
-        (message): message is LiveBatch => (message as LiveBatch).type === 'live',
-      )
-      assert.equal(batches.length, 23)
-      assert.equal(batches.at(-1)!.nowMs, 23 * 100 * 10)
-      const served = batches
-        .flatMap((batch) => batch.metrics)
-        .reduce((total, metrics) => total + metrics.ok, 0)
-      assert.ok(served > 500, `served ${served} requests in 23 virtual seconds at 50/s`)
+  it('sends one batch per tick and passes a scripted step once its window closed', async () => {
+    const workbench = await openWorkbench(lesson, database, start)
+    try {
+      await workbench.call({ action: 'run', step: 0, how: 'solution' })
+      const verdict = await workbench.tickUntilVerdict()
+      assert.deepEqual([verdict.step, verdict.passed, verdict.result], [0, true, { ok: true }])
+      const batches = workbench.batches()
+      assert.equal(batches.at(-1)!.nowMs, batches.length * 100 * 10)
       assert.deepEqual(batches.at(-1)!.deployment, { 'v1.0.0': 100 })
-      const answers = messages.filter(
+      assert.deepEqual(
+        batches.flatMap((batch) => batch.markers).map(({ index, id, how }) => ({ index, id, how })),
+        [{ index: 0, id: 'serve', how: 'solution' }],
+      )
+      assert.deepEqual(
+        batches
+          .at(-1)!
+          .endpoints.map(({ endpoint, last }) => [endpoint, last])
+          .sort(),
+        [
+          ['GET /orders', 'ok'],
+          ['POST /orders', 'ok'],
+        ],
+      )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('judges the naive index build by what the safe way promises: writes time out, so it broke things', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'run', step: 1, how: 'naive' })
+      const verdict = await workbench.tickUntilVerdict()
+      assert.equal(verdict.passed, false)
+      assert.deepEqual(
+        verdict.expectations.filter((expectation) => !expectation.held).map(({ claim }) => claim),
+        ['v1.0.0 serves every request', 'longest lock wait below 50 ms'],
+      )
+      const writes = workbench
+        .batches()
+        .at(-1)!
+        .endpoints.find((status) => status.endpoint === 'POST /orders')!
+      assert.equal(writes.lastFailure?.outcome, 'timeout')
+      assert.match(writes.lastFailure!.message, /no answer within 5000 ms: it waited for its locks/)
+      // while the index built, its migration held SHARE and the writes queued behind it
+      const during = workbench
+        .batches()
+        .find((batch) => batch.sessions.some((session) => session.kind === 'migration'))!
+      const migration = during.sessions.find((session) => session.kind === 'migration')!
+      assert.deepEqual(
+        migration.locks.filter((lock) => lock.relation === 'orders'),
+        [{ relation: 'orders', mode: 'ShareLock', granted: true }],
+      )
+      const blockedWrite = during.sessions.find((session) => session.state === 'waiting')!
+      assert.deepEqual(blockedWrite.blockedBy, [migration.owner])
+      assert.match(blockedWrite.label, /POST \/orders/)
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('passes the learner’s own SQL on its outcome, and the schema shows the new index', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      const sql =
+        '-- my way\nCREATE INDEX CONCURRENTLY orders_total_cents ON orders USING btree (total_cents);'
+      await workbench.call({ action: 'run', step: 1, how: 'yours', sql })
+      const verdict = await workbench.tickUntilVerdict()
+      assert.equal(verdict.passed, true, JSON.stringify(verdict.expectations))
+      const schema = (await workbench.call({ action: 'schema' })) as SchemaView
+      const orders = schema.tables.find((table) => table.name === 'orders')!
+      assert.deepEqual(
+        orders.indexes.find((index) => index.name === 'orders_total_cents'),
+        {
+          name: 'orders_total_cents',
+          definition: 'CREATE INDEX orders_total_cents ON public.orders USING btree (total_cents)',
+          valid: true,
+        },
+      )
+      assert.ok(workbench.batches().some((batch) => batch.schemaChanged))
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('reports Postgres’s error and the failing statement when the learner’s SQL is wrong', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({
+        action: 'run',
+        step: 1,
+        how: 'yours',
+        sql: 'create index concurrently orders_total_cents on orders (totl_cents);',
+      })
+      const verdict = await workbench.tickUntilVerdict()
+      assert.equal(verdict.passed, false)
+      assert.ok(verdict.result.ok === false)
+      assert.equal(verdict.result.error.code, '42703')
+      assert.equal(
+        verdict.result.statement,
+        'create index concurrently orders_total_cents on orders (totl_cents)',
+      )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('terminating the index build ends it with 57P01 and lets the writes through again', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'run', step: 1, how: 'naive' })
+      let migration: number | undefined
+      for (let i = 0; i < 20 && migration === undefined; i++) {
+        await workbench.tick()
+        migration = workbench
+          .batches()
+          .at(-1)!
+          .sessions.find((session) => session.kind === 'migration')?.owner
+      }
+      assert.ok(migration !== undefined)
+      assert.equal(await workbench.call({ action: 'terminate', owner: migration }), true)
+      const verdict = await workbench.tickUntilVerdict()
+      assert.ok(verdict.result.ok === false)
+      assert.equal(verdict.result.error.code, '57P01')
+      for (let i = 0; i < 8; i++) await workbench.tick()
+      const last = workbench.batches().at(-1)!
+      assert.deepEqual(
+        last.sessions.filter((session) => session.state === 'waiting'),
+        [],
+      )
+      const lastSecond = last.metrics.at(-1) ?? workbench.batches().at(-2)!.metrics.at(-1)!
+      assert.ok(lastSecond.ok > 0 && lastSecond.timeouts === 0, JSON.stringify(lastSecond))
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('stops and starts the database and shifts traffic outside the steps', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'database', state: 'stop' })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      const down = workbench.batches().at(-1)!
+      assert.equal(down.isDatabaseDown, true)
+      assert.ok(down.requests.length > 0 && down.requests.every((request) => request.code === '08006'))
+      await workbench.call({ action: 'database', state: 'start' })
+      await workbench.call({ action: 'deploy', shares: { 'v1.0.0': 50 } })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      const up = workbench.batches().at(-1)!
+      assert.equal(up.isDatabaseDown, false)
+      assert.deepEqual(up.deployment, { 'v1.0.0': 50 })
+      assert.ok(up.requests.every((request) => request.outcome === 'ok'))
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('runs console SQL among the traffic and answers it by id', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'sql', id: 7, sql: 'select count(*) from users where id <= 3' })
+      await workbench.tick()
+      const answers = workbench.messages.filter(
         (message): message is LiveSqlResult => (message as LiveSqlResult).type === 'sql',
       )
       assert.deepEqual(
@@ -53,8 +231,16 @@ describe('the simulator in the worker, live', () => {
         [[7, true, [['3']]]],
       )
     } finally {
-      await extension({ action: 'stop' }, context)
-      await database.close()
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('refuses to run a step out of turn', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await assert.rejects(workbench.call({ action: 'run', step: 2, how: 'solution' }), /step 2 is next/)
+    } finally {
+      await workbench.call({ action: 'stop' })
     }
   })
 

@@ -1,9 +1,30 @@
 import { z } from 'zod'
 import type { Database, PgError, RunResult, Snapshot } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
-import { MetricsCollector, Simulation, type SecondMetrics, type SimEvent, type Step } from '../sim'
+import {
+  checkStepExpectations,
+  MetricsCollector,
+  Simulation,
+  type ActionProgress,
+  type RequestRecord,
+  type SimEvent,
+  type Step,
+} from '../sim'
 import { checkLessonScenario, type PathVerdict } from './check-lessons'
-import { pathsOf, scenarioSchema, toSimScenario } from './scenario'
+import { pathsOf, scenarioSchema, toSimScenario, type Scenario } from './scenario'
+import { readSchema } from './schema-view'
+import type {
+  EndpointStatus,
+  InvariantPoint,
+  RequestLogEntry,
+  SessionView,
+  StepMarker,
+  StepRunHow,
+  StepVerdict,
+  WorkbenchBatch,
+  WorkbenchSpeed,
+} from './workbench-protocol'
+import { resolveStep } from './workbench-steps'
 
 /** The name the page calls the simulator by, in the database worker. */
 export const simulationExtensionName = 'simulation'
@@ -19,37 +40,38 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
     scenario: z.unknown(),
     start: z.instanceof(Blob),
   }),
-  /** Starts live traffic on the database as it is now. */
+  /**
+   * Puts the lesson at the start of step `step`: the lesson's starting database, then every
+   * earlier step replayed headless (the learner's SQL where `sql` has it, else the solution),
+   * then live traffic from there.
+   */
   z.object({
-    action: z.literal('start'),
+    action: z.literal('open'),
+    lesson: z.string(),
     scenario: z.unknown(),
-    path: z.enum(['naive', 'safe', 'main']),
+    start: z.instanceof(Blob),
+    step: z.number().int().min(0),
+    sql: z.array(z.string().nullable()),
     speed: speedSchema,
   }),
+  /** Runs the next step: the learner's SQL, the naive way, or the solution. */
+  z.object({
+    action: z.literal('run'),
+    step: z.number().int().min(0),
+    how: z.enum(['yours', 'naive', 'solution']),
+    sql: z.string().optional(),
+  }),
   z.object({ action: z.literal('speed'), speed: speedSchema }),
-  /** Applies the next step of the chosen path. */
-  z.object({ action: z.literal('next step') }),
+  z.object({ action: z.literal('deploy'), shares: z.record(z.string(), z.number().min(0).max(100)) }),
+  z.object({ action: z.literal('database'), state: z.enum(['stop', 'start']) }),
+  z.object({ action: z.literal('terminate'), owner: z.number().int().positive() }),
+  z.object({ action: z.literal('schema') }),
   /** Runs the learner's SQL as an operator session inside the simulation. */
   z.object({ action: z.literal('sql'), id: z.number().int(), sql: z.string().min(1) }),
   z.object({ action: z.literal('stop') }),
 ])
 
 export type SimulationRequest = z.infer<typeof simulationRequestSchema>
-export type TrafficSpeed = z.infer<typeof speedSchema>
-
-/** One batch the live simulation sends the page, about ten times a wall second. */
-export interface LiveBatch {
-  type: 'live'
-  nowMs: number
-  speed: TrafficSpeed
-  /** Seconds completed since the last batch, per version. */
-  metrics: SecondMetrics[]
-  /** What happened besides requests: steps, statements, deploys, outages, checks. */
-  events: SimEvent[]
-  nextStep: number
-  deployment: Record<string, number>
-  isDatabaseDown: boolean
-}
 
 /** The outcome of learner SQL run inside the simulation, answering the `sql` request of the same id. */
 export interface LiveSqlResult {
@@ -66,18 +88,30 @@ export interface LiveSqlResult {
   statement?: string
 }
 
+/** What `open` answers: where the lesson now stands. */
+export interface OpenedWorkbench {
+  step: number
+  nowMs: number
+}
+
 const tickMs = 100
-const maxEventsPerBatch = 40
+const maxLogEntries = 50
+const maxSessions = 40
 
 /**
  * Serves the simulator beside the database in the worker: headless checks of a lesson, and
- * live traffic whose virtual time follows wall time at the chosen speed. A batch goes to the
- * page each tick, never a message per request.
+ * the workbench's live traffic, whose virtual time follows wall time at the chosen speed. A
+ * batch goes to the page each tick, never a message per request.
  */
 export function createSimulationExtension(
   schedule: (run: () => void, ms: number) => unknown = (run, ms) => setTimeout(run, ms),
 ) {
-  let live: LiveRun | undefined
+  let live: LiveWorkbench | undefined
+
+  const requireLive = () => {
+    if (!live) throw new Error('the lesson’s traffic is not running')
+    return live
+  }
 
   return async (payload: unknown, context: ExtensionContext): Promise<unknown> => {
     const request = simulationRequestSchema.parse(payload)
@@ -86,27 +120,36 @@ export function createSimulationExtension(
         live?.stop()
         live = undefined
         return checkInWorker(request.lesson, request.scenario, request.start, context.database)
-      case 'start': {
+      case 'open': {
         live?.stop()
+        live = undefined
         const scenario = scenarioSchema.parse(request.scenario)
-        if (!pathsOf(scenario).includes(request.path))
-          throw new Error(`the scenario has no ${request.path} path`)
-        const simScenario = toSimScenario(scenario, request.path)
-        const simulation = await Simulation.start(context.database, simScenario, {
-          keepEvents: false,
-          onEvent: (event) => live?.take(event),
+        if (request.step > scenario.steps.length)
+          throw new Error(`the lesson has ${scenario.steps.length} steps, not ${request.step + 1}`)
+        live = await LiveWorkbench.open(scenario, request.start, request.step, request.sql, request.speed, {
+          context,
+          schedule,
         })
-        live = new LiveRun(simulation, simScenario.steps, request.speed, context, schedule)
-        return null
+        return { step: request.step, nowMs: live.nowMs } satisfies OpenedWorkbench
       }
-      case 'speed':
-        live?.setSpeed(request.speed)
+      case 'run':
+        requireLive().run(request.step, request.how, request.sql)
         return null
-      case 'next step':
-        return live?.applyNextStep() ?? null
+      case 'speed':
+        requireLive().speed = request.speed
+        return null
+      case 'deploy':
+        requireLive().apply({ kind: 'deploy', shares: request.shares })
+        return null
+      case 'database':
+        requireLive().apply({ kind: 'database', state: request.state })
+        return null
+      case 'terminate':
+        return requireLive().terminate(request.owner)
+      case 'schema':
+        return readSchema(context.database)
       case 'sql':
-        if (!live) throw new Error('start the traffic first')
-        live.runSql(request.id, request.sql)
+        requireLive().runSql(request.id, request.sql)
         return null
       case 'stop':
         live?.stop()
@@ -138,43 +181,111 @@ async function checkInWorker(
   }
 }
 
-class LiveRun {
-  private nextStep = 0
+interface RunningStep {
+  index: number
+  step: Step
+  how: StepRunHow
+  progress: ActionProgress
+  startUs: number
+  /** When the step's window closes: its action settled (or gave up) and its observe time passed. */
+  endUs?: number
+}
+
+interface Host {
+  context: ExtensionContext
+  schedule: (run: () => void, ms: number) => unknown
+}
+
+/**
+ * One lesson's live traffic in the worker: steps run as the learner asks, each judged by its
+ * expectations once its window closed and every request that arrived in it was answered.
+ */
+class LiveWorkbench {
+  speed: WorkbenchSpeed
+  private nextStep: number
+  private running: RunningStep | undefined
   private lastRecord = 0
   private isStopped = false
+  private isSchemaChanged = true
   private readonly metrics = new MetricsCollector()
-  private pending: SimEvent[] = []
+  private readonly endpoints = new Map<string, EndpointStatus>()
+  private markers: StepMarker[] = []
+  private invariants: InvariantPoint[] = []
+  private readonly stepsRun = new Map<number, { title: string; how: StepRunHow }>()
 
-  constructor(
+  private constructor(
+    private readonly scenario: Scenario,
     private readonly simulation: Simulation,
-    private readonly steps: Step[],
-    private speed: TrafficSpeed,
-    private readonly context: ExtensionContext,
-    private readonly schedule: (run: () => void, ms: number) => unknown,
+    firstStep: number,
+    speed: WorkbenchSpeed,
+    private readonly host: Host,
   ) {
-    this.tick()
-  }
-
-  take(event: SimEvent): void {
-    if (event.type !== 'request') this.pending.push(event)
-  }
-
-  setSpeed(speed: TrafficSpeed): void {
+    this.nextStep = firstStep
     this.speed = speed
   }
 
-  applyNextStep(): { applied: string } | null {
-    const step = this.steps[this.nextStep]
-    if (!step) return null
+  static async open(
+    scenario: Scenario,
+    start: Snapshot,
+    step: number,
+    sql: (string | null)[],
+    speed: WorkbenchSpeed,
+    host: Host,
+  ): Promise<LiveWorkbench> {
+    await host.context.database.restore(start)
+    // the simulation reports events from its start; the workbench made next hears them
+    const listener: { workbench?: LiveWorkbench } = {}
+    const path = pathsOf(scenario).includes('safe') ? 'safe' : 'main'
+    const simulation = await Simulation.start(host.context.database, toSimScenario(scenario, path), {
+      keepEvents: false,
+      onEvent: (event) => listener.workbench?.take(event),
+    })
+    const workbench = new LiveWorkbench(scenario, simulation, step, speed, host)
+    listener.workbench = workbench
+    // earlier steps replay headless, exactly as the lesson check runs them
+    for (let index = 0; index < step; index++) {
+      const learners = sql[index]
+      const how: StepRunHow = learners == null ? 'solution' : 'yours'
+      const resolved = resolveStep(scenario, index, how, learners ?? undefined)
+      workbench.stepsRun.set(index, { title: resolved.title, how })
+      await simulation.runStep(resolved)
+    }
+    workbench.tick()
+    return workbench
+  }
+
+  get nowMs(): number {
+    return this.simulation.nowUs / 1000
+  }
+
+  run(index: number, how: 'yours' | 'naive' | 'solution', sql?: string): void {
+    if (this.running) throw new Error(`step ${this.running.index + 1} is still running`)
+    if (index !== this.nextStep)
+      throw new Error(`step ${this.nextStep + 1} is next: undo to go back to step ${index + 1}`)
+    const step = resolveStep(this.scenario, index, how, sql)
+    this.stepsRun.set(index, { title: step.title, how })
+    this.running = {
+      index,
+      step,
+      how,
+      progress: this.simulation.beginStep(step),
+      startUs: this.simulation.nowUs,
+    }
     this.nextStep += 1
-    this.simulation.beginStep(step)
-    return { applied: step.id }
+  }
+
+  apply(action: Parameters<Simulation['applyNow']>[0]): void {
+    this.simulation.applyNow(action)
+  }
+
+  terminate(owner: number): boolean {
+    return this.simulation.terminate(owner)
   }
 
   runSql(id: number, sql: string): void {
     this.simulation.runOperatorSql(sql, 'you', (result) => {
       const atMs = this.simulation.nowUs / 1000
-      this.context.emit(
+      this.host.context.emit(
         (result.ok
           ? {
               type: 'sql',
@@ -201,28 +312,155 @@ class LiveRun {
     this.isStopped = true
   }
 
+  private take(event: SimEvent): void {
+    switch (event.type) {
+      case 'step': {
+        const run = this.stepsRun.get(event.index)
+        this.markers.push({
+          index: event.index,
+          id: event.id,
+          title: run?.title ?? event.id,
+          atMs: event.atUs / 1000,
+          how: run?.how ?? 'scripted',
+        })
+        return
+      }
+      case 'invariant':
+        this.invariants.push({ atMs: event.atUs / 1000, name: event.name, violations: event.violations })
+        return
+      case 'statement':
+        if (event.state === 'committed') this.isSchemaChanged = true
+        return
+      default:
+        return
+    }
+  }
+
   private tick(): void {
-    this.schedule(() => {
+    this.host.schedule(() => {
       if (this.isStopped) return
-      this.context.enqueue(async () => {
+      this.host.context.enqueue(async () => {
         if (this.isStopped) return
         if (this.speed > 0) await this.simulation.runUntil(this.simulation.nowUs + tickMs * 1000 * this.speed)
-        const records = this.simulation.records
-        for (; this.lastRecord < records.length; this.lastRecord++) this.metrics.add(records[this.lastRecord])
-        const events = this.pending.slice(-maxEventsPerBatch)
-        this.pending = []
-        this.context.emit({
-          type: 'live',
-          nowMs: this.simulation.nowUs / 1000,
-          speed: this.speed,
-          metrics: this.metrics.takeCompleted(this.simulation.nowUs),
-          events,
-          nextStep: this.nextStep,
-          deployment: this.simulation.deployment,
-          isDatabaseDown: this.simulation.databaseIsDown,
-        } satisfies LiveBatch)
+        const verdict = this.judgeRunningStep()
+        this.host.context.emit(this.batch())
+        if (verdict) this.host.context.emit(verdict)
         this.tick()
       })
     }, tickMs)
+  }
+
+  private batch(): WorkbenchBatch {
+    const records = this.simulation.records
+    const fresh = records.slice(this.lastRecord)
+    this.lastRecord = records.length
+    for (const record of fresh) {
+      this.metrics.add(record)
+      this.noteEndpoint(record)
+    }
+    const sessions = this.simulation
+      .listSessions()
+      .sort((a, b) => waitingFirst(a.state) - waitingFirst(b.state) || a.sinceUs - b.sinceUs)
+    const batch: WorkbenchBatch = {
+      type: 'workbench',
+      nowMs: this.simulation.nowUs / 1000,
+      speed: this.speed,
+      metrics: this.metrics.takeCompleted(this.simulation.nowUs),
+      markers: this.markers,
+      requests: fresh.slice(-maxLogEntries).map(toLogEntry),
+      endpoints: [...this.endpoints.values()],
+      sessions: sessions
+        .slice(0, maxSessions)
+        .map(({ sinceUs, ...session }): SessionView => ({ ...session, sinceMs: sinceUs / 1000 })),
+      moreSessions: Math.max(0, sessions.length - maxSessions),
+      invariants: this.invariants,
+      deployment: this.simulation.deployment,
+      isDatabaseDown: this.simulation.databaseIsDown,
+      schemaChanged: this.isSchemaChanged,
+      nextStep: this.nextStep,
+      ...(this.running && { runningStep: this.running.index }),
+    }
+    this.markers = []
+    this.invariants = []
+    this.isSchemaChanged = false
+    return batch
+  }
+
+  private noteEndpoint(record: RequestRecord): void {
+    const key = `${record.version}\u0000${record.endpoint}`
+    const atMs = record.endedUs / 1000
+    const known = this.endpoints.get(key)
+    const isFailure = record.outcome === 'error' || record.outcome === 'timeout'
+    this.endpoints.set(key, {
+      version: record.version,
+      endpoint: record.endpoint,
+      last: record.outcome,
+      lastAtMs: atMs,
+      ...(isFailure
+        ? {
+            lastFailure: {
+              outcome: record.outcome as 'error' | 'timeout',
+              ...(record.code !== undefined && { code: record.code }),
+              message: record.message ?? record.outcome,
+              atMs,
+            },
+          }
+        : known?.lastFailure && { lastFailure: known.lastFailure }),
+    })
+  }
+
+  // A step is judged once its window closed and every request that arrived in it has its answer.
+  private judgeRunningStep(): StepVerdict | undefined {
+    const running = this.running
+    if (!running) return undefined
+    const nowUs = this.simulation.nowUs
+    if (running.endUs === undefined) {
+      const { step, progress } = running
+      const action = step.action
+      const ownMs =
+        action.kind === 'advance' ? action.ms : action.kind === 'check' ? action.withinMs + 1000 : 0
+      const deadlineUs = running.startUs + Math.max(step.withinMs, ownMs) * 1000
+      const closesAtUs = progress.settledUs ?? (nowUs >= deadlineUs ? deadlineUs : undefined)
+      if (closesAtUs === undefined) return undefined
+      running.endUs = closesAtUs + step.observeMs * 1000
+    }
+    if (nowUs < running.endUs || this.simulation.hasUnansweredBefore(running.endUs)) return undefined
+    this.running = undefined
+    const expectations = checkStepExpectations(this.simulation, running.step, running.index, running.endUs)
+    const result = running.progress.result
+    return {
+      type: 'verdict',
+      step: running.index,
+      how: running.how,
+      passed: expectations.every((expectation) => expectation.held),
+      expectations,
+      result:
+        result === undefined
+          ? { ok: 'still running' }
+          : result.ok
+            ? { ok: true }
+            : {
+                ok: false,
+                error: result.error,
+                ...(result.statement !== undefined && { statement: result.statement }),
+              },
+    }
+  }
+}
+
+function waitingFirst(state: SessionView['state']): number {
+  return state === 'waiting' ? 0 : state === 'idle in transaction' ? 1 : 2
+}
+
+function toLogEntry(record: RequestRecord): RequestLogEntry {
+  return {
+    id: record.id,
+    version: record.version,
+    endpoint: record.endpoint,
+    outcome: record.outcome,
+    ...(record.code !== undefined && { code: record.code }),
+    ...(record.message !== undefined && { message: record.message }),
+    atMs: record.endedUs / 1000,
+    latencyMs: (record.endedUs - record.arrivedUs) / 1000,
   }
 }

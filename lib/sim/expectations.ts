@@ -20,11 +20,26 @@ export function checkExpectations(simulation: Simulation, steps: readonly Step[]
   return steps.map((step, index) => checkStep(simulation, step.expect, index, byStep[index]))
 }
 
+/**
+ * Checks one step's claims in a run that goes on (live traffic): only the requests that
+ * arrived during the step, before `endUs`, and the invariant checks made by then count.
+ */
+export function checkStepExpectations(
+  simulation: Simulation,
+  step: Step,
+  index: number,
+  endUs: number,
+): ExpectationResult[] {
+  const records = simulation.records.filter((record) => record.step === index && record.arrivedUs < endUs)
+  return checkStep(simulation, step.expect, index, records, endUs)
+}
+
 function checkStep(
   simulation: Simulation,
   expect: Expectations,
   index: number,
   records: RequestRecord[],
+  endUs = Infinity,
 ): ExpectationResult[] {
   const results: ExpectationResult[] = []
   for (const [version, expected] of Object.entries(expect.versions ?? {})) {
@@ -37,7 +52,9 @@ function checkStep(
     )
   }
   if (expect.invariants) {
-    const checks = simulation.invariantViolations.filter((check) => check.step === index)
+    const checks = simulation.invariantViolations.filter(
+      (check) => check.step === index && check.atUs <= endUs,
+    )
     const violated = checks.filter((check) => check.violations > 0)
     const names = [...new Set(violated.map((check) => check.name))]
     results.push({

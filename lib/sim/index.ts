@@ -3,12 +3,19 @@ export * from './model'
 export {
   Simulation,
   type RequestRecord,
+  type RequestOutcome,
+  type SessionSnapshot,
   type SimEvent,
   type OperatorResult,
   type ActionProgress,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
-export { checkExpectations, describeRecords, type ExpectationResult } from './expectations'
+export {
+  checkExpectations,
+  checkStepExpectations,
+  describeRecords,
+  type ExpectationResult,
+} from './expectations'
 export { MetricsCollector, metricsBySecond, type SecondMetrics } from './metrics'
 export { costModel, classifyStatement, type OperationClass } from './cost-model'
 export { lockModesConflict } from './lock-conflicts'

@@ -57,4 +57,16 @@ describe('LockManager', () => {
     locks.releaseAll(1)
     assert.deepEqual(granted, [2, 3])
   })
+
+  it('describes a lock queue as pg_blocking_pids would: the ALTER waits on the reader, the later reader on both', () => {
+    const locks = new LockManager()
+    locks.acquire(1, 'users', 'AccessShareLock', () => undefined)
+    locks.acquire(2, 'users', 'AccessExclusiveLock', () => undefined)
+    locks.acquire(3, 'users', 'AccessShareLock', () => undefined)
+    assert.deepEqual(Object.fromEntries(locks.describe()), {
+      1: { locks: [{ relation: 'users', mode: 'AccessShareLock', granted: true }], blockedBy: [] },
+      2: { locks: [{ relation: 'users', mode: 'AccessExclusiveLock', granted: false }], blockedBy: [1] },
+      3: { locks: [{ relation: 'users', mode: 'AccessShareLock', granted: false }], blockedBy: [2] },
+    })
+  })
 })

@@ -7,6 +7,12 @@ interface Waiter {
   onGranted: () => void
 }
 
+/** What one owner holds and waits for, and whom it waits behind. */
+export interface OwnerLocks {
+  locks: { relation: string; mode: LockMode; granted: boolean }[]
+  blockedBy: number[]
+}
+
 interface RelationLocks {
   /** Modes granted, by owner. */
   granted: Map<number, Set<LockMode>>
@@ -66,6 +72,39 @@ export class LockManager {
       locks.granted.delete(owner)
       this.wake(relation, locks)
     }
+  }
+
+  /**
+   * Every owner holding or waiting for a lock, with the owners each waiter waits behind:
+   * holders of a conflicting mode and earlier waiters of a conflicting one (as `pg_blocking_pids`).
+   */
+  describe(): Map<number, OwnerLocks> {
+    const owners = new Map<number, OwnerLocks>()
+    const ownerOf = (owner: number) => {
+      let found = owners.get(owner)
+      if (!found) owners.set(owner, (found = { locks: [], blockedBy: [] }))
+      return found
+    }
+    for (const [relation, locks] of this.relations) {
+      for (const [owner, modes] of locks.granted) {
+        for (const mode of modes) ownerOf(owner).locks.push({ relation, mode, granted: true })
+      }
+      locks.waiting.forEach((waiter, position) => {
+        const described = ownerOf(waiter.owner)
+        described.locks.push({ relation, mode: waiter.mode, granted: false })
+        const blockers = new Set(described.blockedBy)
+        for (const [holder, modes] of locks.granted) {
+          if (holder === waiter.owner) continue
+          for (const held of modes) if (lockModesConflict(waiter.mode, held)) blockers.add(holder)
+        }
+        for (const earlier of locks.waiting.slice(0, position)) {
+          if (earlier.owner !== waiter.owner && lockModesConflict(waiter.mode, earlier.mode))
+            blockers.add(earlier.owner)
+        }
+        described.blockedBy = [...blockers]
+      })
+    }
+    return owners
   }
 
   /** Forgets every lock and wait: the server stopped. */

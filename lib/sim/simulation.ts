@@ -1,7 +1,7 @@
 import type { Database, PgError, ProbedStatement, RelationLock, RunResult } from '../engine'
 import { appStatementMicros, migrationStatementMicros, type TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
-import { LockManager } from './lock-manager'
+import { LockManager, type OwnerLocks } from './lock-manager'
 import type { AppVersion, Condition, Endpoint, RetryPolicy, SimScenario, Step, StepAction } from './model'
 import { parseOperatorScript, type ScriptPart } from './operator-script'
 import { LogHash, RandomStream } from './random'
@@ -19,6 +19,8 @@ export interface RequestRecord {
   outcome: RequestOutcome
   /** SQLSTATE of an error: Postgres's own, or 08006 when the database is down. */
   code?: string
+  /** Postgres's message for an error; for a timeout, what the request was waiting for. */
+  message?: string
   lockWaitUs: number
   /** Index of the step during which it arrived. */
   step: number
@@ -70,6 +72,9 @@ interface Connection {
   owner: number
   request?: Request
   isIdleInTransaction: boolean
+  /** Virtual µs when it went idle in transaction, and the read that left it so. */
+  idleSinceUs: number
+  lastSql: string
 }
 
 interface Request {
@@ -83,7 +88,7 @@ interface Request {
   isRead: boolean
   phase: 'queued' | 'locking' | 'running' | 'done'
   connection?: Connection
-  result?: { ok: true; isRead: boolean } | { ok: false; code: string }
+  result?: { ok: true; isRead: boolean } | { ok: false; code: string; message: string }
   onDone?: (record: RequestRecord) => void
 }
 
@@ -109,6 +114,10 @@ interface OperatorRun {
   /** Numbers each statement attempt, so a stale timer or grant for an earlier one is ignored. */
   statementSerial: number
   isWaitingForLock: boolean
+  /** Virtual µs when the run entered its current state (waiting, running, idle). */
+  stateSinceUs: number
+  /** A held session that ran its SQL and now sits idle in its transaction. */
+  isHolding: boolean
   isEnded: boolean
   /** What the last transaction that committed returned from its last statement. */
   last?: RunResult
@@ -182,6 +191,8 @@ export class Simulation {
         connections: Array.from({ length: version.connections }, () => ({
           owner: this.nextOwner++,
           isIdleInTransaction: false,
+          idleSinceUs: 0,
+          lastSql: '',
         })),
         waitingForConnection: [],
         random: new RandomStream(`${scenario.seed}/${version.id}`),
@@ -280,6 +291,106 @@ export class Simulation {
   /** Runs an operator's SQL (a learner at a console) as its own session, under the same locks. */
   runOperatorSql(sql: string, label: string, onSettled: (result: OperatorResult) => void): void {
     this.startOperatorRun(sql, label, undefined, false, onSettled)
+  }
+
+  /**
+   * Does what a step's action does, now, outside the steps: an instructor moving the canary
+   * slider or stopping the database. Its requests still count towards the current step.
+   */
+  applyNow(action: StepAction, onSettled: (result: OperatorResult) => void = () => undefined): void {
+    this.applyAction(action, onSettled)
+  }
+
+  /**
+   * Ends one session as `pg_terminate_backend` would (pgAdmin's "clear lock"): its
+   * transaction rolls back, its locks go, a request in flight gets 57P01 and a migration
+   * fails with it. Returns whether there was such a session.
+   */
+  terminate(owner: number): boolean {
+    const terminated: PgError = {
+      code: '57P01',
+      message: 'terminating connection due to administrator command',
+    }
+    for (const state of this.versions.values()) {
+      const connection = state.connections.find((candidate) => candidate.owner === owner)
+      if (!connection) continue
+      const request = connection.request
+      if (!request && !connection.isIdleInTransaction) return false
+      connection.isIdleInTransaction = false
+      this.locks.releaseAll(owner)
+      this.log({
+        type: 'statement',
+        atUs: this.nowUs,
+        session: `${state.version.id} #${owner}`,
+        sql: '',
+        state: 'terminated',
+      })
+      if (request && request.phase !== 'done') {
+        this.answer(request, 'error', terminated.code, terminated.message)
+        void this.freeConnection(request)
+      }
+      return true
+    }
+    for (const run of this.operatorRuns) {
+      if (run.owner !== owner) continue
+      this.endRun(run, 'terminated', { ok: false, error: terminated, statement: currentSql(run) })
+      return true
+    }
+    return false
+  }
+
+  /**
+   * Every session holding or waiting for a lock, or idle in transaction, as
+   * `pg_stat_activity` joined with `pg_locks` would list it.
+   */
+  listSessions(): SessionSnapshot[] {
+    const described = this.locks.describe()
+    const sessions: SessionSnapshot[] = []
+    const locksOf = (owner: number) => described.get(owner) ?? { locks: [], blockedBy: [] }
+    for (const state of this.versions.values()) {
+      for (const connection of state.connections) {
+        const request = connection.request
+        const { locks, blockedBy } = locksOf(connection.owner)
+        if (!request && !connection.isIdleInTransaction) continue
+        if (request && request.phase !== 'locking' && request.phase !== 'running') continue
+        const isWaiting = locks.some((lock) => !lock.granted)
+        sessions.push({
+          owner: connection.owner,
+          kind: 'app',
+          label: request ? `${state.version.label} · ${request.endpoint.name}` : state.version.label,
+          state: request ? (isWaiting ? 'waiting' : 'active') : 'idle in transaction',
+          sql: request ? request.endpoint.sql : connection.lastSql,
+          sinceUs: request ? (request.lockWaitStartUs ?? request.arrivedUs) : connection.idleSinceUs,
+          locks,
+          blockedBy,
+        })
+      }
+    }
+    for (const run of this.operatorRuns) {
+      const { locks, blockedBy } = locksOf(run.owner)
+      sessions.push({
+        owner: run.owner,
+        kind: run.label === 'migration' ? 'migration' : run.holdOpen ? 'session' : 'console',
+        label: run.label,
+        state: run.isWaitingForLock ? 'waiting' : run.isHolding ? 'idle in transaction' : 'active',
+        sql: currentSql(run),
+        sinceUs: run.stateSinceUs,
+        locks,
+        blockedBy,
+      })
+    }
+    return sessions
+  }
+
+  /** Whether a request that arrived before `us` is still waiting for its answer. */
+  hasUnansweredBefore(us: number): boolean {
+    for (const state of this.versions.values()) {
+      if (state.waitingForConnection.some((request) => request.arrivedUs < us)) return true
+      for (const connection of state.connections) {
+        if (connection.request && connection.request.arrivedUs < us) return true
+      }
+    }
+    return false
   }
 
   private async processNext(): Promise<void> {
@@ -551,7 +662,9 @@ export class Simulation {
     request.lockWaitUs = this.nowUs - (request.lockWaitStartUs ?? this.nowUs)
     const result = await this.database.query(request.endpoint.sql, request.params)
     if (request.phase !== 'running') return
-    request.result = result.ok ? { ok: true, isRead: request.isRead } : { ok: false, code: result.error.code }
+    request.result = result.ok
+      ? { ok: true, isRead: request.isRead }
+      : { ok: false, code: result.error.code, message: result.error.message }
     this.at(appStatementMicros(request.endpoint.costMs, !request.isRead), { kind: 'finish', request })
   }
 
@@ -564,11 +677,13 @@ export class Simulation {
       request.state.version.idleInTransactionAfterReads &&
       request.state.isRunning
     if (connection) {
+      if (keepsTransaction && !connection.isIdleInTransaction) connection.idleSinceUs = this.nowUs
       connection.isIdleInTransaction = keepsTransaction
+      connection.lastSql = request.endpoint.sql
       if (!keepsTransaction) this.locks.releaseAll(connection.owner)
     }
     if (request.result.ok) this.answer(request, 'ok')
-    else this.answer(request, 'error', request.result.code)
+    else this.answer(request, 'error', request.result.code, request.result.message)
     await this.freeConnection(request)
   }
 
@@ -583,7 +698,13 @@ export class Simulation {
       request.connection.isIdleInTransaction = false
       this.locks.releaseAll(request.connection.owner)
     }
-    this.answer(request, 'timeout')
+    const waitedFor = request.phase === 'queued' ? 'a free connection in its pool' : 'its locks'
+    this.answer(
+      request,
+      'timeout',
+      undefined,
+      `no answer within ${request.state.version.timeoutMs} ms: it waited for ${waitedFor}`,
+    )
     await this.freeConnection(request)
   }
 
@@ -599,10 +720,10 @@ export class Simulation {
   private answerWithoutDatabase(request: Request): void {
     if (request.phase === 'done') return
     if (request.state.version.whenDatabaseDown === 'fallback') this.answer(request, 'degraded')
-    else this.answer(request, 'error', '08006')
+    else this.answer(request, 'error', '08006', connectionFailure().message)
   }
 
-  private answer(request: Request, outcome: RequestOutcome, code?: string): void {
+  private answer(request: Request, outcome: RequestOutcome, code?: string, message?: string): void {
     request.phase = 'done'
     const record: RequestRecord = {
       id: request.id,
@@ -612,6 +733,7 @@ export class Simulation {
       endedUs: this.nowUs,
       outcome,
       ...(code !== undefined && { code }),
+      ...(message !== undefined && { message }),
       lockWaitUs: request.lockWaitUs,
       step: this.stepOf(request.arrivedUs),
     }
@@ -663,6 +785,8 @@ export class Simulation {
       statementStartUs: this.nowUs,
       statementSerial: 0,
       isWaitingForLock: false,
+      stateSinceUs: this.nowUs,
+      isHolding: false,
       isEnded: false,
       onSettled,
     }
@@ -705,6 +829,8 @@ export class Simulation {
     if (part.kind !== 'transaction' || !run.probe) return
     if (run.statementIndex === part.statements.length) {
       if (run.holdOpen && run.partIndex === run.parts.length - 1) {
+        run.stateSinceUs = this.nowUs
+        run.isHolding = true
         this.log({
           type: 'statement',
           atUs: this.nowUs,
@@ -722,6 +848,7 @@ export class Simulation {
       return this.failRun(run, run.probe.error, sql)
     const serial = ++run.statementSerial
     run.statementStartUs = this.nowUs
+    run.stateSinceUs = this.nowUs
     run.isWaitingForLock = true
     let isInsideAcquire = true
     let isGrantedAtOnce = false
@@ -743,6 +870,7 @@ export class Simulation {
     const part = run.parts[run.partIndex]
     if (part.kind !== 'transaction' || !run.probe) return
     run.isWaitingForLock = false
+    run.stateSinceUs = this.nowUs
     const sql = part.statements[run.statementIndex]
     const waitedUs = this.nowUs - run.statementStartUs
     const step = this.stepIndex
@@ -874,6 +1002,19 @@ export class Simulation {
     if (this.keepEvents) this.events.push(event)
     this.onEvent?.(event)
   }
+}
+
+/** One session of the simulation, as `pg_stat_activity` and `pg_locks` would show it. */
+export interface SessionSnapshot {
+  owner: number
+  kind: 'app' | 'migration' | 'session' | 'console'
+  label: string
+  state: 'active' | 'waiting' | 'idle in transaction'
+  sql: string
+  /** Virtual µs when it entered its state. */
+  sinceUs: number
+  locks: OwnerLocks['locks']
+  blockedBy: number[]
 }
 
 export interface SimulationOptions {

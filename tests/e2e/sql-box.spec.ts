@@ -54,6 +54,31 @@ test('a bad query shows Postgres’s error with a caret under its position', asy
   await expect(error.getByLabel('at line 2, column 8')).toHaveText('LINE 2:        nmae\n               ^')
 })
 
+test('a wrong column is underlined in the editor, on exactly the name Postgres points at', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const box = await runSql(page, 1, 'select nmae from users;')
+  await expect(box.getByRole('alert')).toContainText('ERROR: column "nmae" does not exist')
+  await expect(box.locator('.cm-lintRange-error')).toHaveText('nmae')
+  // the underline fits the SQL that ran: the first edit takes it away, the caret output stays
+  const editor = box.getByRole('textbox', { name: 'SQL' })
+  await editor.press('End')
+  await editor.press('Backspace')
+  await expect(box.locator('.cm-lintRange-error')).toHaveCount(0)
+  await expect(box.getByRole('alert')).toContainText('SQLSTATE 42703')
+})
+
+test('the underline lands on the failing statement of a script, counting characters as Postgres does', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  // the elephant is one character to Postgres and two UTF-16 units to JavaScript
+  const box = await runSql(page, 1, "select 1;\nselect '🐘' as elephant, users.nmae\nfrom users;")
+  await expect(box.getByRole('alert')).toContainText('column users.nmae does not exist')
+  await expect(box.locator('.cm-lintRange-error')).toHaveText('users.nmae')
+})
+
 test('a runaway query is stopped, the page stays responsive, and the database answers again', async ({
   page,
 }) => {

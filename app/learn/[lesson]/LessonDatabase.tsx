@@ -20,9 +20,18 @@ export function useLessonDatabase(): DatabaseState {
 export interface LiveTraffic {
   isLive: boolean
   setIsLive(isLive: boolean): void
+  /** Increases each time Stop replaced the database worker, which ends the simulation in it. */
+  workerGeneration: number
+  /** Stops whatever runs in the database (Stop in a console) and says the worker was replaced. */
+  cancel(database: WorkerDatabase): Promise<void>
 }
 
-const LiveTrafficContext = createContext<LiveTraffic>({ isLive: false, setIsLive: () => undefined })
+const LiveTrafficContext = createContext<LiveTraffic>({
+  isLive: false,
+  setIsLive: () => undefined,
+  workerGeneration: 0,
+  cancel: async (database) => void (await database.cancel()),
+})
 
 export function useLiveTraffic(): LiveTraffic {
   return useContext(LiveTrafficContext)
@@ -71,7 +80,20 @@ export function LessonDatabase({
 }) {
   const [started, setState] = useState<DatabaseState>({ status: 'starting' })
   const [isLive, setIsLive] = useState(false)
-  const liveTraffic = useMemo(() => ({ isLive, setIsLive }), [isLive])
+  const [workerGeneration, setWorkerGeneration] = useState(0)
+  const liveTraffic = useMemo(
+    (): LiveTraffic => ({
+      isLive,
+      setIsLive,
+      workerGeneration,
+      cancel: async (database) => {
+        setIsLive(false)
+        await database.cancel()
+        setWorkerGeneration((generation) => generation + 1)
+      },
+    }),
+    [isLive, workerGeneration],
+  )
   const state: DatabaseState = snapshotUrl
     ? started
     : { status: 'failed', reason: 'this lesson has no starting database' }

@@ -1,8 +1,15 @@
 'use client'
 
-import { useId, useState, type KeyboardEvent } from 'react'
-import type { PgError, ScriptResult, ScriptStatementResult, WorkerDatabase } from '@/lib/engine'
+import { useState } from 'react'
+import {
+  splitSql,
+  type PgError,
+  type ScriptResult,
+  type ScriptStatementResult,
+  type WorkerDatabase,
+} from '@/lib/engine'
 import type { LiveSqlResult } from '@/lib/scenario/simulation-extension'
+import { SqlEditor, type SqlEditorError } from '@/app/_components/SqlEditor'
 import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
 
 type Outcome =
@@ -38,10 +45,11 @@ function runInSimulation(database: WorkerDatabase, sql: string): Promise<LiveSql
  */
 export function SqlBox({ initial = '' }: { initial?: string }) {
   const state = useLessonDatabase()
-  const { isLive, setIsLive } = useLiveTraffic()
+  const { isLive, cancel } = useLiveTraffic()
   const [sql, setSql] = useState(initial)
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' })
-  const editorId = useId()
+  // the underline fits only the SQL that ran: the first edit takes it away
+  const underline = 'script' in outcome && outcome.script === sql ? placeError(outcome) : undefined
   const isReady = state.status === 'ready'
   const isRunning = outcome.kind === 'running'
 
@@ -65,33 +73,12 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
   const stop = async () => {
     if (state.status !== 'ready') return
     // Stop replaces the worker, and the simulation running in it ends with it
-    if (isLive) setIsLive(false)
-    await state.database.cancel()
-  }
-
-  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault()
-      void run()
-    }
+    await cancel(state.database)
   }
 
   return (
     <section className="sql-box" aria-label="SQL console">
-      <label htmlFor={editorId} className="visually-hidden">
-        SQL
-      </label>
-      <textarea
-        id={editorId}
-        className="sql-input"
-        value={sql}
-        onChange={(event) => setSql(event.target.value)}
-        onKeyDown={onKeyDown}
-        rows={Math.min(12, Math.max(3, sql.split('\n').length + 1))}
-        spellCheck={false}
-        autoCapitalize="off"
-        autoCorrect="off"
-      />
+      <SqlEditor label="SQL" value={sql} onChange={setSql} onRun={() => void run()} error={underline} />
       <div className="sql-actions">
         <button type="button" onClick={run} disabled={!isReady || isRunning}>
           Run
@@ -214,6 +201,39 @@ function ErrorOutput({ error, script, rolledBack }: { error: PgError; script: st
       {rolledBack && !isCancel && <p className="muted">The open transaction was rolled back.</p>}
     </div>
   )
+}
+
+/** Postgres's error as an underline in the script that ran, when Postgres gave a position. */
+function placeError(outcome: Extract<Outcome, { script: string }>): SqlEditorError | undefined {
+  if (outcome.kind === 'done') {
+    // the script's error is the first failing statement's, whose position counts from its own start
+    const failed = outcome.result.statements.find((statement) => !statement.result.ok)
+    if (!failed || failed.result.ok) return undefined
+    const { error } = failed.result
+    if (error.position === undefined) return undefined
+    return toEditorError(error, failed.start + offsetOfCharacter(failed.sql, error.position))
+  }
+  const { error, statement } = outcome.answer
+  if (error?.position === undefined) return undefined
+  if (statement === undefined) return toEditorError(error, offsetOfCharacter(outcome.script, error.position))
+  // the simulation names the statement (as split from the script) but not where it stood
+  const failed = splitSql(outcome.script).find((candidate) => candidate.sql === statement)
+  if (!failed) return undefined
+  return toEditorError(error, failed.start + offsetOfCharacter(statement, error.position))
+}
+
+function toEditorError(error: PgError, from: number): SqlEditorError {
+  return { from, message: error.message, detail: error.detail, hint: error.hint, code: error.code }
+}
+
+// Postgres's position is 1-based and counts characters (code points); JS strings count UTF-16
+// units, and a character outside the BMP (an emoji, say) takes two
+function offsetOfCharacter(text: string, position: number): number {
+  let offset = 0
+  for (let character = 1; character < position && offset < text.length; character++) {
+    offset += text.codePointAt(offset)! > 0xffff ? 2 : 1
+  }
+  return offset
 }
 
 function locate(script: string, position: number): { line: number; column: number; text: string } {

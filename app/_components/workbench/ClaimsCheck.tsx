@@ -1,0 +1,101 @@
+'use client'
+
+import { useState } from 'react'
+import type { WorkerDatabase } from '@/lib/engine'
+import type { PathVerdict } from '@/lib/scenario/check-lessons'
+import type { SimulationRequest } from '@/lib/scenario/simulation-extension'
+
+type CheckState =
+  | { status: 'idle' }
+  | { status: 'running' }
+  | { status: 'done'; verdicts: PathVerdict[] }
+  | { status: 'failed'; reason: string }
+
+/**
+ * Runs every path of the lesson headless in this browser, from the lesson's start, and checks
+ * every claim, as CI does in Node; the live simulation reopens where it was afterwards.
+ */
+export function ClaimsCheck({
+  database,
+  lesson,
+  scenario,
+  snapshotUrl,
+  onFinished,
+}: {
+  database: WorkerDatabase | undefined
+  lesson: string
+  scenario: unknown
+  snapshotUrl: string
+  /** The check stopped the live traffic: called to reopen it. */
+  onFinished(): void
+}) {
+  const [check, setCheck] = useState<CheckState>({ status: 'idle' })
+  const isChecking = check.status === 'running'
+
+  const runCheck = async () => {
+    if (!database) return
+    setCheck({ status: 'running' })
+    try {
+      const start = await (await fetch(snapshotUrl)).blob()
+      const request: SimulationRequest = { action: 'check', lesson, scenario, start }
+      const verdicts = (await database.callExtension('simulation', request)) as PathVerdict[]
+      setCheck({ status: 'done', verdicts })
+    } catch (error) {
+      setCheck({ status: 'failed', reason: error instanceof Error ? error.message : String(error) })
+    } finally {
+      onFinished()
+    }
+  }
+
+  return (
+    <section className="wb-panel claims-check" aria-labelledby="claims-check-heading">
+      <h3 id="claims-check-heading">Every claim of this lesson</h3>
+      <p className="muted">
+        Runs every path headless from the lesson’s start, in this browser, as CI does in Node; then the
+        traffic picks up where you were.
+      </p>
+      <button type="button" className="secondary" onClick={runCheck} disabled={!database || isChecking}>
+        {isChecking ? 'Checking…' : 'Check this lesson’s claims'}
+      </button>
+      {check.status === 'done' && <CheckReport verdicts={check.verdicts} />}
+      {check.status === 'failed' && (
+        <p role="alert" className="sql-error">
+          The check could not run: {check.reason}
+        </p>
+      )}
+    </section>
+  )
+}
+
+function CheckReport({ verdicts }: { verdicts: PathVerdict[] }) {
+  return (
+    <div role="region" aria-label="Lesson check" className="claims-report">
+      {verdicts.map((verdict) => {
+        const expectations = verdict.steps.flatMap((step) => step.expectations)
+        const held = expectations.filter((expectation) => expectation.held).length
+        return (
+          <details key={verdict.path} open={held < expectations.length}>
+            <summary>
+              <span data-path={verdict.path}>
+                {verdict.path} path: {held} of {expectations.length} claims held
+              </span>{' '}
+              <span className="muted">
+                · {verdict.requests} requests · event log <code data-event-log>{verdict.eventLogHash}</code>
+              </span>
+            </summary>
+            <ul>
+              {verdict.steps.flatMap((step) =>
+                step.expectations.map((expectation, index) => (
+                  <li key={`${step.id}-${index}`} data-held={expectation.held}>
+                    {expectation.held ? '✓' : '✗'} {step.title}: {expectation.claim}{' '}
+                    <span className="muted">({expectation.actual})</span>
+                  </li>
+                )),
+              )}
+            </ul>
+          </details>
+        )
+      })}
+    </div>
+  )
+}

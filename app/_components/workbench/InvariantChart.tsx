@@ -1,0 +1,146 @@
+import { memo, useId } from 'react'
+import type { InvariantPoint } from '@/lib/scenario/workbench-protocol'
+import { formatClock } from './format'
+import { invariantSeries, type InvariantSeries } from './invariant-series'
+import { chartWindow, type ChartWindow } from './traffic-series'
+
+/** What the invariants panel shows. */
+export interface InvariantChartProps {
+  /** Every check of every invariant so far, in any order. */
+  points: InvariantPoint[]
+  /** The lesson's invariants, in the order to list them. */
+  names: string[]
+  /** Virtual ms now: the sparklines' right edge once the run is older than the window. */
+  nowMs: number
+  /** How many virtual seconds the sparklines span; 60 unless told, as the traffic chart. */
+  windowSeconds?: number
+}
+
+const VIEW_WIDTH = 300
+const VIEW_HEIGHT = 40
+const PLOT_HEIGHT = 36
+
+/**
+ * Each invariant's violating rows: the count at the latest check, green at zero and red above,
+ * and a sparkline of it over the same virtual-time window as the traffic chart.
+ */
+export const InvariantChart = memo(function InvariantChart({
+  points,
+  names,
+  nowMs,
+  windowSeconds = 60,
+}: InvariantChartProps) {
+  const headingId = useId()
+  const timeWindow = chartWindow(nowMs, windowSeconds)
+  const series = invariantSeries(points, names, timeWindow)
+
+  return (
+    <section className="wb-panel wb-invariants" aria-labelledby={headingId}>
+      <h3 id={headingId}>Invariants</h3>
+      {names.length === 0 ? (
+        <p className="wb-empty">This lesson declares no invariants.</p>
+      ) : (
+        <>
+          <ul className="wb-invariant-list">
+            {series.map((invariant) => (
+              <InvariantRow
+                key={invariant.name}
+                invariant={invariant}
+                timeWindow={timeWindow}
+                nowMs={nowMs}
+              />
+            ))}
+          </ul>
+          <div className="wb-axis" aria-hidden="true">
+            <span>{formatClock(timeWindow.startMs)}</span>
+            <span>{formatClock(timeWindow.endMs)}</span>
+          </div>
+        </>
+      )}
+    </section>
+  )
+})
+
+function InvariantRow({
+  invariant,
+  timeWindow,
+  nowMs,
+}: {
+  invariant: InvariantSeries
+  timeWindow: ChartWindow
+  nowMs: number
+}) {
+  const { latest } = invariant
+  const state = latest === undefined ? 'unchecked' : latest === 0 ? 'holds' : 'violated'
+  return (
+    <li
+      className={`wb-invariant wb-invariant-${state}`}
+      data-invariant={invariant.name}
+      data-violations={latest}
+    >
+      <span className="wb-invariant-name">{invariant.name}</span>
+      <span className="wb-invariant-count">
+        {latest === undefined ? (
+          'not checked yet'
+        ) : (
+          <>
+            <span className="wb-big-number">{latest}</span>{' '}
+            {latest === 0 ? (
+              <>
+                violating rows <span aria-hidden="true">✓</span>
+              </>
+            ) : (
+              <>
+                violating {latest === 1 ? 'row' : 'rows'} <span aria-hidden="true">✗</span>
+              </>
+            )}
+          </>
+        )}
+      </span>
+      <svg
+        className={
+          invariant.points.some((point) => point.violations > 0)
+            ? 'wb-sparkline wb-sparkline-violated'
+            : 'wb-sparkline'
+        }
+        viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={describeHistory(invariant, timeWindow)}
+      >
+        <line className="wb-chart-baseline" x1={0} x2={VIEW_WIDTH} y1={VIEW_HEIGHT} y2={VIEW_HEIGHT} />
+        <path
+          className="wb-sparkline-line"
+          d={drawSteps(invariant, timeWindow, nowMs)}
+          vectorEffect="non-scaling-stroke"
+        />
+      </svg>
+    </li>
+  )
+}
+
+function describeHistory(invariant: InvariantSeries, timeWindow: ChartWindow): string {
+  const span = `the last ${Math.round((timeWindow.endMs - timeWindow.startMs) / 1000)} virtual seconds`
+  if (invariant.points.length === 0) return `${invariant.name}: not checked in ${span}`
+  const peak = Math.max(...invariant.points.map((point) => point.violations))
+  return peak === 0
+    ? `${invariant.name}: no violating rows in ${span}`
+    : `${invariant.name}: up to ${peak} violating rows in ${span}`
+}
+
+// a count holds until the next check: a step line, extended to now
+function drawSteps(invariant: InvariantSeries, timeWindow: ChartWindow, nowMs: number): string {
+  const spanMs = timeWindow.endMs - timeWindow.startMs
+  const xOf = (ms: number) => Math.round(((ms - timeWindow.startMs) / spanMs) * VIEW_WIDTH * 100) / 100
+  const yOf = (violations: number) =>
+    Math.round((VIEW_HEIGHT - (violations / invariant.max) * PLOT_HEIGHT) * 100) / 100
+  let path = ''
+  for (const [index, point] of invariant.points.entries()) {
+    path +=
+      index === 0
+        ? `M${xOf(point.atMs)} ${yOf(point.violations)}`
+        : `H${xOf(point.atMs)}V${yOf(point.violations)}`
+  }
+  if (path) path += `H${xOf(Math.min(nowMs, timeWindow.endMs))}`
+  return path
+}

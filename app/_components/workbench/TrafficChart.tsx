@@ -1,0 +1,304 @@
+import { memo, useId } from 'react'
+import type { StepMarker } from '@/lib/scenario/workbench-protocol'
+import type { SecondMetrics } from '@/lib/sim'
+import { describeStepHow, formatClock, formatDuration } from './format'
+import {
+  bucketMetrics,
+  p95Height,
+  type ChartWindow,
+  type TrafficSecond,
+  type VersionTraffic,
+} from './traffic-series'
+
+/** What the traffic chart draws. */
+export interface TrafficChartProps {
+  /** The lesson's app versions, in the order their charts stack. */
+  versions: { id: string; label: string }[]
+  /** Per-version, per-second metrics history, in any order; seconds outside the window are ignored. */
+  metrics: SecondMetrics[]
+  /** Where steps began; those inside the window become dashed lines. */
+  markers: StepMarker[]
+  /** Virtual ms now: the window's right edge once the run is older than the window. */
+  nowMs: number
+  /** How many virtual seconds the x axis spans; 60 unless told. */
+  windowSeconds?: number
+}
+
+// SVG user units; the SVG stretches to its box, so text lives in HTML around it
+const VIEW_WIDTH = 600
+const VIEW_HEIGHT = 100
+// a little headroom so the tallest bar and the p95 line's top stay visible
+const PLOT_HEIGHT = 94
+const TABLE_SECONDS = 10
+
+/**
+ * Each app version's requests per virtual second as small stacked-bar charts (ok, fallback,
+ * errors, timeouts) with a p95 latency line and dashed lines where steps began, scrolling
+ * with the virtual clock; a summary for screen readers and a table of the last ten seconds.
+ */
+export const TrafficChart = memo(function TrafficChart({
+  versions,
+  metrics,
+  markers,
+  nowMs,
+  windowSeconds = 60,
+}: TrafficChartProps) {
+  const headingId = useId()
+  const series = bucketMetrics(
+    metrics,
+    versions.map((version) => version.id),
+    nowMs,
+    windowSeconds,
+    TABLE_SECONDS,
+  )
+  const { timeWindow } = series
+  const visibleMarkers = markers.filter(
+    (marker) => marker.atMs >= timeWindow.startMs && marker.atMs <= timeWindow.endMs,
+  )
+  const labelOf = new Map(versions.map((version) => [version.id, version.label]))
+
+  return (
+    <section className="wb-panel wb-traffic" aria-labelledby={headingId}>
+      <h3 id={headingId}>Traffic</h3>
+      <ul className="wb-legend" aria-label="Legend">
+        <li>
+          <span className="wb-swatch wb-fill-ok" aria-hidden="true" /> ok
+        </li>
+        <li>
+          <span className="wb-swatch wb-fill-degraded" aria-hidden="true" /> fallback
+        </li>
+        <li>
+          <span className="wb-swatch wb-fill-error" aria-hidden="true" /> errors
+        </li>
+        <li>
+          <span className="wb-swatch wb-fill-timeout" aria-hidden="true" /> timeouts
+        </li>
+        <li>
+          <span className="wb-swatch-line" aria-hidden="true" /> p95 latency (log scale)
+        </li>
+        <li>
+          <span className="wb-swatch-marker" aria-hidden="true" /> step began
+        </li>
+      </ul>
+
+      <div className="wb-marker-ruler" aria-hidden="true">
+        {visibleMarkers.map((marker) => (
+          <span
+            key={`${marker.index}-${marker.atMs}`}
+            className="wb-marker-label"
+            style={{ left: `${toPercent(marker.atMs, timeWindow)}%` }}
+            title={`Step ${marker.index + 1}: ${marker.title} (${describeStepHow(marker.how)})`}
+          >
+            {marker.index + 1}
+          </span>
+        ))}
+      </div>
+
+      {series.versions.map((traffic) => (
+        <VersionChart
+          key={traffic.version}
+          label={labelOf.get(traffic.version) ?? traffic.version}
+          traffic={traffic}
+          timeWindow={timeWindow}
+          maxRequests={series.maxRequests}
+          p95TopMs={series.p95TopMs}
+          markers={visibleMarkers}
+        />
+      ))}
+
+      <div className="wb-axis" aria-hidden="true">
+        <span>{formatClock(timeWindow.startMs)}</span>
+        <span>virtual time</span>
+        <span>{formatClock(timeWindow.endMs)}</span>
+      </div>
+
+      <details className="wb-table-details">
+        <summary>Show as a table</summary>
+        <TrafficTable versions={series.versions} labelOf={labelOf} />
+        {visibleMarkers.length > 0 && (
+          <ul className="wb-marker-list">
+            {visibleMarkers.map((marker) => (
+              <li key={`${marker.index}-${marker.atMs}`}>
+                {formatClock(marker.atMs)} step {marker.index + 1} began: {marker.title} (
+                {describeStepHow(marker.how)})
+              </li>
+            ))}
+          </ul>
+        )}
+      </details>
+    </section>
+  )
+})
+
+interface VersionChartProps {
+  label: string
+  traffic: VersionTraffic
+  timeWindow: ChartWindow
+  maxRequests: number
+  p95TopMs: number
+  markers: StepMarker[]
+}
+
+function VersionChart({ label, traffic, timeWindow, maxRequests, p95TopMs, markers }: VersionChartProps) {
+  const last = traffic.last
+  const paths = drawBars(traffic.seconds, timeWindow, maxRequests)
+  return (
+    <div
+      className="wb-version-chart"
+      data-version={traffic.version}
+      data-last-second={last?.second}
+      data-last-ok={last?.ok ?? 0}
+      data-last-failed={(last?.errors ?? 0) + (last?.timeouts ?? 0)}
+      data-last-errors={last?.errors ?? 0}
+      data-last-timeouts={last?.timeouts ?? 0}
+      data-last-degraded={last?.degraded ?? 0}
+    >
+      <div className="wb-chart-head" aria-hidden="true">
+        <span className="wb-chart-version">{label}</span>
+        <span className="wb-chart-scale">
+          {maxRequests} req/s · p95 top {formatDuration(p95TopMs)}
+        </span>
+      </div>
+      <svg
+        className="wb-chart"
+        viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={summarize(label, last)}
+      >
+        <line className="wb-chart-baseline" x1={0} x2={VIEW_WIDTH} y1={VIEW_HEIGHT} y2={VIEW_HEIGHT} />
+        <path className="wb-fill-ok" d={paths.ok} />
+        <path className="wb-fill-degraded" d={paths.degraded} />
+        <path className="wb-fill-error" d={paths.errors} />
+        <path className="wb-fill-timeout" d={paths.timeouts} />
+        <path
+          className="wb-p95-line"
+          d={drawP95Line(traffic.seconds, timeWindow, p95TopMs)}
+          vectorEffect="non-scaling-stroke"
+        />
+        {markers.map((marker) => {
+          const x = round((toPercent(marker.atMs, timeWindow) / 100) * VIEW_WIDTH)
+          return (
+            <line
+              key={`${marker.index}-${marker.atMs}`}
+              className="wb-marker-line"
+              x1={x}
+              x2={x}
+              y1={0}
+              y2={VIEW_HEIGHT}
+              vectorEffect="non-scaling-stroke"
+            />
+          )
+        })}
+      </svg>
+    </div>
+  )
+}
+
+function TrafficTable({ versions, labelOf }: { versions: VersionTraffic[]; labelOf: Map<string, string> }) {
+  const seconds = versions[0]?.recent.map((entry) => entry.second) ?? []
+  if (seconds.length === 0) return <p className="wb-empty">No second has completed yet.</p>
+  return (
+    <div className="wb-scroll" role="region" aria-label="Traffic, last 10 seconds" tabIndex={0}>
+      <table className="wb-table">
+        <caption>Each version’s requests in the last {seconds.length} virtual seconds, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Second</th>
+            <th scope="col">Version</th>
+            <th scope="col">ok</th>
+            <th scope="col">fallback</th>
+            <th scope="col">errors</th>
+            <th scope="col">timeouts</th>
+            <th scope="col">p95</th>
+          </tr>
+        </thead>
+        <tbody>
+          {seconds.flatMap((second, row) =>
+            versions.map((traffic) => {
+              const entry = traffic.recent[row]
+              return (
+                <tr key={`${second}-${traffic.version}`}>
+                  <td>{formatClock(second * 1000)}</td>
+                  <td>{labelOf.get(traffic.version) ?? traffic.version}</td>
+                  <td>{entry.ok}</td>
+                  <td>{entry.degraded}</td>
+                  <td>{describeErrors(entry)}</td>
+                  <td>{entry.timeouts}</td>
+                  <td>{entry.total > 0 ? formatDuration(entry.p95Ms) : '—'}</td>
+                </tr>
+              )
+            }),
+          )}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
+function summarize(label: string, last: TrafficSecond | undefined): string {
+  if (!last) return `${label}: no second has completed yet`
+  if (last.total === 0) return `${label}: no requests last second`
+  const fallback = last.degraded > 0 ? `, ${last.degraded} fallback` : ''
+  return `${label}: last second ${last.ok} ok${fallback}, ${last.errors} errors, ${last.timeouts} timeouts, p95 ${formatDuration(last.p95Ms)}`
+}
+
+function describeErrors(entry: TrafficSecond): string {
+  const codes = Object.entries(entry.errorsByCode)
+  if (codes.length === 0) return String(entry.errors)
+  return `${entry.errors} (${codes.map(([code, count]) => `${count} × ${code}`).join(', ')})`
+}
+
+function toPercent(ms: number, timeWindow: ChartWindow): number {
+  return ((ms - timeWindow.startMs) / (timeWindow.endMs - timeWindow.startMs)) * 100
+}
+
+// One path per outcome, a rectangle per second: four elements however long the window.
+function drawBars(seconds: TrafficSecond[], timeWindow: ChartWindow, maxRequests: number) {
+  const parts = {
+    ok: [] as string[],
+    degraded: [] as string[],
+    errors: [] as string[],
+    timeouts: [] as string[],
+  }
+  const spanMs = timeWindow.endMs - timeWindow.startMs
+  const slotWidth = (1000 / spanMs) * VIEW_WIDTH
+  const barWidth = round(slotWidth * 0.8)
+  for (const second of seconds) {
+    const x = round(((second.second * 1000 - timeWindow.startMs) / spanMs) * VIEW_WIDTH + slotWidth * 0.1)
+    let bottom = VIEW_HEIGHT
+    for (const key of ['ok', 'degraded', 'errors', 'timeouts'] as const) {
+      if (second[key] === 0) continue
+      const height = (second[key] / maxRequests) * PLOT_HEIGHT
+      const top = bottom - height
+      parts[key].push(`M${x} ${round(top)}h${barWidth}V${round(bottom)}h${-barWidth}z`)
+      bottom = top
+    }
+  }
+  return {
+    ok: parts.ok.join(''),
+    degraded: parts.degraded.join(''),
+    errors: parts.errors.join(''),
+    timeouts: parts.timeouts.join(''),
+  }
+}
+
+// A step line, level across each second; a second with no answered request has no p95, so
+// the line breaks there instead of dropping to zero.
+function drawP95Line(seconds: TrafficSecond[], timeWindow: ChartWindow, topMs: number): string {
+  const spanMs = timeWindow.endMs - timeWindow.startMs
+  const xOf = (ms: number) => round(((ms - timeWindow.startMs) / spanMs) * VIEW_WIDTH)
+  let path = ''
+  let previous: number | undefined
+  for (const second of seconds) {
+    const y = round(VIEW_HEIGHT - p95Height(second.p95Ms, topMs) * PLOT_HEIGHT)
+    const move = previous === second.second - 1 ? 'L' : 'M'
+    path += `${move}${xOf(second.second * 1000)} ${y}H${xOf(second.second * 1000 + 1000)}`
+    previous = second.second
+  }
+  return path
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100
+}

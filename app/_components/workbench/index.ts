@@ -1,0 +1,13 @@
+// the panels' one stylesheet comes with them: import the panels from here, not file by file
+import './workbench-panels.css'
+
+export { ClockPanel, type ClockPanelProps } from './ClockPanel'
+export { DeployPanel, type DeployPanelProps } from './DeployPanel'
+export { InvariantChart, type InvariantChartProps } from './InvariantChart'
+export { RequestLog, formatLogLine, type RequestLogProps } from './RequestLog'
+export { SchemaPanel, type SchemaPanelProps } from './SchemaPanel'
+export { SessionsPanel, type SessionsPanelProps } from './SessionsPanel'
+export { TrafficChart, type TrafficChartProps } from './TrafficChart'
+export { VersionGrid, type EndpointCellState, type VersionGridProps } from './VersionGrid'
+export { splitCanary, stopVersion } from './deployment-shares'
+export { bucketMetrics, chartWindow, type TrafficSeries } from './traffic-series'

@@ -1,0 +1,386 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { createElement, type FunctionComponent } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import type { SecondMetrics } from '@/lib/sim'
+import { ClockPanel } from './ClockPanel'
+import { DeployPanel } from './DeployPanel'
+import { InvariantChart } from './InvariantChart'
+import { RequestLog, formatLogLine } from './RequestLog'
+import { SchemaPanel } from './SchemaPanel'
+import { SessionsPanel } from './SessionsPanel'
+import { TrafficChart } from './TrafficChart'
+import { VersionGrid } from './VersionGrid'
+
+// the panels are memo()s of function components; render them as the container would
+function render<P extends object>(component: FunctionComponent<P> | object, props: P): string {
+  return renderToStaticMarkup(createElement(component as FunctionComponent<P>, props))
+}
+
+// the elements carrying `attribute`, each as its attributes and its text with tags stripped
+function elementsWith(html: string, tag: string, attribute: string): Record<string, string>[] {
+  const pattern = new RegExp(`<${tag}(\\s[^>]*\\b${attribute}="[^"]*"[^>]*)>([\\s\\S]*?)</${tag}>`, 'g')
+  return [...html.matchAll(pattern)].map(([, attributes, inner]) => ({
+    ...Object.fromEntries(
+      [...attributes.matchAll(/([\w-]+)="([^"]*)"/g)].map(([, name, value]) => [name, decode(value)]),
+    ),
+    text: decode(inner.replace(/<[^>]+>/g, '')),
+  }))
+}
+
+function decode(text: string): string {
+  return text
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+}
+
+const versions = [
+  { id: 'v1', label: 'v1.0.0' },
+  { id: 'v2', label: 'v2.0.0' },
+]
+
+describe('VersionGrid', () => {
+  it('marks each cell with its state in words, and shows a 42703 failure’s code and message', () => {
+    const html = render(VersionGrid, {
+      versions,
+      endpoints: [
+        { version: 'v1', name: 'POST /orders' },
+        { version: 'v1', name: 'GET /orders' },
+        { version: 'v2', name: 'POST /orders' },
+      ],
+      statuses: [
+        {
+          version: 'v1',
+          endpoint: 'POST /orders',
+          last: 'error',
+          lastAtMs: 12_000,
+          lastFailure: {
+            outcome: 'error',
+            code: '42703',
+            message: 'column "note" does not exist',
+            atMs: 12_000,
+          },
+        },
+        { version: 'v1', endpoint: 'GET /orders', last: 'timeout', lastAtMs: 11_000 },
+      ],
+      deployment: { v1: 100 },
+      nowMs: 15_500,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'td', 'data-state').map((cell) => [
+        cell['data-version'],
+        cell['data-endpoint'],
+        cell['data-state'],
+        cell.text,
+      ]),
+      [
+        [
+          'v1',
+          'POST /orders',
+          'error',
+          '✗ error 42703last failure 3.5 s agoat 00:12: 42703 column "note" does not exist',
+        ],
+        ['v2', 'POST /orders', 'undeployed', '– not deployed'],
+        ['v1', 'GET /orders', 'timeout', '◔ timeout'],
+        ['v2', 'GET /orders', 'absent', 'not in this version'],
+      ],
+    )
+  })
+
+  it('says a deployed endpoint that has had no request yet is idle', () => {
+    const html = render(VersionGrid, {
+      versions: versions.slice(0, 1),
+      endpoints: [{ version: 'v1', name: 'GET /orders' }],
+      statuses: [],
+      deployment: { v1: 100 },
+    })
+    assert.deepEqual(
+      elementsWith(html, 'td', 'data-state').map((cell) => [cell['data-state'], cell.text]),
+      [['idle', '· no requests yet']],
+    )
+  })
+})
+
+describe('SessionsPanel', () => {
+  const sessions = [
+    {
+      owner: 7,
+      kind: 'migration' as const,
+      label: 'migration',
+      state: 'waiting' as const,
+      sql: 'alter table orders add column note text',
+      sinceMs: 10_000,
+      locks: [{ relation: 'orders', mode: 'AccessExclusiveLock' as const, granted: false }],
+      blockedBy: [3],
+    },
+    {
+      owner: 3,
+      kind: 'app' as const,
+      label: 'v1.0.0 · GET /orders',
+      state: 'idle in transaction' as const,
+      sql: 'select * from orders',
+      sinceMs: 2_000,
+      locks: [{ relation: 'orders', mode: 'AccessShareLock' as const, granted: true }],
+      blockedBy: [],
+    },
+  ]
+
+  it('shows who waits on whom, which lock each holds or waits for, and how long', () => {
+    const html = render(SessionsPanel, {
+      sessions,
+      moreSessions: 2,
+      nowMs: 12_500,
+      onTerminate: () => {},
+      disabled: false,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'tr', 'data-owner').map((row) => [row['data-owner'], row['data-state'], row.text]),
+      [
+        [
+          '7',
+          'waiting',
+          '#7 migration migrationwaiting 2.5 swaits on #3waits for ACCESS EXCLUSIVE on ordersalter table orders add column note textTerminate',
+        ],
+        [
+          '3',
+          'idle in transaction',
+          '#3 v1.0.0 · GET /orders appidle in transaction 10.5 s—holds ACCESS SHARE on ordersselect * from ordersTerminate',
+        ],
+      ],
+    )
+    assert.deepEqual(
+      [...html.matchAll(/aria-label="(Terminate[^"]*)"/g)].map(([, label]) => decode(label)),
+      ['Terminate session #7 (migration)', 'Terminate session #3 (v1.0.0 · GET /orders)'],
+    )
+    assert.match(html, /\+ 2 more/)
+  })
+
+  it('says so when no session holds or waits for a lock', () => {
+    const html = render(SessionsPanel, {
+      sessions: [],
+      moreSessions: 0,
+      nowMs: 0,
+      onTerminate: () => {},
+      disabled: false,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'p', 'class').map((p) => p.text),
+      ['No session holds or waits for a lock.'],
+    )
+  })
+})
+
+describe('TrafficChart', () => {
+  function second(version: string, at: number, fields: Partial<SecondMetrics>): SecondMetrics {
+    return {
+      second: at,
+      version,
+      ok: 0,
+      errors: {},
+      timeouts: 0,
+      degraded: 0,
+      p50Ms: 0,
+      p95Ms: 0,
+      lockWaitMs: 0,
+      ...fields,
+    }
+  }
+
+  it('exposes each version’s last second as data attributes and a spoken summary: the traffic cliff', () => {
+    const html = render(TrafficChart, {
+      versions,
+      metrics: [
+        second('v1', 4, { ok: 50, p95Ms: 4 }),
+        second('v1', 5, { ok: 38, timeouts: 12, p95Ms: 5000 }),
+        second('v2', 5, { ok: 2, errors: { '42703': 3 }, p95Ms: 12 }),
+      ],
+      markers: [{ index: 0, id: 'add-column', title: 'Add the column', atMs: 4_200, how: 'naive' }],
+      nowMs: 6_300,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'div', 'data-version').map((chart) => [
+        chart['data-version'],
+        chart['data-last-second'],
+        chart['data-last-ok'],
+        chart['data-last-failed'],
+      ]),
+      [
+        ['v1', '5', '38', '12'],
+        ['v2', '5', '2', '3'],
+      ],
+    )
+    assert.deepEqual(
+      [...html.matchAll(/<svg[^>]*aria-label="([^"]*)"/g)].map(([, label]) => decode(label)),
+      [
+        'v1.0.0: last second 38 ok, 0 errors, 12 timeouts, p95 5.0 s',
+        'v2.0.0: last second 2 ok, 3 errors, 0 timeouts, p95 12 ms',
+      ],
+    )
+    assert.match(decode(html), /title="Step 1: Add the column \(the naive way\)"/)
+  })
+})
+
+describe('InvariantChart', () => {
+  it('puts each invariant’s latest count on its row', () => {
+    const html = render(InvariantChart, {
+      points: [
+        { name: 'orders have a total', atMs: 1_000, violations: 0 },
+        { name: 'orders have a total', atMs: 2_000, violations: 5 },
+      ],
+      names: ['orders have a total', 'emails are unique'],
+      nowMs: 2_500,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'li', 'data-invariant').map((row) => [
+        row['data-invariant'],
+        row['data-violations'],
+        row.text,
+      ]),
+      [
+        ['orders have a total', '5', 'orders have a total5 violating rows ✗'],
+        ['emails are unique', undefined, 'emails are uniquenot checked yet'],
+      ],
+    )
+  })
+
+  it('says when a lesson declares no invariants', () => {
+    assert.match(
+      render(InvariantChart, { points: [], names: [], nowMs: 0 }),
+      /This lesson declares no invariants\./,
+    )
+  })
+})
+
+describe('RequestLog', () => {
+  const entries = [
+    { id: 1, version: 'v1.0.0', endpoint: 'GET /orders', outcome: 'ok' as const, atMs: 12_345, latencyMs: 3 },
+    {
+      id: 2,
+      version: 'v1.0.0',
+      endpoint: 'POST /orders',
+      outcome: 'timeout' as const,
+      atMs: 13_000,
+      latencyMs: 5_000,
+    },
+    {
+      id: 3,
+      version: 'v2.0.0',
+      endpoint: 'POST /orders',
+      outcome: 'error' as const,
+      code: '42703',
+      message: 'column "x" does not exist',
+      atMs: 13_500,
+      latencyMs: 2,
+    },
+  ]
+
+  it('prints the newest lines first, up to the limit, like tailing an app’s log', () => {
+    const html = render(RequestLog, { entries, limit: 2 })
+    assert.deepEqual(
+      elementsWith(html, 'li', 'data-outcome').map((line) => [line['data-outcome'], line.text]),
+      [
+        ['error', '00:13.500 v2.0.0 POST /orders 500 42703 column "x" does not exist (2 ms)'],
+        ['timeout', '00:13.000 v1.0.0 POST /orders 504 timeout after 5.0 s'],
+      ],
+    )
+    assert.match(html, /role="log" aria-live="off"/)
+  })
+
+  it('formats an ok request with its status and latency', () => {
+    assert.equal(formatLogLine(entries[0]), '00:12.345 v1.0.0 GET /orders 200 ok 3 ms')
+  })
+})
+
+describe('SchemaPanel', () => {
+  it('badges an index a failed CONCURRENTLY build left INVALID and a constraint NOT VALID', () => {
+    const html = render(SchemaPanel, {
+      schema: {
+        tables: [
+          {
+            name: 'orders',
+            columns: [
+              { name: 'id', type: 'bigint', nullable: false, default: "nextval('orders_id_seq'::regclass)" },
+            ],
+            indexes: [
+              {
+                name: 'orders_pkey',
+                definition: 'CREATE UNIQUE INDEX orders_pkey ON orders (id)',
+                valid: true,
+              },
+              {
+                name: 'orders_total',
+                definition: 'CREATE INDEX orders_total ON orders (total_cents)',
+                valid: false,
+              },
+            ],
+            constraints: [
+              {
+                name: 'total_not_null',
+                kind: 'check',
+                definition: 'CHECK (total_cents IS NOT NULL)',
+                validated: false,
+              },
+            ],
+          },
+        ],
+      },
+    })
+    assert.deepEqual(
+      [...elementsWith(html, 'li', 'data-index'), ...elementsWith(html, 'li', 'data-constraint')].map(
+        (item) => item.text,
+      ),
+      [
+        'orders_pkey CREATE UNIQUE INDEX orders_pkey ON orders (id)',
+        'orders_total INVALIDCREATE INDEX orders_total ON orders (total_cents)',
+        'total_not_null check NOT VALIDCHECK (total_cents IS NOT NULL)',
+      ],
+    )
+  })
+
+  it('says it is reading the schema until it has one', () => {
+    assert.match(render(SchemaPanel, { schema: undefined }), /aria-busy="true"[\s\S]*Reading the schema…/)
+  })
+})
+
+describe('DeployPanel and ClockPanel', () => {
+  it('shows each version’s share, the canary split and whether the database runs', () => {
+    const html = render(DeployPanel, {
+      versions,
+      deployment: { v1: 90, v2: 10 },
+      isDatabaseDown: true,
+      disabled: false,
+      onDeploy: () => {},
+      onDatabase: () => {},
+    })
+    assert.deepEqual(
+      elementsWith(html, 'li', 'data-version').map((item) => [
+        item['data-version'],
+        item['data-share'],
+        item.text,
+      ]),
+      [
+        ['v1', '90', 'v1.0.0 running, 90% of trafficDeploy 100% of traffic to v1.0.0Stop v1.0.0'],
+        ['v2', '10', 'v2.0.0 running, 10% of trafficDeploy 100% of traffic to v2.0.0Stop v2.0.0'],
+      ],
+    )
+    assert.match(html, /Canary share for v2\.0\.0/)
+    assert.match(html, /value="10"/)
+    assert.match(html, /data-database="stopped">stopped<[\s\S]*Start the database/)
+  })
+
+  it('presses the button of the speed the clock runs at', () => {
+    const html = render(ClockPanel, { nowMs: 65_250, speed: 10, onSpeed: () => {}, disabled: false })
+    assert.deepEqual(
+      elementsWith(html, 'button', 'aria-pressed').map((button) => [button.text, button['aria-pressed']]),
+      [
+        ['Pause', 'false'],
+        ['1×', 'false'],
+        ['10×', 'true'],
+      ],
+    )
+    assert.match(html, /01:05\.2/)
+  })
+})

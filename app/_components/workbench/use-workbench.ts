@@ -1,0 +1,283 @@
+'use client'
+
+import { useCallback, useEffect, useReducer, useRef } from 'react'
+import type { WorkerDatabase } from '@/lib/engine'
+import type { SecondMetrics } from '@/lib/sim'
+import type { OpenedWorkbench, SimulationRequest } from '@/lib/scenario/simulation-extension'
+import type {
+  EndpointStatus,
+  InvariantPoint,
+  RequestLogEntry,
+  SchemaView,
+  SessionView,
+  StepMarker,
+  StepVerdict,
+  WorkbenchBatch,
+  WorkbenchSpeed,
+} from '@/lib/scenario/workbench-protocol'
+
+/** Everything the panels draw, folded from the worker's batches. */
+export interface LiveState {
+  phase: 'waiting' | 'opening' | 'live' | 'failed'
+  problem?: string
+  nowMs: number
+  speed: WorkbenchSpeed
+  metrics: SecondMetrics[]
+  markers: StepMarker[]
+  requests: RequestLogEntry[]
+  endpoints: EndpointStatus[]
+  sessions: SessionView[]
+  moreSessions: number
+  invariants: InvariantPoint[]
+  deployment: Record<string, number>
+  isDatabaseDown: boolean
+  nextStep: number
+  runningStep?: number
+  verdicts: Record<number, StepVerdict>
+  schema?: SchemaView
+}
+
+// enough history to scroll a minute back at 10×, and not grow without bound
+const keptSeconds = 300
+const keptRequests = 200
+const keptInvariantPoints = 2000
+
+const initialState: LiveState = {
+  phase: 'waiting',
+  nowMs: 0,
+  speed: 1,
+  metrics: [],
+  markers: [],
+  requests: [],
+  endpoints: [],
+  sessions: [],
+  moreSessions: 0,
+  invariants: [],
+  deployment: {},
+  isDatabaseDown: false,
+  nextStep: 0,
+  verdicts: {},
+}
+
+type Action =
+  | { type: 'opening' }
+  | { type: 'opened'; opened: OpenedWorkbench; speed: WorkbenchSpeed }
+  | { type: 'failed'; problem: string }
+  | { type: 'problem'; problem: string | undefined }
+  | { type: 'batch'; batch: WorkbenchBatch }
+  | { type: 'verdict'; verdict: StepVerdict }
+  | { type: 'running'; step: number }
+  | { type: 'schema'; schema: SchemaView }
+  | { type: 'speed'; speed: WorkbenchSpeed }
+
+function reduce(state: LiveState, action: Action): LiveState {
+  switch (action.type) {
+    case 'opening':
+      return { ...initialState, phase: 'opening', speed: state.speed, schema: state.schema }
+    case 'opened':
+      return {
+        ...state,
+        phase: 'live',
+        problem: undefined,
+        nowMs: action.opened.nowMs,
+        nextStep: action.opened.step,
+        speed: action.speed,
+        verdicts: {},
+      }
+    case 'failed':
+      return { ...state, phase: 'failed', problem: action.problem }
+    case 'problem':
+      return { ...state, problem: action.problem }
+    case 'running':
+      return { ...state, runningStep: action.step, nextStep: action.step + 1 }
+    case 'schema':
+      return { ...state, schema: action.schema }
+    case 'speed':
+      return { ...state, speed: action.speed }
+    case 'verdict':
+      return {
+        ...state,
+        runningStep: state.runningStep === action.verdict.step ? undefined : state.runningStep,
+        verdicts: { ...state.verdicts, [action.verdict.step]: action.verdict },
+      }
+    case 'batch': {
+      const batch = action.batch
+      if (state.phase !== 'live') return state
+      const oldestSecond = Math.floor(batch.nowMs / 1000) - keptSeconds
+      const oldestMs = batch.nowMs - keptSeconds * 1000
+      return {
+        ...state,
+        nowMs: batch.nowMs,
+        speed: batch.speed,
+        metrics:
+          batch.metrics.length === 0
+            ? state.metrics
+            : [...state.metrics, ...batch.metrics].filter((metrics) => metrics.second >= oldestSecond),
+        markers: batch.markers.length === 0 ? state.markers : [...state.markers, ...batch.markers],
+        requests:
+          batch.requests.length === 0
+            ? state.requests
+            : [...state.requests, ...batch.requests].slice(-keptRequests),
+        endpoints: batch.endpoints,
+        sessions: batch.sessions,
+        moreSessions: batch.moreSessions,
+        invariants:
+          batch.invariants.length === 0
+            ? state.invariants
+            : [...state.invariants, ...batch.invariants]
+                .filter((point) => point.atMs >= oldestMs)
+                .slice(-keptInvariantPoints),
+        deployment: batch.deployment,
+        isDatabaseDown: batch.isDatabaseDown,
+        nextStep: batch.nextStep,
+        runningStep: batch.runningStep,
+      }
+    }
+  }
+}
+
+/** How the workbench opens the lesson: at which step, with which earlier SQL. */
+export interface OpenRequest {
+  step: number
+  sql: (string | null)[]
+}
+
+/**
+ * The workbench's line to the simulation in the database worker: opens the lesson at a step,
+ * folds the batches into one state for the panels, and sends the learner's commands.
+ */
+export function useWorkbench({
+  database,
+  lesson,
+  scenario,
+  snapshotUrl,
+  onVerdict,
+}: {
+  database: WorkerDatabase | undefined
+  lesson: string
+  scenario: unknown
+  snapshotUrl: string
+  onVerdict: (verdict: StepVerdict) => void
+}) {
+  const [state, dispatch] = useReducer(reduce, initialState)
+  const start = useRef<Promise<Blob> | undefined>(undefined)
+  const onVerdictRef = useRef(onVerdict)
+  const speedRef = useRef<WorkbenchSpeed>(1)
+  const openId = useRef(0)
+
+  useEffect(() => {
+    onVerdictRef.current = onVerdict
+  }, [onVerdict])
+
+  useEffect(() => {
+    if (!database) return
+    const stopListening = database.onExtensionEvent((event) => {
+      const message = event as WorkbenchBatch | StepVerdict
+      if (message.type === 'workbench') {
+        dispatch({ type: 'batch', batch: message })
+        if (message.schemaChanged) {
+          void database
+            .callExtension('simulation', { action: 'schema' } satisfies SimulationRequest)
+            .then((schema) => dispatch({ type: 'schema', schema: schema as SchemaView }))
+            .catch(() => undefined)
+        }
+      } else if (message.type === 'verdict') {
+        dispatch({ type: 'verdict', verdict: message })
+        onVerdictRef.current(message)
+      }
+    })
+    return () => {
+      stopListening()
+      void database
+        .callExtension('simulation', { action: 'stop' } satisfies SimulationRequest)
+        .catch(() => undefined)
+    }
+  }, [database])
+
+  const call = useCallback(
+    async (request: SimulationRequest): Promise<unknown> => {
+      if (!database) throw new Error('the database is not ready')
+      return database.callExtension('simulation', request)
+    },
+    [database],
+  )
+
+  const open = useCallback(
+    async ({ step, sql }: OpenRequest): Promise<boolean> => {
+      if (!database) return false
+      const id = ++openId.current
+      dispatch({ type: 'opening' })
+      try {
+        // the lesson's starting database, fetched once (the browser caches the file too)
+        start.current ??= fetch(snapshotUrl).then((response) => {
+          if (!response.ok) throw new Error(`the lesson's database did not load (HTTP ${response.status})`)
+          return response.blob()
+        })
+        const blob = await start.current
+        const opened = (await call({
+          action: 'open',
+          lesson,
+          scenario,
+          start: blob,
+          step,
+          sql,
+          speed: speedRef.current,
+        })) as OpenedWorkbench
+        if (id !== openId.current) return false
+        dispatch({ type: 'opened', opened, speed: speedRef.current })
+        return true
+      } catch (error) {
+        start.current = undefined
+        if (id === openId.current) dispatch({ type: 'failed', problem: messageOf(error) })
+        return false
+      }
+    },
+    [call, database, lesson, scenario, snapshotUrl],
+  )
+
+  const act = useCallback(
+    async (request: SimulationRequest) => {
+      dispatch({ type: 'problem', problem: undefined })
+      try {
+        return await call(request)
+      } catch (error) {
+        dispatch({ type: 'problem', problem: messageOf(error) })
+        return undefined
+      }
+    },
+    [call],
+  )
+
+  const runStep = useCallback(
+    async (step: number, how: 'yours' | 'naive' | 'solution', sql?: string) => {
+      const request: SimulationRequest = { action: 'run', step, how, ...(sql !== undefined && { sql }) }
+      dispatch({ type: 'problem', problem: undefined })
+      try {
+        await call(request)
+        dispatch({ type: 'running', step })
+        return true
+      } catch (error) {
+        dispatch({ type: 'problem', problem: messageOf(error) })
+        return false
+      }
+    },
+    [call],
+  )
+
+  const setSpeed = useCallback(
+    (speed: WorkbenchSpeed) => {
+      speedRef.current = speed
+      dispatch({ type: 'speed', speed })
+      void act({ action: 'speed', speed })
+    },
+    [act],
+  )
+
+  return { state, open, runStep, setSpeed, act }
+}
+
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  // zod and the worker both say what was wrong; the page shows it as a sentence
+  return message.replace(/^Error: /, '')
+}

@@ -1,0 +1,21 @@
+'use client'
+
+import { Workbench, type WorkbenchProps } from '@/app/_components/workbench/Workbench'
+import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
+
+/** The workbench, bound to the lesson page's database. */
+export function LessonWorkbench(
+  props: Omit<WorkbenchProps, 'database' | 'databaseProblem' | 'onLiveChange' | 'workerGeneration'>,
+) {
+  const state = useLessonDatabase()
+  const { setIsLive, workerGeneration } = useLiveTraffic()
+  return (
+    <Workbench
+      {...props}
+      database={state.status === 'ready' ? state.database : undefined}
+      {...(state.status === 'failed' && { databaseProblem: state.reason })}
+      onLiveChange={setIsLive}
+      workerGeneration={workerGeneration}
+    />
+  )
+}

@@ -1,0 +1,120 @@
+// What the workbench in the page and the simulation in the worker say to each other. Types
+// only: the page imports them without pulling the simulator into the main thread.
+import type { LockMode, PgError } from '../engine'
+import type { ExpectationResult, RequestOutcome, SecondMetrics } from '../sim'
+
+/** One connection or operator session of the simulation, as `pg_stat_activity` + `pg_locks` would show it. */
+export interface SessionView {
+  /** The simulator's id for it; the terminate button sends it back. */
+  owner: number
+  kind: 'app' | 'migration' | 'session' | 'console'
+  /** `v1.0.0 · POST /orders`, `migration`, a scripted session's name, `you`. */
+  label: string
+  state: 'active' | 'waiting' | 'idle in transaction'
+  /** The statement it runs or waits to run; the last one it ran when idle. */
+  sql: string
+  /** Virtual ms when it entered its state. */
+  sinceMs: number
+  locks: { relation: string; mode: LockMode; granted: boolean }[]
+  /** Owners it waits behind: holders of a conflicting lock, or earlier conflicting waiters. */
+  blockedBy: number[]
+}
+
+/** What one endpoint of one version saw last: the green-or-red cell. */
+export interface EndpointStatus {
+  version: string
+  endpoint: string
+  last: RequestOutcome
+  lastAtMs: number
+  /** The last request that did not get its page, whenever it was. */
+  lastFailure?: { outcome: 'error' | 'timeout'; code?: string; message: string; atMs: number }
+}
+
+/** One answered request, as an app's log line. */
+export interface RequestLogEntry {
+  id: number
+  version: string
+  endpoint: string
+  outcome: RequestOutcome
+  code?: string
+  message?: string
+  /** Virtual ms when it was answered. */
+  atMs: number
+  latencyMs: number
+}
+
+/** One run of one invariant's check. */
+export interface InvariantPoint {
+  atMs: number
+  name: string
+  violations: number
+}
+
+/** Where a step began, for the charts' markers. */
+export interface StepMarker {
+  index: number
+  id: string
+  title: string
+  atMs: number
+  /** Which SQL ran: the learner's, the lesson's naive way, or its solution. */
+  how: StepRunHow
+}
+
+export type StepRunHow = 'yours' | 'naive' | 'solution' | 'scripted'
+
+/** The live schema, read from the catalogs. */
+export interface SchemaView {
+  tables: SchemaTable[]
+}
+
+export interface SchemaTable {
+  name: string
+  columns: { name: string; type: string; nullable: boolean; default?: string }[]
+  /** `valid: false` is an index a failed CONCURRENTLY build left behind. */
+  indexes: { name: string; definition: string; valid: boolean }[]
+  /** `validated: false` is a constraint added NOT VALID and not validated yet. */
+  constraints: { name: string; kind: string; definition: string; validated: boolean }[]
+}
+
+/** About ten a wall second while traffic is live: everything since the last one. */
+export interface WorkbenchBatch {
+  type: 'workbench'
+  /** Virtual ms now. */
+  nowMs: number
+  /** 0 is paused. */
+  speed: WorkbenchSpeed
+  /** Seconds completed since the last batch, per version. */
+  metrics: SecondMetrics[]
+  /** Steps begun since the last batch. */
+  markers: StepMarker[]
+  /** The requests answered since the last batch, newest last (at most 50). */
+  requests: RequestLogEntry[]
+  /** Every endpoint of every version that has answered at least once. */
+  endpoints: EndpointStatus[]
+  /** Every session holding or waiting for a lock, or idle in transaction (at most 40, waiters first). */
+  sessions: SessionView[]
+  /** How many sessions the list left out. */
+  moreSessions: number
+  invariants: InvariantPoint[]
+  deployment: Record<string, number>
+  isDatabaseDown: boolean
+  /** Something changed the schema since the last batch: read it again. */
+  schemaChanged: boolean
+  /** The index of the step the learner may run next. */
+  nextStep: number
+  /** The step running now, if its outcome is not known yet. */
+  runningStep?: number
+}
+
+export type WorkbenchSpeed = 0 | 1 | 10
+
+/** A step's outcome, once its action settled, its traffic was observed, and its requests were answered. */
+export interface StepVerdict {
+  type: 'verdict'
+  step: number
+  how: StepRunHow
+  passed: boolean
+  expectations: ExpectationResult[]
+  /** How the step's own action ended. */
+  result: { ok: true } | { ok: false; error: PgError; statement?: string } | { ok: 'still running' }
+}

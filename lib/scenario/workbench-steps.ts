@@ -1,0 +1,106 @@
+import type { Step, StepAction } from '../sim'
+import { pathsOf, toSimScenario, type Scenario } from './scenario'
+import type { StepRunHow } from './workbench-protocol'
+
+/** What the workbench shows for one step before anything runs: built at build time, sent to the page. */
+export interface WorkbenchStep {
+  id: string
+  title: string
+  /** A migration the learner writes; other steps run what the lesson scripted. */
+  isEditable: boolean
+  /** What the editor holds first. */
+  starter: string
+  /** Lines of the starter, from 1, the learner cannot edit. */
+  lockedLines: number[]
+  /** The lesson's answer, for the diff; absent where the step is not SQL. */
+  solution?: string
+  /** What "try the naive way" runs, said in a line; absent when the step has no naive way. */
+  naive?: string
+  /** What pressing Run does, for a step that is not SQL. */
+  summary: string
+}
+
+/** The path whose steps define passing: `safe` where there are two paths, else the only one. */
+function passingPath(scenario: Scenario) {
+  return pathsOf(scenario).includes('safe') ? 'safe' : 'main'
+}
+
+/** Every step as the workbench presents it. */
+export function describeWorkbenchSteps(scenario: Scenario): WorkbenchStep[] {
+  const solution = toSimScenario(scenario, passingPath(scenario)).steps
+  const naive = pathsOf(scenario).includes('naive') ? toSimScenario(scenario, 'naive').steps : undefined
+  return scenario.steps.map((authored, index) => {
+    const step = solution[index]
+    const naiveStep = authored.naive ? naive?.[index] : undefined
+    const isEditable = step.action.kind === 'migrate'
+    const naiveSql = naiveStep?.action.kind === 'migrate' ? naiveStep.action.sql : undefined
+    const solutionSql = step.action.kind === 'migrate' ? step.action.sql : undefined
+    return {
+      id: step.id,
+      title: step.title,
+      isEditable,
+      starter: authored.starter ?? (isEditable ? (naiveSql ?? '') : ''),
+      lockedLines: authored.lockedLines ?? [],
+      ...(solutionSql !== undefined && { solution: solutionSql.trim() }),
+      ...(naiveStep && { naive: naiveSql?.trim() ?? describeAction(naiveStep.action) }),
+      summary: describeAction(step.action),
+    }
+  })
+}
+
+/** The step to simulate when the learner runs step `index` one way or another. */
+export function resolveStep(scenario: Scenario, index: number, how: StepRunHow, sql?: string): Step {
+  const solution = toSimScenario(scenario, passingPath(scenario)).steps[index]
+  if (!solution) throw new Error(`the lesson has no step ${index + 1}`)
+  if (how === 'naive') {
+    if (!scenario.steps[index].naive) throw new Error(`step ${index + 1} has no naive way`)
+    // the naive way is judged by what the safe way promises: keeping every version green
+    return { ...toSimScenario(scenario, 'naive').steps[index], expect: solution.expect }
+  }
+  if (how === 'yours' && solution.action.kind === 'migrate' && sql !== undefined) {
+    if (sql.trim() === '') throw new Error('there is no SQL to run: write the migration first')
+    return { ...solution, action: { ...solution.action, sql } }
+  }
+  return solution
+}
+
+/** What a scripted action does, in a line. */
+export function describeAction(action: StepAction): string {
+  switch (action.kind) {
+    case 'deploy': {
+      const shares = Object.entries(action.shares)
+      return shares.length === 0
+        ? 'Stops every app version.'
+        : `Deploys ${shares.map(([version, share]) => `${version} at ${share}%`).join(' and ')}.`
+    }
+    case 'migrate':
+      return 'Runs the migration.'
+    case 'database':
+      return action.state === 'stop' ? 'Stops the database server.' : 'Starts the database server again.'
+    case 'open session':
+      return `Opens session ${action.session}, which runs its SQL and stays idle in transaction.`
+    case 'end session':
+      return action.how === 'commit'
+        ? `Commits session ${action.session}.`
+        : `Terminates session ${action.session} (pg_terminate_backend).`
+    case 'terminate idle':
+      return 'Terminates every session idle in transaction.'
+    case 'advance':
+      return `Lets ${formatSeconds(action.ms)} pass with traffic flowing.`
+    case 'check': {
+      const condition = action.condition
+      const what =
+        'sql' in condition
+          ? `the query returns a row: ${condition.sql}`
+          : 'invariants' in condition
+            ? 'every invariant holds'
+            : `${condition.request.version} serves ${condition.request.endpoint}`
+      if (action.verb === 'wait') return `Waits up to ${formatSeconds(action.withinMs)} until ${what}.`
+      return action.verb === 'assert' ? `Checks that ${what}.` : `Checks that it is not so that ${what}.`
+    }
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 60_000 === 0 && ms >= 60_000 ? `${ms / 60_000} min` : `${ms / 1000} s`
+}
