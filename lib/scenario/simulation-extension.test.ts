@@ -15,6 +15,7 @@ async function openWorkbench(
   start: Snapshot,
   step = 0,
   sql: (string | null)[] = [],
+  resume?: { deployment: Record<string, number> },
 ) {
   const ticks: (() => void)[] = []
   const messages: unknown[] = []
@@ -26,7 +27,16 @@ async function openWorkbench(
   }
   const extension = createSimulationExtension((run) => ticks.push(run))
   const call = (request: unknown) => extension(request, context)
-  await call({ action: 'open', lesson: lesson.slug, scenario: lesson.scenario, start, step, sql, speed: 10 })
+  await call({
+    action: 'open',
+    lesson: lesson.slug,
+    scenario: lesson.scenario,
+    start,
+    step,
+    sql,
+    speed: 10,
+    ...(resume && { resume }),
+  })
   const tick = async () => {
     ticks.shift()?.()
     await queue
@@ -230,6 +240,25 @@ describe('the workbench in the worker', () => {
         answers.map(({ id, ok, last }) => [id, ok, last?.ok && last.rows]),
         [[7, true, [['3']]]],
       )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('resumes on the database as it is, the earlier steps counted as applied, without replaying them', async () => {
+    const first = await openWorkbench(lesson, database, start, 1)
+    await first.call({ action: 'stop' })
+    await database.run("insert into users (name, email) values ('Edgar Codd', 'ted@example.org')")
+    const workbench = await openWorkbench(lesson, database, start, 1, [], { deployment: { 'v1.0.0': 100 } })
+    try {
+      await workbench.tick()
+      const batch = workbench.batches().at(-1)!
+      assert.deepEqual([batch.nextStep, batch.deployment, batch.markers], [1, { 'v1.0.0': 100 }, []])
+      const kept = await database.run("select name from users where email = 'ted@example.org'")
+      assert.deepEqual(kept.ok && kept.rows, [['Edgar Codd']])
+      await workbench.call({ action: 'run', step: 1, how: 'solution' })
+      const verdict = await workbench.tickUntilVerdict()
+      assert.deepEqual([verdict.step, verdict.passed], [1, true])
     } finally {
       await workbench.call({ action: 'stop' })
     }

@@ -53,6 +53,11 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
     step: z.number().int().min(0),
     sql: z.array(z.string().nullable()),
     speed: speedSchema,
+    /**
+     * Resume on the database as it is (restarted from its last saved state after Stop): no
+     * replay, the earlier steps count as applied, and this deployment runs again.
+     */
+    resume: z.object({ deployment: z.record(z.string(), z.number().min(0).max(100)) }).optional(),
   }),
   /** Runs the next step: the learner's SQL, the naive way, or the solution. */
   z.object({
@@ -126,10 +131,7 @@ export function createSimulationExtension(
         const scenario = scenarioSchema.parse(request.scenario)
         if (request.step > scenario.steps.length)
           throw new Error(`the lesson has ${scenario.steps.length} steps, not ${request.step + 1}`)
-        live = await LiveWorkbench.open(scenario, request.start, request.step, request.sql, request.speed, {
-          context,
-          schedule,
-        })
+        live = await LiveWorkbench.open(scenario, request, { context, schedule })
         return { step: request.step, nowMs: live.nowMs } satisfies OpenedWorkbench
       }
       case 'run':
@@ -226,13 +228,10 @@ class LiveWorkbench {
 
   static async open(
     scenario: Scenario,
-    start: Snapshot,
-    step: number,
-    sql: (string | null)[],
-    speed: WorkbenchSpeed,
+    { start, step, sql, speed, resume }: Extract<SimulationRequest, { action: 'open' }>,
     host: Host,
   ): Promise<LiveWorkbench> {
-    await host.context.database.restore(start)
+    if (!resume) await host.context.database.restore(start)
     // the simulation reports events from its start; the workbench made next hears them
     const listener: { workbench?: LiveWorkbench } = {}
     const path = pathsOf(scenario).includes('safe') ? 'safe' : 'main'
@@ -242,6 +241,13 @@ class LiveWorkbench {
     })
     const workbench = new LiveWorkbench(scenario, simulation, step, speed, host)
     listener.workbench = workbench
+    if (resume) {
+      simulation.skipSteps(step)
+      if (Object.keys(resume.deployment).length > 0)
+        simulation.applyNow({ kind: 'deploy', shares: resume.deployment })
+      workbench.tick()
+      return workbench
+    }
     // earlier steps replay headless, exactly as the lesson check runs them
     for (let index = 0; index < step; index++) {
       const learners = sql[index]

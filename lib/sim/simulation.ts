@@ -250,6 +250,19 @@ export class Simulation {
     return progress
   }
 
+  /**
+   * Counts the first `count` steps as already applied, without running them: the database
+   * already holds their effects (traffic resumed after a restart from a saved state).
+   */
+  skipSteps(count: number): void {
+    for (let index = 0; index < count; index++) {
+      this.stepIndex += 1
+      this.stepStartsUs.push(this.nowUs)
+      this.operatorLockWaitUs.push(0)
+      this.actions.push({ settledUs: this.nowUs, result: { ok: true } })
+    }
+  }
+
   /** Starts a step's action now; it settles later in virtual time. */
   beginStep(step: Step): ActionProgress {
     this.stepIndex += 1

@@ -159,13 +159,14 @@ export function Workbench(props: WorkbenchProps) {
     // a step's link on a narrow screen, where the workbench sits below the prose, goes to it
     if (isFirst && fromUrl >= 0 && window.matchMedia('(max-width: 1099px)').matches)
       document.getElementById('workbench-heading')?.scrollIntoView()
-    const step = isFirst
-      ? fromUrl >= 0
-        ? fromUrl
-        : firstUnpassedStep(progressRef.current, stepIds)
-      : Math.max(0, state.nextStep - (state.runningStep !== undefined ? 1 : 0))
-    openAt(step)
-  }, [database, hasLoadedProgress, openAt, props.initialStep, props.workerGeneration, state, stepIds])
+    if (!isFirst) {
+      // Stop replaced the worker, which came back at its last saved state: traffic resumes there
+      const step = Math.max(0, state.nextStep - (state.runningStep !== undefined ? 1 : 0))
+      void open({ step, sql: [], resume: { deployment: state.deployment } })
+      return
+    }
+    openAt(fromUrl >= 0 ? fromUrl : firstUnpassedStep(progressRef.current, stepIds))
+  }, [database, hasLoadedProgress, open, openAt, props.initialStep, props.workerGeneration, state, stepIds])
 
   useEffect(() => {
     onLiveChange(state.phase === 'live')
@@ -287,7 +288,7 @@ export function Workbench(props: WorkbenchProps) {
         </ol>
       </nav>
 
-      <div className="workbench-step" aria-labelledby="workbench-step-heading">
+      <section className="workbench-step" aria-labelledby="workbench-step-heading">
         {step ? (
           <>
             <h3 id="workbench-step-heading">
@@ -401,7 +402,7 @@ export function Workbench(props: WorkbenchProps) {
             )}
           </div>
         )}
-      </div>
+      </section>
 
       <div className="workbench-panels">
         <TrafficChart

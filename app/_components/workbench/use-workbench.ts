@@ -140,6 +140,8 @@ function reduce(state: LiveState, action: Action): LiveState {
 export interface OpenRequest {
   step: number
   sql: (string | null)[]
+  /** Resume on the database as it is, with this deployment, instead of replaying from the start. */
+  resume?: { deployment: Record<string, number> }
 }
 
 /**
@@ -183,6 +185,7 @@ export function useWorkbench({
         }
       } else if (message.type === 'verdict') {
         dispatch({ type: 'verdict', verdict: message })
+        saveRestorePoint(database)
         onVerdictRef.current(message)
       }
     })
@@ -203,7 +206,7 @@ export function useWorkbench({
   )
 
   const open = useCallback(
-    async ({ step, sql }: OpenRequest): Promise<boolean> => {
+    async ({ step, sql, resume }: OpenRequest): Promise<boolean> => {
       if (!database) return false
       const id = ++openId.current
       dispatch({ type: 'opening' })
@@ -222,9 +225,11 @@ export function useWorkbench({
           step,
           sql,
           speed: speedRef.current,
+          ...(resume && { resume }),
         })) as OpenedWorkbench
         if (id !== openId.current) return false
         dispatch({ type: 'opened', opened, speed: speedRef.current })
+        saveRestorePoint(database)
         return true
       } catch (error) {
         start.current = undefined
@@ -274,6 +279,12 @@ export function useWorkbench({
   )
 
   return { state, open, runStep, setSpeed, act }
+}
+
+// Stop in a console brings the database back to its last saved state: save one where each
+// step landed, so the steps survive it (the snapshot is taken between two ticks of traffic).
+function saveRestorePoint(database: WorkerDatabase): void {
+  void database.saveRestorePoint().catch(() => undefined)
 }
 
 function messageOf(error: unknown): string {

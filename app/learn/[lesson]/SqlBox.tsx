@@ -59,7 +59,12 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
     setOutcome({ kind: 'running' })
     try {
       if (isLive) {
-        setOutcome({ kind: 'simulated', answer: await runInSimulation(state.database, script), script })
+        const answer = await runInSimulation(state.database, script)
+        // a later Stop comes back to the state after this script, as outside the simulation
+        if (answer.ok) void state.database.saveRestorePoint().catch(() => undefined)
+        setOutcome((current) =>
+          current.kind === 'running' ? { kind: 'simulated', answer, script } : current,
+        )
         return
       }
       // a later Stop comes back to the state after this script, not to the lesson's start
@@ -72,12 +77,31 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
 
   const stop = async () => {
     if (state.status !== 'ready') return
-    // Stop replaces the worker, and the simulation running in it ends with it
+    const script = sql
+    // Stop replaces the worker, and the simulation running in it ends with it: the SQL it was
+    // running will never answer, so it is settled here as Postgres settles a cancel
     await cancel(state.database)
+    if (isLive)
+      setOutcome((current) =>
+        current.kind === 'running'
+          ? {
+              kind: 'simulated',
+              answer: {
+                type: 'sql',
+                id: -1,
+                atMs: 0,
+                ok: false,
+                message: '57014 canceling statement due to user request',
+                error: { code: '57014', message: 'canceling statement due to user request' },
+              },
+              script,
+            }
+          : current,
+      )
   }
 
   return (
-    <section className="sql-box" aria-label="SQL console">
+    <section className="sql-box" aria-label={`SQL console: ${firstLine(initial)}`}>
       <SqlEditor label="SQL" value={sql} onChange={setSql} onRun={() => void run()} error={underline} />
       <div className="sql-actions">
         <button type="button" onClick={run} disabled={!isReady || isRunning}>
@@ -126,7 +150,11 @@ function SimulatedOutput({ answer, script }: { answer: LiveSqlResult; script: st
   const clock = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
   return (
     <>
-      <p className="muted">Ran inside the simulation, among the traffic; settled at {clock} virtual time.</p>
+      {answer.id >= 0 && (
+        <p className="muted">
+          Ran inside the simulation, among the traffic; settled at {clock} virtual time.
+        </p>
+      )}
       {answer.last && <StatementOutput statement={{ sql: script, start: 0, result: answer.last }} />}
       {answer.error && (
         <ErrorOutput error={answer.error} script={answer.statement ?? script} rolledBack={false} />
@@ -245,4 +273,10 @@ function locate(script: string, position: number): { line: number; column: numbe
   const line = lines.length
   const column = Array.from(lines[lines.length - 1]).length + 1
   return { line, column, text: script.split('\n')[line - 1] ?? '' }
+}
+
+// each console is its own region, named by the SQL it starts with
+function firstLine(sql: string): string {
+  const line = sql.trim().split('\n')[0] ?? ''
+  return line.length > 40 ? `${line.slice(0, 40)}…` : line
 }
