@@ -1,12 +1,13 @@
 // `npm run bench`: measures, in Chromium and in one run, how long a learner waits for the
 // lesson's database, next to a bare page that creates PGlite with initdb on the same origin;
+// then the longest main-thread task while the lesson plays a minute of live traffic at 10×;
 // then, in Node, the simulator's throughput and the wall time of ten virtual minutes.
 // Prints a table, then one JSON object as the last line.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { chromium, type Browser } from '@playwright/test'
+import { chromium, errors, type Browser } from '@playwright/test'
 import { pgliteDistDir } from '../lib/engine/node'
 import { bundleForBrowser } from './browser-bundle'
 import { chromiumLaunchOptions } from './chromium.mjs'
@@ -17,6 +18,10 @@ import { createStaticServer } from './static-server.mjs'
 const runs = Number(process.env.BENCH_RUNS ?? 7)
 const root = process.cwd()
 const lessonPath = '/learn/playground'
+const liveMs = 60_000
+// the Long Tasks API reports no task shorter than this (w3c.github.io/longtasks)
+const longTaskThresholdMs = 50
+const tickMs = 4
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -77,6 +82,112 @@ async function timeToRecover(browser: Browser, url: string): Promise<number> {
   return elapsed
 }
 
+/** What the page records of its main thread; the window is [from, until), in the page's performance.now(). */
+interface MainThreadRecord {
+  from: number
+  until: number
+  longTasks: { startTime: number; duration: number }[]
+  longestGap: number
+}
+
+/** The main thread while the lesson plays live traffic at 10×, and what the bench did meanwhile. */
+interface LiveTraffic {
+  longestTaskMs: number
+  longTaskCount: number
+  longestGapMs: number
+  naiveRuns: number
+  problems: string[]
+}
+
+// Runs in the page before its own scripts, so the observer sees every task. A timer ticking
+// every 4 ms gives a figure below the longtask threshold: a task of d ms leaves a gap of d to
+// d + 4 ms between ticks. Not a MessageChannel posting to itself: that never idles, and would
+// take a core from the worker on a two-core machine. No named inner functions: tsx wraps those
+// in a __name helper the page lacks.
+function recordMainThread(tickMs: number): void {
+  const record: MainThreadRecord = { from: Infinity, until: Infinity, longTasks: [], longestGap: 0 }
+  Object.assign(window, { cutoverBench: record })
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      record.longTasks.push({ startTime: entry.startTime, duration: entry.duration })
+    }
+  }).observe({ type: 'longtask', buffered: false })
+  let last = performance.now()
+  setInterval(() => {
+    const now = performance.now()
+    if (last >= record.from && now <= record.until) {
+      record.longestGap = Math.max(record.longestGap, now - last)
+    }
+    last = now
+  }, tickMs)
+}
+
+/**
+ * Plays the lesson for a minute of wall time at 10×: step 1 deploys the app, then step 2 the
+ * naive way (an index build that makes writes time out, the busiest the workbench gets),
+ * undone and run again until the minute is over.
+ */
+async function measureLiveTraffic(browser: Browser, url: string): Promise<LiveTraffic> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
+  await page.addInitScript(recordMainThread, tickMs)
+  await page.goto(url)
+  const workbench = page.getByRole('region', { name: 'Workbench' })
+  await workbench.getByRole('status').filter({ hasText: 'Live: step 1 of 3' }).waitFor({ timeout: 60_000 })
+  const clock = workbench.getByRole('region', { name: 'Virtual clock' })
+  await clock.getByRole('button', { name: '10×' }).click()
+  await clock.getByRole('button', { name: '10×', pressed: true }).waitFor()
+  const until = await page.evaluate((liveMs) => {
+    const record = (window as unknown as { cutoverBench: MainThreadRecord }).cutoverBench
+    record.from = performance.now()
+    record.until = record.from + liveMs
+    return record.until
+  }, liveMs)
+  const deadline = Date.now() + liveMs
+  // Playwright reads a timeout of 0 as none
+  const timeLeft = () => ({ timeout: Math.max(1, deadline - Date.now()) })
+
+  let naiveRuns = 0
+  try {
+    await workbench.getByRole('button', { name: 'Run step' }).click(timeLeft())
+    await workbench
+      .getByRole('navigation', { name: 'Steps' })
+      .locator('li[data-state="passed"]')
+      .waitFor(timeLeft())
+    while (Date.now() < deadline) {
+      await workbench.getByRole('button', { name: 'Try the naive way' }).click(timeLeft())
+      await workbench.getByText('✗ Broke things: step 2').waitFor(timeLeft())
+      naiveRuns++
+      await workbench.getByRole('button', { name: 'Undo step 2' }).click(timeLeft())
+      await workbench.getByRole('status').filter({ hasText: 'Live: step 2 of 3' }).waitFor(timeLeft())
+    }
+  } catch (error) {
+    // the minute ran out mid-step; anything else is a real failure
+    if (!(error instanceof errors.TimeoutError) || Date.now() < deadline) throw error
+  }
+  // a task still running at the end reaches the observer only once it has finished
+  await page.waitForFunction((until) => performance.now() > until + 500, until, { polling: 100 })
+  const record = await page.evaluate(
+    () => (window as unknown as { cutoverBench: MainThreadRecord }).cutoverBench,
+  )
+  await context.close()
+  const durations = record.longTasks
+    .filter((task) => task.startTime >= record.from && task.startTime < record.until)
+    .map((task) => task.duration)
+  return {
+    longestTaskMs: Math.max(0, ...durations),
+    longTaskCount: durations.length,
+    longestGapMs: record.longestGap,
+    naiveRuns,
+    problems,
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'out', 'index.html'))) {
     console.error('out/ has no built site: run "npm run build" first.')
@@ -92,6 +203,7 @@ async function main(): Promise<void> {
   const ready: number[] = []
   const bare: number[] = []
   const recover: number[] = []
+  let live: LiveTraffic
   try {
     // alternate the pages so machine noise falls on both alike
     for (let run = 0; run < runs; run++) {
@@ -99,6 +211,7 @@ async function main(): Promise<void> {
       bare.push(await timeToMark(browser, `${origin}/__bench/bare/`, 'bare:database-ready'))
       recover.push(await timeToRecover(browser, `${origin}${lessonPath}`))
     }
+    live = await measureLiveTraffic(browser, `${origin}${lessonPath}`)
   } finally {
     await browser.close()
     server.close()
@@ -117,6 +230,21 @@ async function main(): Promise<void> {
     )
     console.log(`${name.padEnd(56)} ${cells.join(' ')}`)
   }
+  console.log(
+    `\nlive traffic at 10× for ${liveMs / 1000} s, one run: step 1, then step 2 the naive way and undone, ${live.naiveRuns} times\n`,
+  )
+  const row = (name: string, value: string, note = '') =>
+    console.log(`${name.padEnd(56)} ${value.padStart(8)}${note}`)
+  const longestTask = `${live.longestTaskMs.toFixed(0)} ms`
+  const belowThreshold = `  (no task reached ${longTaskThresholdMs} ms, the longtask threshold)`
+  row(
+    `longest main-thread task (target ≤ ${longTaskThresholdMs} ms)`,
+    longestTask,
+    live.longTaskCount === 0 ? belowThreshold : '',
+  )
+  row(`tasks of ${longTaskThresholdMs} ms or more`, `${live.longTaskCount}`)
+  row(`longest gap between ${tickMs} ms timer ticks`, `${live.longestGapMs.toFixed(0)} ms`)
+  for (const problem of live.problems) console.log(`page: ${problem}`)
   const simulator = await benchSimulator()
   const readyMedian = median(ready)
   const bareMedian = median(bare)
@@ -126,6 +254,9 @@ async function main(): Promise<void> {
       bare_initdb_ready_ms_median: Math.round(bareMedian),
       ready_ratio: Number((readyMedian / bareMedian).toFixed(3)),
       cancel_recover_ms_median: Math.round(median(recover)),
+      longest_task_ms: Math.round(live.longestTaskMs),
+      long_tasks_count: live.longTaskCount,
+      longest_frame_gap_ms: Math.round(live.longestGapMs),
       ...simulator,
       runs,
     }),
