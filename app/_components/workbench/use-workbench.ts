@@ -2,37 +2,21 @@
 
 import { useCallback, useEffect, useReducer, useRef } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { SecondMetrics } from '@/lib/sim'
 import type { OpenedWorkbench, SimulationRequest } from '@/lib/scenario/simulation-extension'
 import type {
-  EndpointStatus,
-  InvariantPoint,
-  RequestLogEntry,
   SchemaView,
-  SessionView,
-  StepMarker,
   StepVerdict,
   WorkbenchBatch,
   WorkbenchSpeed,
 } from '@/lib/scenario/workbench-protocol'
 
-/** Everything the panels draw, folded from the worker's batches. */
-export interface LiveState {
+/**
+ * Everything the panels draw, folded from the worker's batches: the batch's fields, with
+ * metrics, markers, requests and invariant checks as histories rather than the last batch's.
+ */
+export interface LiveState extends Omit<WorkbenchBatch, 'type' | 'schemaChanged'> {
   phase: 'waiting' | 'opening' | 'live' | 'failed'
   problem?: string
-  nowMs: number
-  speed: WorkbenchSpeed
-  metrics: SecondMetrics[]
-  markers: StepMarker[]
-  requests: RequestLogEntry[]
-  endpoints: EndpointStatus[]
-  sessions: SessionView[]
-  moreSessions: number
-  invariants: InvariantPoint[]
-  deployment: Record<string, number>
-  isDatabaseDown: boolean
-  nextStep: number
-  runningStep?: number
   verdicts: Record<number, StepVerdict>
   schema?: SchemaView
 }
