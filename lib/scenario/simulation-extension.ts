@@ -5,6 +5,7 @@ import {
   checkStepExpectations,
   MetricsCollector,
   Simulation,
+  stepWindowMs,
   type ActionProgress,
   type RequestRecord,
   type SimEvent,
@@ -422,10 +423,7 @@ class LiveWorkbench {
     const nowUs = this.simulation.nowUs
     if (running.endUs === undefined) {
       const { step, progress } = running
-      const action = step.action
-      const ownMs =
-        action.kind === 'advance' ? action.ms : action.kind === 'check' ? action.withinMs + 1000 : 0
-      const deadlineUs = running.startUs + Math.max(step.withinMs, ownMs) * 1000
+      const deadlineUs = running.startUs + stepWindowMs(step) * 1000
       const closesAtUs = progress.settledUs ?? (nowUs >= deadlineUs ? deadlineUs : undefined)
       if (closesAtUs === undefined) return undefined
       running.endUs = closesAtUs + step.observeMs * 1000

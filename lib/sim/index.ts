@@ -2,6 +2,7 @@
 export * from './model'
 export {
   Simulation,
+  stepWindowMs,
   type RequestRecord,
   type RequestOutcome,
   type SessionSnapshot,

@@ -238,10 +238,7 @@ export class Simulation {
   /** Applies a step and runs until its action settles (at most `withinMs`), then for its observe time. */
   async runStep(step: Step): Promise<ActionProgress> {
     const progress = this.beginStep(step)
-    // letting time pass, or waiting on a check, is the action itself: its own length bounds the step
-    const action = step.action
-    const ownMs = action.kind === 'advance' ? action.ms : action.kind === 'check' ? action.withinMs + 1000 : 0
-    const deadlineUs = this.nowUs + Math.max(step.withinMs, ownMs) * microsPerMs
+    const deadlineUs = this.nowUs + stepWindowMs(step) * microsPerMs
     while (progress.settledUs === undefined && this.queue.peekTime() <= deadlineUs) await this.processNext()
     if (progress.settledUs === undefined) this.nowUs = Math.max(this.nowUs, deadlineUs)
     await this.runUntil(this.nowUs + step.observeMs * microsPerMs)
@@ -1028,6 +1025,16 @@ export interface SessionSnapshot {
   sinceUs: number
   locks: OwnerLocks['locks']
   blockedBy: number[]
+}
+
+/**
+ * How long a step waits for its action to settle before it moves on: `within`, or longer when
+ * letting time pass or waiting on a check is the action itself.
+ */
+export function stepWindowMs(step: Step): number {
+  const action = step.action
+  const ownMs = action.kind === 'advance' ? action.ms : action.kind === 'check' ? action.withinMs + 1000 : 0
+  return Math.max(step.withinMs, ownMs)
 }
 
 export interface SimulationOptions {

@@ -2,9 +2,10 @@
 
 import Link from 'next/link'
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
-import { splitSql, type WorkerDatabase } from '@/lib/engine'
+import type { WorkerDatabase } from '@/lib/engine'
 import type { StepRunHow, StepVerdict } from '@/lib/scenario/workbench-protocol'
 import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import { placeStatementError } from '../error-place'
 import { SolutionDiff } from '../SolutionDiff'
 import { SqlEditor, type SqlEditorError } from '../SqlEditor'
 import {
@@ -111,7 +112,7 @@ export function Workbench(props: WorkbenchProps) {
         run?.step === verdict.step &&
         run.how === 'yours'
       ) {
-        setEditorError(locateError(run.sql, verdict.result.error, verdict.result.statement))
+        setEditorError(placeStatementError(run.sql, verdict.result.error, verdict.result.statement))
       }
     },
     [saveProgress, steps],
@@ -522,31 +523,6 @@ function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: Workbenc
       {!verdict.passed && <p className="muted">Undo the step to try again from where it started.</p>}
     </div>
   )
-}
-
-/**
- * Where in the editor Postgres's error points: its position (1-based, in characters) is in
- * the statement that failed, which sits somewhere in the learner's script.
- */
-export function locateError(
-  script: string,
-  error: { code: string; message: string; detail?: string; hint?: string; position?: number },
-  statement: string | undefined,
-): SqlEditorError | undefined {
-  if (error.position === undefined || statement === undefined) return undefined
-  const found = splitSql(script).find((candidate) => candidate.sql.trim() === statement.trim())
-  const start = found ? found.start + found.sql.indexOf(statement.trim()) : script.indexOf(statement)
-  if (start < 0) return undefined
-  const before = Array.from(statement.trim())
-    .slice(0, error.position - 1)
-    .join('')
-  return {
-    from: start + before.length,
-    message: error.message,
-    code: error.code,
-    ...(error.detail && { detail: error.detail }),
-    ...(error.hint && { hint: error.hint }),
-  }
 }
 
 // Locked lines are numbered in the starter; the learner may have added lines around them since.

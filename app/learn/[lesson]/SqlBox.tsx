@@ -1,14 +1,9 @@
 'use client'
 
 import { useState } from 'react'
-import {
-  splitSql,
-  type PgError,
-  type ScriptResult,
-  type ScriptStatementResult,
-  type WorkerDatabase,
-} from '@/lib/engine'
+import type { PgError, ScriptResult, ScriptStatementResult, WorkerDatabase } from '@/lib/engine'
 import type { LiveSqlResult } from '@/lib/scenario/simulation-extension'
+import { offsetOfCharacter, placeStatementError, toEditorError } from '@/app/_components/error-place'
 import { SqlEditor, type SqlEditorError } from '@/app/_components/SqlEditor'
 import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
 
@@ -242,26 +237,8 @@ function placeError(outcome: Extract<Outcome, { script: string }>): SqlEditorErr
     return toEditorError(error, failed.start + offsetOfCharacter(failed.sql, error.position))
   }
   const { error, statement } = outcome.answer
-  if (error?.position === undefined) return undefined
-  if (statement === undefined) return toEditorError(error, offsetOfCharacter(outcome.script, error.position))
   // the simulation names the statement (as split from the script) but not where it stood
-  const failed = splitSql(outcome.script).find((candidate) => candidate.sql === statement)
-  if (!failed) return undefined
-  return toEditorError(error, failed.start + offsetOfCharacter(statement, error.position))
-}
-
-function toEditorError(error: PgError, from: number): SqlEditorError {
-  return { from, message: error.message, detail: error.detail, hint: error.hint, code: error.code }
-}
-
-// Postgres's position is 1-based and counts characters (code points); JS strings count UTF-16
-// units, and a character outside the BMP (an emoji, say) takes two
-function offsetOfCharacter(text: string, position: number): number {
-  let offset = 0
-  for (let character = 1; character < position && offset < text.length; character++) {
-    offset += text.codePointAt(offset)! > 0xffff ? 2 : 1
-  }
-  return offset
+  return error && placeStatementError(outcome.script, error, statement)
 }
 
 function locate(script: string, position: number): { line: number; column: number; text: string } {
