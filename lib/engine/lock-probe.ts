@@ -1,11 +1,13 @@
 import { isTransactionForbidden, normalizeStatement } from './split-sql'
 import { toPgError } from './pg-error'
 import type {
+  Field,
   LockMode,
   LockProbeResult,
   ProbedStatement,
   ProbeStatement,
   RelationLock,
+  Row,
   TransactionProbe,
 } from './types'
 import { LOCK_MODES } from './types'
@@ -16,7 +18,7 @@ export interface ProbeSession {
     sql: string,
     params?: readonly unknown[],
     onNotice?: (message: string) => void,
-  ): Promise<{ rows: string[][]; command: string; rowCount: number }>
+  ): Promise<{ rows: Row[]; fields: Field[]; command: string; rowCount: number }>
 }
 
 const relationKinds: Record<string, string> = {
@@ -104,7 +106,7 @@ export async function probeTransaction(
       const rewritten = new Set(
         (await session.query(storageSql)).rows
           .filter(([name, node]) => storageBefore.has(name) && storageBefore.get(name) !== node)
-          .map(([name]) => name),
+          .flatMap(([name]) => name ?? []),
       )
       for (const name of tablesNamedIn(notices, 'rewriting table')) rewritten.add(name)
       probed.push({
@@ -114,6 +116,8 @@ export async function probeTransaction(
         source: 'probed',
         command: outcome.command,
         rowCount: outcome.rowCount,
+        fields: outcome.fields,
+        rows: outcome.rows,
       })
     }
     return { ok: true, statements: probed }
@@ -124,8 +128,9 @@ export async function probeTransaction(
 
 const lockKey = (lock: RelationLock) => `${lock.relation} ${lock.mode}`
 
-function toRelationLock([relation, kind, mode]: string[]): RelationLock {
-  if (!LOCK_MODES.includes(mode as LockMode)) throw new Error(`unknown lock mode ${mode}`)
+function toRelationLock([relation, kind, mode]: Row): RelationLock {
+  if (relation === null || kind === null || !LOCK_MODES.includes(mode as LockMode))
+    throw new Error(`unknown lock ${relation} ${kind} ${mode}`)
   return { relation, kind: relationKinds[kind] ?? kind, mode: mode as LockMode }
 }
 
@@ -163,7 +168,7 @@ async function probeKnownLocks(session: ProbeSession, statement: string): Promis
     const { rows } = await session.query(
       `select indrelid::regclass::text from pg_index where indexrelid = to_regclass('${drop[1].replace(/'/g, "''")}')`,
     )
-    if (rows.length > 0) return known(rows[0][0])
+    if (rows.length > 0 && rows[0][0] !== null) return known(rows[0][0])
   }
   return {
     ok: false,

@@ -63,7 +63,7 @@ export function pgliteDistDir(): string {
  */
 export async function startWorkerDatabase(
   snapshot: Snapshot,
-  { standby = true } = {},
+  { standby = true, workerUrl = new URL('./node-worker-loader.mjs', import.meta.url) } = {},
 ): Promise<WorkerDatabase> {
   const dist = pgliteDistDir()
   const [wasm, data] = await Promise.all([
@@ -71,7 +71,7 @@ export async function startWorkerDatabase(
     readFile(join(dist, 'pglite.data')),
   ])
   return WorkerDatabase.start({
-    spawn: withSpareWorker(spawnNodeWorker),
+    spawn: withSpareWorker(() => spawnNodeWorker(workerUrl)),
     snapshot,
     standby,
     wasmModule: await WebAssembly.compile(wasm),
@@ -79,8 +79,9 @@ export async function startWorkerDatabase(
   })
 }
 
-function spawnNodeWorker(): WorkerHandle {
-  const worker = new Worker(new URL('./node-worker-loader.mjs', import.meta.url))
+// `workerUrl` loads the worker's entry: the bare engine, or one that serves extensions beside it
+function spawnNodeWorker(workerUrl: URL): WorkerHandle {
+  const worker = new Worker(workerUrl)
   return {
     port: {
       postMessage: (message) => worker.postMessage(message),

@@ -147,7 +147,8 @@ export class PgliteDatabase implements Database {
       })
       const outcome = toOutcome(result, 0)
       return {
-        rows: result.rows,
+        rows: outcome.rows,
+        fields: outcome.fields,
         command: outcome.ok ? outcome.command : 'EMPTY',
         rowCount: outcome.ok ? outcome.rowCount : 0,
       }

@@ -106,6 +106,9 @@ export interface ProbedStatement extends LockProbe {
   command: string
   /** Rows returned or affected on the sample data. */
   rowCount: number
+  /** What it returned, seen inside the transaction (a console shows it before the commit). */
+  fields: Field[]
+  rows: Row[]
 }
 
 /** The statements probed in order; on a failure, those before it and Postgres's error. */

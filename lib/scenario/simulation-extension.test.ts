@@ -5,7 +5,7 @@ import type { Database, Snapshot } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
 import { buildSnapshot, openDatabase } from '../engine/node'
 import { loadLessons, type Lesson } from './lesson'
-import { createSimulationExtension, type LiveSqlResult } from './simulation-extension'
+import { createSimulationExtension, type ConsoleReply, type LiveSqlResult } from './simulation-extension'
 import type { SchemaView, StepVerdict, WorkbenchBatch } from './workbench-protocol'
 
 // The test is the clock: each tick runs when the test says so, never after a real wait.
@@ -276,5 +276,81 @@ describe('the workbench in the worker', () => {
   it('rejects a malformed request with a zod error instead of half-using it', async () => {
     const extension = createSimulationExtension(() => undefined)
     await assert.rejects(extension({ action: 'speed', speed: 3 }, {} as ExtensionContext), /Invalid input/)
+  })
+
+  it('keeps a console transaction open across statements: its lock stops the writes until it is terminated', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    const replies = () =>
+      workbench.messages.filter(
+        (message): message is ConsoleReply => (message as ConsoleReply).type === 'console',
+      )
+    const consoleSays = async (sql: string) => {
+      const before = replies().length
+      await workbench.call({ action: 'console', id: before + 1, sql })
+      for (let i = 0; i < 50 && replies().length === before; i++) await workbench.tick()
+      return replies()[before]
+    }
+    try {
+      assert.equal((await consoleSays('begin')).transaction, 'open')
+      const locked = await consoleSays('lock table orders in share mode')
+      assert.deepEqual([locked.result.ok, locked.transaction], [true, 'open'])
+      // inside the transaction it sees its own work, before anything commits
+      const counted = await consoleSays('select count(*) from orders')
+      assert.ok(counted.result.ok && Number(counted.result.rows[0][0]) >= 1000, JSON.stringify(counted))
+      for (let i = 0; i < 20; i++) await workbench.tick()
+      const held = workbench.batches().at(-1)!
+      const mine = held.sessions.find((session) => session.kind === 'console')!
+      assert.equal(mine.state, 'idle in transaction')
+      assert.equal(held.consoleTransaction, 'open')
+      const blocked = held.sessions.filter((session) => session.state === 'waiting')
+      assert.ok(blocked.length > 0 && blocked.every((session) => session.blockedBy.includes(mine.owner)))
+      assert.equal(await workbench.call({ action: 'terminate', owner: mine.owner }), true)
+      for (let i = 0; i < 60; i++) await workbench.tick()
+      assert.equal(
+        workbench
+          .batches()
+          .at(-1)!
+          .sessions.filter((session) => session.state === 'waiting').length,
+        0,
+      )
+      const gone = await consoleSays('select 1')
+      assert.ok(!gone.result.ok)
+      assert.deepEqual([gone.result.error.code, gone.result.error.severity], ['57P01', 'FATAL'])
+      const again = await consoleSays('select 1 as back')
+      assert.deepEqual([again.result.ok, again.transaction], [true, 'idle'])
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('cancels a console statement waiting for its lock, and stops and restarts the traffic', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'run', step: 1, how: 'naive' })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      await workbench.call({ action: 'console', id: 1, sql: 'lock table orders in exclusive mode' })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      assert.equal(await workbench.call({ action: 'console cancel' }), true)
+      await workbench.tick()
+      const reply = workbench.messages.find(
+        (message) => (message as ConsoleReply).type === 'console',
+      ) as ConsoleReply
+      assert.ok(!reply.result.ok && reply.result.error.code === '57014')
+      await workbench.call({ action: 'traffic', requestsPerSecond: 0 })
+      for (let i = 0; i < 80; i++) await workbench.tick()
+      const quiet = workbench.batches().slice(-10)
+      assert.equal(quiet.at(-1)!.requestsPerSecond, 0)
+      assert.equal(quiet.flatMap((batch) => batch.requests).length, 0)
+      await workbench.call({ action: 'traffic', requestsPerSecond: 100 })
+      for (let i = 0; i < 5; i++) await workbench.tick()
+      assert.ok(
+        workbench
+          .batches()
+          .slice(-5)
+          .flatMap((batch) => batch.requests).length > 0,
+      )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
   })
 })

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Database, PgError, RunResult, Snapshot } from '../engine'
+import type { Database, PgError, RunResult, Snapshot, TransactionState } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
 import {
   checkStepExpectations,
@@ -74,6 +74,12 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('schema') }),
   /** Runs the learner's SQL as an operator session inside the simulation. */
   z.object({ action: z.literal('sql'), id: z.number().int(), sql: z.string().min(1) }),
+  /** Runs one statement in the console's session (the terminal), which may hold a transaction open. */
+  z.object({ action: z.literal('console'), id: z.number().int(), sql: z.string().min(1) }),
+  /** Ctrl+C at the console: cancels its statement if it waits in the simulation; answers whether it did. */
+  z.object({ action: z.literal('console cancel') }),
+  /** Sets the traffic's rate, in requests a second across the deployed versions; 0 stops it. */
+  z.object({ action: z.literal('traffic'), requestsPerSecond: z.number().min(0).max(2000) }),
   z.object({ action: z.literal('stop') }),
 ])
 
@@ -92,6 +98,16 @@ export interface LiveSqlResult {
   error?: PgError
   /** The statement that failed, which the error's position points into. */
   statement?: string
+}
+
+/** A console statement's answer, for the `console` request of the same id. */
+export interface ConsoleReply {
+  type: 'console'
+  id: number
+  result: RunResult
+  transaction: TransactionState
+  /** Virtual ms from sending it to its answer. */
+  elapsedMs: number
 }
 
 /** What `open` answers: where the lesson now stands. */
@@ -153,6 +169,14 @@ export function createSimulationExtension(
         return readSchema(context.database)
       case 'sql':
         requireLive().runSql(request.id, request.sql)
+        return null
+      case 'console':
+        requireLive().runConsole(request.id, request.sql)
+        return null
+      case 'console cancel':
+        return requireLive().cancelConsole()
+      case 'traffic':
+        requireLive().setRequestRate(request.requestsPerSecond)
         return null
       case 'stop':
         live?.stop()
@@ -315,6 +339,27 @@ class LiveWorkbench {
     })
   }
 
+  runConsole(id: number, sql: string): void {
+    this.simulation.runConsoleStatement(sql, ({ result, transaction, elapsedUs }) => {
+      if (result.ok && result.command !== 'SELECT') this.isSchemaChanged = true
+      this.host.context.emit({
+        type: 'console',
+        id,
+        result,
+        transaction,
+        elapsedMs: elapsedUs / 1000,
+      } satisfies ConsoleReply)
+    })
+  }
+
+  cancelConsole(): boolean {
+    return this.simulation.cancelConsole()
+  }
+
+  setRequestRate(perSecond: number): void {
+    this.simulation.setRequestRate(perSecond)
+  }
+
   stop(): void {
     this.isStopped = true
   }
@@ -382,6 +427,8 @@ class LiveWorkbench {
       moreSessions: Math.max(0, sessions.length - maxSessions),
       invariants: this.invariants,
       deployment: this.simulation.deployment,
+      requestsPerSecond: this.simulation.requestRate,
+      consoleTransaction: this.simulation.consoleTransaction,
       isDatabaseDown: this.simulation.databaseIsDown,
       schemaChanged: this.isSchemaChanged,
       nextStep: this.nextStep,

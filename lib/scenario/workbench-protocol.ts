@@ -10,7 +10,7 @@ export interface SessionView {
   kind: 'app' | 'migration' | 'session' | 'console'
   /** `v1.0.0 · POST /orders`, `migration`, a scripted session's name, `you`. */
   label: string
-  state: 'active' | 'waiting' | 'idle in transaction'
+  state: 'active' | 'waiting' | 'idle in transaction' | 'idle in transaction (aborted)'
   /** The statement it runs or waits to run; the last one it ran when idle. */
   sql: string
   /** Virtual ms when it entered its state. */
@@ -97,6 +97,10 @@ export interface WorkbenchBatch {
   moreSessions: number
   invariants: InvariantPoint[]
   deployment: Record<string, number>
+  /** The traffic's rate across the deployed versions; 0 when an operator stopped it. */
+  requestsPerSecond: number
+  /** The console session's transaction, for the terminal's prompt. */
+  consoleTransaction: 'idle' | 'open' | 'failed'
   isDatabaseDown: boolean
   /** Something changed the schema since the last batch: read it again. */
   schemaChanged: boolean

@@ -9,6 +9,7 @@ export {
   type SimEvent,
   type OperatorResult,
   type ActionProgress,
+  type ConsoleAnswer,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
 export {

@@ -1,4 +1,5 @@
-import type { Database, PgError, ProbedStatement, RelationLock, RunResult } from '../engine'
+import type { Database, PgError, ProbedStatement, RelationLock, RunResult, TransactionState } from '../engine'
+import { normalizeStatement } from '../engine/split-sql'
 import { appStatementMicros, migrationStatementMicros, type TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
 import { LockManager, type OwnerLocks } from './lock-manager'
@@ -54,6 +55,34 @@ export type SimEvent =
 export interface ActionProgress {
   settledUs?: number
   result?: OperatorResult
+}
+
+/** What a statement typed at the console returned, and where its session's transaction stands. */
+export interface ConsoleAnswer {
+  result: RunResult
+  transaction: TransactionState
+  /** Virtual µs from sending it to its answer: lock waits and its modelled duration. */
+  elapsedUs: number
+}
+
+// The console's one session, as psql keeps one connection: autocommit, or a transaction
+// block held open across statements, its locks kept until COMMIT or ROLLBACK.
+interface ConsoleSession {
+  owner: number
+  transaction: TransactionState
+  /** The block's statements so far; they run for real at COMMIT, all or none. */
+  statements: string[]
+  lockTimeoutMs?: number
+  statementTimeoutMs?: number
+  /** A statement waiting for its locks or running, and how to answer it. */
+  pending?: { serial: number; sql: string; isWaitingForLock: boolean; answer: (result: RunResult) => void }
+  /** An autocommit statement running as its own operator run. */
+  autocommit?: OperatorRun
+  serial: number
+  sinceUs: number
+  lastSql: string
+  /** Terminated by an operator: the next statement learns its connection is gone. */
+  wasTerminated: boolean
 }
 
 interface VersionState {
@@ -170,6 +199,8 @@ export class Simulation {
   private readonly tableSizes = new Map<string, TableSize>()
   private nextOwner = 1
   private nextRequestId = 1
+  private requestsPerSecond: number
+  private console: ConsoleSession | undefined
   private stepIndex = -1
   private isDatabaseDown = false
   private isDraining = false
@@ -183,6 +214,7 @@ export class Simulation {
   ) {
     this.keepEvents = options.keepEvents ?? true
     this.onEvent = options.onEvent
+    this.requestsPerSecond = scenario.requestsPerSecond
     for (const version of scenario.versions) {
       this.versions.set(version.id, {
         version,
@@ -317,10 +349,9 @@ export class Simulation {
    * fails with it. Returns whether there was such a session.
    */
   terminate(owner: number): boolean {
-    const terminated: PgError = {
-      code: '57P01',
-      message: 'terminating connection due to administrator command',
-    }
+    const terminated = terminatedByAdministrator()
+    const session = this.console
+    if (session && session.owner === owner) return this.terminateConsole(session)
     for (const state of this.versions.values()) {
       const connection = state.connections.find((candidate) => candidate.owner === owner)
       if (!connection) continue
@@ -376,6 +407,26 @@ export class Simulation {
         })
       }
     }
+    const session = this.console
+    if (session && !session.autocommit && (session.pending || session.transaction !== 'idle')) {
+      const { locks, blockedBy } = locksOf(session.owner)
+      sessions.push({
+        owner: session.owner,
+        kind: 'console',
+        label: 'console',
+        state: session.pending?.isWaitingForLock
+          ? 'waiting'
+          : session.pending
+            ? 'active'
+            : session.transaction === 'failed'
+              ? 'idle in transaction (aborted)'
+              : 'idle in transaction',
+        sql: session.lastSql,
+        sinceUs: session.sinceUs,
+        locks,
+        blockedBy,
+      })
+    }
     for (const run of this.operatorRuns) {
       const { locks, blockedBy } = locksOf(run.owner)
       sessions.push({
@@ -401,6 +452,120 @@ export class Simulation {
       }
     }
     return false
+  }
+
+  /** Requests a second across every deployed version; 0 stops the traffic, deployments stay. */
+  get requestRate(): number {
+    return this.requestsPerSecond
+  }
+
+  /** Sets the traffic's rate from now on (an instructor pausing the load, or turning it up). */
+  setRequestRate(perSecond: number): void {
+    this.requestsPerSecond = Math.max(0, perSecond)
+    for (const state of this.versions.values()) {
+      state.arrivalToken += 1
+      this.scheduleArrival(state)
+    }
+  }
+
+  /** `idle`, `open` or `failed`: the console session's transaction, for psql's prompt. */
+  get consoleTransaction(): TransactionState {
+    return this.console?.transaction ?? 'idle'
+  }
+
+  /**
+   * Runs one statement typed at the console, in the console's own session, under the same
+   * locks as the traffic. Outside a transaction it commits at once; after BEGIN each
+   * statement takes its locks and keeps them, shows what it returns inside the transaction
+   * (probed in a rolled-back one), and the block runs for real at COMMIT.
+   */
+  runConsoleStatement(sql: string, onAnswer: (answer: ConsoleAnswer) => void): void {
+    const session = (this.console ??= {
+      owner: this.nextOwner++,
+      transaction: 'idle',
+      statements: [],
+      serial: 0,
+      sinceUs: this.nowUs,
+      lastSql: '',
+      wasTerminated: false,
+    })
+    const startedUs = this.nowUs
+    const answer = (result: RunResult) =>
+      onAnswer({ result, transaction: session.transaction, elapsedUs: this.nowUs - startedUs })
+    const fail = (error: PgError) => answer({ ok: false, error, durationMs: 0 })
+    if (session.pending || session.autocommit) return fail(busyConsole())
+    if (session.wasTerminated) {
+      session.wasTerminated = false
+      return fail({ ...terminatedByAdministrator(), severity: 'FATAL' })
+    }
+    if (this.isDatabaseDown) return fail(connectionFailure())
+    session.lastSql = sql
+    session.sinceUs = this.nowUs
+    const control = transactionControlOf(sql)
+    if (session.transaction === 'idle') {
+      if (control === 'begin') {
+        session.transaction = 'open'
+        session.statements = []
+        return answer(commandOnly('BEGIN'))
+      }
+      return this.runConsoleAutocommit(session, sql, answer, fail)
+    }
+    if (control === 'begin') return answer(commandOnly('BEGIN'))
+    if (control === 'rollback' || (control === 'commit' && session.transaction === 'failed')) {
+      this.endConsoleTransaction(session)
+      return answer(commandOnly('ROLLBACK'))
+    }
+    if (control === 'commit') {
+      const statements = session.statements
+      this.at(0, {
+        kind: 'call',
+        fire: async () => {
+          const outcome =
+            statements.length === 0
+              ? undefined
+              : await this.executeForReal({
+                  kind: 'transaction',
+                  statements,
+                  isBlock: true,
+                  runsOutsideTransaction: false,
+                  rolledBack: false,
+                })
+          this.statementLocks.clear()
+          this.endConsoleTransaction(session)
+          if (outcome && !outcome.ok) return fail(outcome.error)
+          this.log({
+            type: 'statement',
+            atUs: this.nowUs,
+            session: 'console',
+            sql: statements.join('; '),
+            state: 'committed',
+          })
+          answer(commandOnly('COMMIT'))
+        },
+      })
+      return
+    }
+    if (session.transaction === 'failed') {
+      return fail({
+        code: '25P02',
+        message: 'current transaction is aborted, commands ignored until end of transaction block',
+      })
+    }
+    this.runConsoleInTransaction(session, sql, answer)
+  }
+
+  /** Ctrl+C: cancels the console's statement if it waits or runs in the simulation. */
+  cancelConsole(): boolean {
+    const session = this.console
+    if (!session) return false
+    const cancelled: PgError = { code: '57014', message: 'canceling statement due to user request' }
+    if (session.autocommit) {
+      this.failRun(session.autocommit, cancelled, session.lastSql)
+      return true
+    }
+    if (!session.pending) return false
+    this.failConsoleStatement(session, cancelled)
+    return true
   }
 
   private async processNext(): Promise<void> {
@@ -527,6 +692,13 @@ export class Simulation {
     this.operatorRuns.clear()
     this.sessions.clear()
     this.locks.clear()
+    const session = this.console
+    if (session) {
+      const pending = session.pending
+      session.autocommit = undefined
+      this.endConsoleTransaction(session)
+      pending?.answer({ ok: false, error: connectionFailure(), durationMs: 0 })
+    }
   }
 
   private terminateIdle(): void {
@@ -601,7 +773,7 @@ export class Simulation {
   // ——— traffic ———
 
   private scheduleArrival(state: VersionState): void {
-    const perSecond = (this.scenario.requestsPerSecond * state.share) / 100
+    const perSecond = (this.requestsPerSecond * state.share) / 100
     if (!state.isRunning || perSecond <= 0 || this.isDraining) return
     this.at(state.random.nextInterarrivalMicros(perSecond), {
       kind: 'arrive',
@@ -778,11 +950,17 @@ export class Simulation {
     retry: RetryPolicy | undefined,
     holdOpen: boolean,
     onSettled: (result: OperatorResult) => void,
-  ): void {
+  ): OperatorRun | undefined {
     // a held session is one open transaction: BEGIN is implied, and it never commits by itself
     const parsed = parseOperatorScript(holdOpen ? `begin;\n${sql}\n;commit` : sql)
-    if (!parsed.ok) return onSettled({ ok: false, error: { code: '42601', message: parsed.problem.message } })
-    if (this.isDatabaseDown) return onSettled({ ok: false, error: connectionFailure() })
+    if (!parsed.ok) {
+      onSettled({ ok: false, error: { code: '42601', message: parsed.problem.message } })
+      return undefined
+    }
+    if (this.isDatabaseDown) {
+      onSettled({ ok: false, error: connectionFailure() })
+      return undefined
+    }
     const run: OperatorRun = {
       owner: this.nextOwner++,
       label,
@@ -803,6 +981,7 @@ export class Simulation {
     this.operatorRuns.add(run)
     if (holdOpen) this.sessions.set(label, run)
     this.at(0, { kind: 'run part', run })
+    return run
   }
 
   private async runPart(run: OperatorRun): Promise<void> {
@@ -826,7 +1005,7 @@ export class Simulation {
       const known = await this.database.probeLocks(part.statements[0])
       if (!known.ok) return { statements: [], failedIndex: 0, error: known.error }
       const command = /^create/i.test(part.statements[0]) ? 'CREATE INDEX' : 'DROP INDEX'
-      return { statements: [{ ...known, command, rowCount: 0 }] }
+      return { statements: [{ ...known, command, rowCount: 0, fields: [], rows: [] }] }
     }
     const probe = await this.database.probeTransaction(part.statements.map((sql) => ({ sql })))
     return probe.ok ? { statements: probe.statements } : probe
@@ -986,6 +1165,135 @@ export class Simulation {
     if (result) run.onSettled(result)
   }
 
+  private runConsoleAutocommit(
+    session: ConsoleSession,
+    sql: string,
+    answer: (result: RunResult) => void,
+    fail: (error: PgError) => void,
+  ): void {
+    const parsed = parseOperatorScript(sql)
+    const setting = parsed.ok && parsed.parts.length === 1 && parsed.parts[0]
+    // the session keeps its timeouts, as Postgres's SET does for the connection
+    if (setting && setting.kind === 'setting') {
+      if (setting.name === 'lock_timeout') session.lockTimeoutMs = setting.ms || undefined
+      else session.statementTimeoutMs = setting.ms || undefined
+      return answer(commandOnly('SET'))
+    }
+    const run = this.startOperatorRun(sql, 'console', undefined, false, (result) => {
+      session.autocommit = undefined
+      if (!result.ok) return fail(result.error)
+      answer(result.last ?? commandOnly(commandTagOf(sql)))
+    })
+    if (!run) return
+    run.owner = session.owner
+    run.lockTimeoutMs = session.lockTimeoutMs
+    run.statementTimeoutMs = session.statementTimeoutMs
+    session.autocommit = run
+  }
+
+  // Probes the block so far plus this statement: its locks are what it adds, its rows what
+  // it would return inside the transaction. The locks are then taken for real in the queues.
+  private runConsoleInTransaction(
+    session: ConsoleSession,
+    sql: string,
+    answer: (result: RunResult) => void,
+  ): void {
+    const serial = ++session.serial
+    session.pending = { serial, sql, isWaitingForLock: true, answer }
+    this.at(0, {
+      kind: 'call',
+      fire: async () => {
+        const probe = await this.database.probeTransaction(
+          [...session.statements, sql].map((statement) => ({ sql: statement })),
+        )
+        if (session.pending?.serial !== serial) return
+        if (!probe.ok) return this.failConsoleStatement(session, probe.error)
+        const statement = probe.statements[probe.statements.length - 1]
+        const started = this.nowUs
+        const granted = () => {
+          if (session.pending?.serial !== serial) return
+          session.pending.isWaitingForLock = false
+          session.sinceUs = this.nowUs
+          const durationUs = migrationStatementMicros(sql, statement, (table) => this.sizeOf(table))
+          this.at(durationUs, {
+            kind: 'call',
+            fire: () => {
+              if (session.pending?.serial !== serial) return
+              session.pending = undefined
+              session.statements.push(sql)
+              session.sinceUs = this.nowUs
+              answer({
+                ok: true,
+                command: statement.command,
+                fields: statement.fields,
+                rows: statement.rows,
+                rowCount: statement.rowCount,
+                durationMs: 0,
+              })
+            },
+          })
+        }
+        let isInsideAcquire = true
+        let isGrantedAtOnce = false
+        this.acquireAll(session.owner, statement.locks, () => {
+          if (isInsideAcquire) isGrantedAtOnce = true
+          else this.at(0, { kind: 'call', fire: granted })
+        })
+        isInsideAcquire = false
+        if (isGrantedAtOnce) return granted()
+        this.log({ type: 'statement', atUs: started, session: 'console', sql, state: 'waiting' })
+        const timeoutMs = session.lockTimeoutMs ?? session.statementTimeoutMs
+        if (timeoutMs === undefined) return
+        const reason = session.lockTimeoutMs !== undefined ? 'lock timeout' : 'statement timeout'
+        this.at(timeoutMs * microsPerMs, {
+          kind: 'call',
+          fire: () => {
+            if (session.pending?.serial !== serial || !session.pending.isWaitingForLock) return
+            this.failConsoleStatement(session, {
+              code: reason === 'lock timeout' ? '55P03' : '57014',
+              message: `canceling statement due to ${reason}`,
+            })
+          },
+        })
+      },
+    })
+  }
+
+  // A failed statement aborts the block: its waits are withdrawn, the locks it holds stay
+  // until ROLLBACK, as in Postgres.
+  private failConsoleStatement(session: ConsoleSession, error: PgError): void {
+    const pending = session.pending
+    if (!pending) return
+    session.pending = undefined
+    this.locks.cancelWaits(session.owner)
+    session.transaction = 'failed'
+    session.sinceUs = this.nowUs
+    pending.answer({ ok: false, error, durationMs: 0 })
+  }
+
+  // The console's connection is gone: what it held is released, and psql learns it at once
+  // if it was waiting, or with its next statement.
+  private terminateConsole(session: ConsoleSession): boolean {
+    const isBusy = session.autocommit !== undefined || session.pending !== undefined
+    if (!isBusy && session.transaction === 'idle') return false
+    const fatal: PgError = { ...terminatedByAdministrator(), severity: 'FATAL' }
+    this.log({ type: 'statement', atUs: this.nowUs, session: 'console', sql: '', state: 'terminated' })
+    if (session.autocommit) this.endRun(session.autocommit, 'terminated', { ok: false, error: fatal })
+    const pending = session.pending
+    this.endConsoleTransaction(session)
+    if (pending) pending.answer({ ok: false, error: fatal, durationMs: 0 })
+    else if (!isBusy) session.wasTerminated = true
+    return true
+  }
+
+  private endConsoleTransaction(session: ConsoleSession): void {
+    this.locks.releaseAll(session.owner)
+    session.transaction = 'idle'
+    session.statements = []
+    session.pending = undefined
+    session.sinceUs = this.nowUs
+  }
+
   private sizeOf(table: string): TableSize {
     return this.tableSizes.get(table) ?? { declaredRows: 1000, sampleRows: 1000 }
   }
@@ -1019,7 +1327,7 @@ export interface SessionSnapshot {
   owner: number
   kind: 'app' | 'migration' | 'session' | 'console'
   label: string
-  state: 'active' | 'waiting' | 'idle in transaction'
+  state: 'active' | 'waiting' | 'idle in transaction' | 'idle in transaction (aborted)'
   sql: string
   /** Virtual µs when it entered its state. */
   sinceUs: number
@@ -1093,6 +1401,36 @@ function generateParam(generator: Endpoint['params'][number], state: VersionStat
 function currentSql(run: OperatorRun): string {
   const part = run.parts[run.partIndex]
   return part?.kind === 'transaction' ? (part.statements[run.statementIndex] ?? '') : ''
+}
+
+function terminatedByAdministrator(): PgError {
+  return { code: '57P01', message: 'terminating connection due to administrator command' }
+}
+
+function busyConsole(): PgError {
+  return { code: '55000', message: 'another command is already in progress' }
+}
+
+function commandOnly(command: string): RunResult {
+  return { ok: true, command, fields: [], rows: [], rowCount: 0, durationMs: 0 }
+}
+
+function commandTagOf(sql: string): string {
+  return /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'EMPTY'
+}
+
+/** BEGIN, COMMIT or ROLLBACK in any of their spellings; undefined for anything else. */
+function transactionControlOf(sql: string): 'begin' | 'commit' | 'rollback' | undefined {
+  const statement = normalizeStatement(sql)
+  if (/^(begin|start transaction)\b/.test(statement)) return 'begin'
+  if (/^(commit|end)\b/.test(statement) && !/^(commit|end) prepared\b/.test(statement)) return 'commit'
+  if (
+    /^(rollback|abort)\b/.test(statement) &&
+    !/\bto\b/.test(statement) &&
+    !/^rollback prepared\b/.test(statement)
+  )
+    return 'rollback'
+  return undefined
 }
 
 function connectionFailure(): PgError {

@@ -38,6 +38,8 @@ const initialState: LiveState = {
   moreSessions: 0,
   invariants: [],
   deployment: {},
+  requestsPerSecond: 0,
+  consoleTransaction: 'idle',
   isDatabaseDown: false,
   nextStep: 0,
   verdicts: {},
@@ -112,6 +114,8 @@ function reduce(state: LiveState, action: Action): LiveState {
                 .filter((point) => point.atMs >= oldestMs)
                 .slice(-keptInvariantPoints),
         deployment: batch.deployment,
+        requestsPerSecond: batch.requestsPerSecond,
+        consoleTransaction: batch.consoleTransaction,
         isDatabaseDown: batch.isDatabaseDown,
         nextStep: batch.nextStep,
         runningStep: batch.runningStep,
