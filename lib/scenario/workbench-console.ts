@@ -1,0 +1,160 @@
+import type { RunResult } from '../engine'
+import { cancelledError } from '../engine/pg-error'
+import type { ConsoleReply, SimulationRequest } from './simulation-extension'
+import type { WorkbenchBatch, WorkbenchSpeed } from './workbench-protocol'
+
+/** How a console reaches the simulation in the database worker: the page and `npm run console` both have one. */
+export interface SimulationLink {
+  call(request: SimulationRequest): Promise<unknown>
+  onEvent(listener: (event: unknown) => void): () => void
+  /** A catalog query on the same database, between two ticks of traffic. */
+  run(sql: string): Promise<RunResult>
+  /**
+   * Stops a statement that runs for real in Postgres (the worker cannot answer meanwhile):
+   * the worker is replaced by one opened on the last saved state and the traffic resumes.
+   */
+  replaceWorker(): Promise<void>
+}
+
+/** What the console needs to know of the lesson's scenario. */
+export interface ConsoleScenario {
+  versions: { id: string; label?: string }[]
+  steps: { id: string; title: string }[]
+  requestsPerSecond: number
+}
+
+// A cancel the simulation has not answered in this long means Postgres itself is busy
+const simulationCancelWaitMs = 400
+
+/**
+ * The terminal's backend on a live lesson: statements run in the console's session of the
+ * simulation, under the same locks as the traffic, and the operator commands act on it. It
+ * has the shape of `ConsoleBackend` (lib/terminal) without importing it.
+ */
+export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario) {
+  let latest: WorkbenchBatch | undefined
+  let batchWaiters: (() => void)[] = []
+  let nextId = 1
+  const waiting = new Map<number, (reply: ConsoleReply) => void>()
+  link.onEvent((event) => {
+    const message = event as WorkbenchBatch | ConsoleReply
+    if (message.type === 'workbench') {
+      latest = message
+      for (const resolve of batchWaiters) resolve()
+      batchWaiters = []
+    }
+    if (message.type === 'console') {
+      waiting.get(message.id)?.(message)
+      waiting.delete(message.id)
+    }
+  })
+  let speed: WorkbenchSpeed = 1
+  // an operator's command shows its effect: the next report from the simulation includes it
+  const act = async (request: SimulationRequest): Promise<unknown> => {
+    const answer = await link.call(request)
+    await new Promise<void>((resolve) => {
+      batchWaiters.push(resolve)
+      setTimeout(resolve, 1000)
+    })
+    return answer
+  }
+
+  const settleAllCancelled = () => {
+    for (const [id, resolve] of waiting) {
+      resolve({
+        type: 'console',
+        id,
+        result: { ok: false, error: cancelledError(), durationMs: 0 },
+        transaction: 'idle',
+        elapsedMs: 0,
+      })
+    }
+    waiting.clear()
+  }
+
+  return {
+    async execute(sql: string) {
+      const id = nextId++
+      const reply = new Promise<ConsoleReply>((resolve) => waiting.set(id, resolve))
+      try {
+        await link.call({ action: 'console', id, sql })
+      } catch (error) {
+        waiting.delete(id)
+        const message = error instanceof Error ? error.message : String(error)
+        return {
+          result: { ok: false, error: { code: '08006', message }, durationMs: 0 } satisfies RunResult,
+          transaction: 'idle' as const,
+          elapsedMs: 0,
+        }
+      }
+      const { result, transaction, elapsedMs } = await reply
+      return { result, transaction, elapsedMs }
+    },
+    catalog: (sql: string) => link.run(sql),
+    /** Resolves with the simulation's next report (or after a second without one). */
+    nextReport: () =>
+      new Promise<void>((resolve) => {
+        batchWaiters.push(resolve)
+        setTimeout(resolve, 1000)
+      }),
+    async cancel() {
+      if (waiting.size === 0) return
+      const answered = await Promise.race([
+        link.call({ action: 'console cancel' }).then(
+          () => true,
+          () => false,
+        ),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), simulationCancelWaitMs)),
+      ])
+      if (answered) return
+      await link.replaceWorker()
+      settleAllCancelled()
+    },
+    operator: {
+      view() {
+        return {
+          nowMs: latest?.nowMs ?? 0,
+          speed: latest?.speed ?? speed,
+          versions: scenario.versions.map((version) => ({
+            id: version.id,
+            label: version.label ?? version.id,
+          })),
+          deployment: latest?.deployment ?? {},
+          requestsPerSecond: latest?.requestsPerSecond ?? scenario.requestsPerSecond,
+          isDatabaseDown: latest?.isDatabaseDown ?? false,
+          sessions: latest?.sessions ?? [],
+          steps: scenario.steps.map((step) => ({ id: step.id, title: step.title })),
+          nextStep: latest?.nextStep ?? 0,
+          ...(latest?.runningStep !== undefined && { runningStep: latest.runningStep }),
+          endpoints: latest?.endpoints ?? [],
+        }
+      },
+      async deploy(shares: Record<string, number>) {
+        await act({ action: 'deploy', shares })
+      },
+      async setDatabase(state: 'stop' | 'start') {
+        await act({ action: 'database', state })
+      },
+      async terminate(owner: number) {
+        return (await act({ action: 'terminate', owner })) === true
+      },
+      async setRequestRate(requestsPerSecond: number) {
+        await act({ action: 'traffic', requestsPerSecond })
+      },
+      async setSpeed(next: WorkbenchSpeed) {
+        speed = next
+        await act({ action: 'speed', speed: next })
+      },
+      async runNextStep(how: 'naive' | 'solution') {
+        const step = latest?.nextStep ?? 0
+        if (step >= scenario.steps.length) return 'the lesson has no more steps'
+        try {
+          await act({ action: 'run', step, how })
+          return `step ${step + 1} (${scenario.steps[step].title}) is running: ${how === 'naive' ? 'the naive way' : 'the solution'}`
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error)
+        }
+      },
+    },
+  }
+}

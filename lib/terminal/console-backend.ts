@@ -1,0 +1,71 @@
+import type { LockMode, RunResult, TransactionState } from '../engine'
+import type { CatalogQuery } from './describe'
+
+/** What one statement sent from the console did, and where the session's transaction stands after it. */
+export interface ExecutedStatement {
+  result: RunResult
+  transaction: TransactionState
+  /** What `\timing` prints: virtual ms inside a simulation, wall ms on a plain database. */
+  elapsedMs: number
+}
+
+/**
+ * The console's one session and what it may ask around it. The browser terminal and the
+ * Node console give the interpreter the same backend over the same worker protocol; a plain
+ * database (no lesson) has no operator.
+ */
+export interface ConsoleBackend {
+  /** Runs one statement in the console's session, as psql sends it. */
+  execute(sql: string): Promise<ExecutedStatement>
+  /** Reads the catalogs for a meta-command or completion, outside the session's transaction. */
+  catalog: CatalogQuery
+  /** Ctrl+C: stops the running statement; it then answers 57014. */
+  cancel(): Promise<void>
+  /** The running simulation, for the operator commands; absent on a plain database. */
+  operator?: OperatorControls
+}
+
+/** One session as `pg_stat_activity` joined with `pg_locks` would show it. */
+export interface OperatorSession {
+  owner: number
+  kind: 'app' | 'migration' | 'session' | 'console'
+  label: string
+  state: 'active' | 'waiting' | 'idle in transaction' | 'idle in transaction (aborted)'
+  sql: string
+  sinceMs: number
+  locks: { relation: string; mode: LockMode; granted: boolean }[]
+  blockedBy: number[]
+}
+
+/** What the simulation looks like now, from its latest report. */
+export interface OperatorView {
+  nowMs: number
+  speed: 0 | 1 | 10
+  versions: { id: string; label: string }[]
+  deployment: Record<string, number>
+  requestsPerSecond: number
+  isDatabaseDown: boolean
+  sessions: OperatorSession[]
+  steps: { id: string; title: string }[]
+  nextStep: number
+  runningStep?: number
+  /** Each endpoint's last answer, for `status`. */
+  endpoints: {
+    version: string
+    endpoint: string
+    last: string
+    lastFailure?: { code?: string; message: string }
+  }[]
+}
+
+/** The instructor's levers on the simulation; each resolves once the simulation took it. */
+export interface OperatorControls {
+  view(): OperatorView
+  deploy(shares: Record<string, number>): Promise<void>
+  setDatabase(state: 'stop' | 'start'): Promise<void>
+  terminate(owner: number): Promise<boolean>
+  setRequestRate(perSecond: number): Promise<void>
+  setSpeed(speed: 0 | 1 | 10): Promise<void>
+  /** Runs the lesson's next step; the words say what happened or why not. */
+  runNextStep(how: 'naive' | 'solution'): Promise<string>
+}

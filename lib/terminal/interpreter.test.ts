@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { openDatabase, type PgliteDatabase } from '../engine/node'
+import { completeLine, commonPrefix, readCompletionNames } from './completion'
+import { databaseBackend } from './database-backend'
+import { PsqlInterpreter } from './interpreter'
+import { LineEditor, parseHistory, type EditorEffect } from './line-editor'
+import { canaryShares } from './operator-commands'
+import { scanInput } from './sql-input'
+
+async function type(console: PsqlInterpreter, ...lines: string[]) {
+  let out = ''
+  let err = ''
+  for (const line of lines)
+    await console.submitLine(line, (text, stream) => (stream === 'out' ? (out += text) : (err += text)))
+  return { out, err }
+}
+
+describe('the psql interpreter', () => {
+  let database: PgliteDatabase
+  let console: PsqlInterpreter
+  before(async () => {
+    database = await openDatabase()
+    await database.runScript(
+      'create table accounts (id int primary key, owner text not null, balance numeric(10,2));' +
+        "insert into accounts values (1, 'ada', 10.50), (2, 'alan', null);",
+    )
+    console = new PsqlInterpreter(databaseBackend(database, async () => undefined))
+  })
+  after(() => database.close())
+
+  it('waits for the semicolon across lines, showing the continuation prompt', async () => {
+    assert.equal(console.prompt, 'postgres=> ')
+    const first = await type(console, 'select id, owner')
+    assert.equal(first.out, '')
+    assert.equal(console.prompt, 'postgres-> ')
+    await type(console, "from accounts where owner = 'it''s")
+    assert.equal(console.prompt, "postgres'> ")
+    const done = await type(console, "' or id = 1 order by id;")
+    assert.equal(done.out, ' id | owner \n----+-------\n  1 | ada\n(1 row)\n\n')
+    assert.equal(console.prompt, 'postgres=> ')
+  })
+
+  it('shows the transaction in the prompt: open, then failed, then ended', async () => {
+    await type(console, 'begin;')
+    assert.equal(console.prompt, 'postgres=*> ')
+    const failed = await type(console, 'select nope from accounts;')
+    assert.match(
+      failed.err,
+      /^ERROR: {2}column "nope" does not exist\nLINE 1: select nope from accounts;\n {15}\^\n/,
+    )
+    assert.equal(console.prompt, 'postgres=!> ')
+    const refused = await type(console, 'select 1;')
+    assert.match(refused.err, /current transaction is aborted/)
+    const ended = await type(console, 'rollback;')
+    assert.equal(ended.out, 'ROLLBACK\n')
+    assert.equal(console.prompt, 'postgres=> ')
+  })
+
+  it('puts the caret under the error on the line it is on', async () => {
+    const { err } = await type(console, 'select id,', '  balance +', "  'x'::int", 'from accounts;')
+    assert.equal(
+      err,
+      'ERROR:  invalid input syntax for type integer: "x"\nLINE 3:   \'x\'::int\n          ^\n',
+    )
+  })
+
+  it('prints NULL as nothing and right-aligns numbers, and expanded display with \\x', async () => {
+    const aligned = await type(console, 'select * from accounts order by id;')
+    assert.equal(
+      aligned.out,
+      ' id | owner | balance \n----+-------+---------\n  1 | ada   |   10.50\n  2 | alan  |        \n(2 rows)\n\n',
+    )
+    const expanded = await type(console, '\\x', 'select * from accounts where id = 2;', '\\x off')
+    assert.equal(
+      expanded.out,
+      'Expanded display is on.\n-[ RECORD 1 ]-\nid      | 2\nowner   | alan\nbalance | \n\nExpanded display is off.\n',
+    )
+  })
+
+  it('describes a table with \\d NAME and lists tables with \\dt', async () => {
+    const table = await type(console, '\\d accounts')
+    assert.match(table.out, /Table "public.accounts"/)
+    assert.match(table.out, / owner {3}\| text {10}\| {11}\| not null \| \n/)
+    assert.match(table.out, /Indexes:\n {4}"accounts_pkey" PRIMARY KEY, btree \(id\)\n/)
+    const tables = await type(console, '\\dt')
+    assert.match(tables.out, /List of tables\n[\s\S]* public \| accounts \| table \| postgres\n\(1 row\)/)
+    const missing = await type(console, '\\dv')
+    assert.equal(missing.err, 'Did not find any views.\n')
+  })
+
+  it('times statements with \\timing and rejects an unknown meta-command', async () => {
+    const timed = await type(console, '\\timing on', 'select 1 as one;', '\\timing off')
+    assert.match(timed.out, /^Timing is on\.\n[\s\S]*\nTime: \d+\.\d{3} ms\nTiming is off\.\n$/)
+    const unknown = await type(console, '\\frobnicate')
+    assert.equal(unknown.err, 'invalid command \\frobnicate\nTry \\? for help.\n')
+  })
+
+  it('says operator commands need a simulation when there is none', async () => {
+    const { err } = await type(console, 'deploy v2')
+    assert.match(err, /no simulation runs here/)
+  })
+
+  it('quits on \\q', async () => {
+    assert.equal(await console.submitLine('\\q', () => undefined), 'quit')
+  })
+
+  it('completes meta-commands, keywords, tables and columns', async () => {
+    const names = {
+      ...(await readCompletionNames((sql) => database.run(sql))),
+      versions: ['v1', 'v2'],
+      sessions: [7],
+    }
+    assert.deepEqual(completeLine('\\d', true, names).candidates, [
+      '\\d',
+      '\\df',
+      '\\di',
+      '\\ds',
+      '\\dt',
+      '\\dv',
+    ])
+    assert.deepEqual(completeLine('select * from acc', false, names), { from: 14, candidates: ['accounts'] })
+    assert.deepEqual(completeLine('select own', false, names).candidates, ['owner'])
+    assert.deepEqual(completeLine('sel', true, names).candidates, ['select'])
+    assert.deepEqual(completeLine('SEL', true, names).candidates, ['SELECT'])
+    assert.deepEqual(completeLine('deploy v', true, names).candidates, ['v1', 'v2'])
+    assert.deepEqual(completeLine('terminate ', true, names).candidates, ['7'])
+    assert.equal(commonPrefix(['orders', 'orders_id_seq']), 'orders')
+  })
+})
+
+describe('reading SQL input', () => {
+  it('ends statements only at semicolons outside quotes, comments and parentheses', () => {
+    assert.deepEqual(scanInput("select ';' as a; select $$;$$;").statements, [
+      "select ';' as a;",
+      'select $$;$$;',
+    ])
+    assert.equal(scanInput('select (1;').state, '(')
+    assert.equal(scanInput('select /* ; ').state, '*')
+    assert.equal(scanInput('select $x$ ;').state, '$')
+    assert.equal(scanInput('select "a;').state, '"')
+    assert.deepEqual(scanInput('select 1; select').rest, ' select')
+  })
+})
+
+describe('the line editor', () => {
+  const written = (effects: EditorEffect[]) =>
+    effects.flatMap((effect) => (effect.kind === 'write' ? [effect.text] : [])).join('')
+  const submitted = (effects: EditorEffect[]) =>
+    effects.flatMap((effect) => (effect.kind === 'submit' ? [effect.line] : []))
+
+  it('submits lines, recalls them with the arrows, and skips repeated ones', () => {
+    const editor = new LineEditor('> ')
+    assert.deepEqual(submitted(editor.handle('select 1;\rselect 1;\rselect 2;\r')), [
+      'select 1;',
+      'select 1;',
+      'select 2;',
+    ])
+    assert.deepEqual(editor.history, ['select 1;', 'select 2;'])
+    editor.handle('\x1b[A\x1b[A')
+    assert.equal(editor.text, 'select 1;')
+    editor.handle('\x1b[B\x1b[B')
+    assert.equal(editor.text, '')
+  })
+
+  it('edits in the middle of the line and moves with Home, End and Ctrl+W', () => {
+    const editor = new LineEditor('> ')
+    editor.handle('select 2')
+    editor.handle('\x1b[D\x7f1')
+    assert.equal(editor.text, 'select12')
+    editor.handle('\x1b[F\x17')
+    assert.equal(editor.text, '')
+    assert.match(written(editor.handle('abc\x1b[H')), /\x1b\[3D$/)
+  })
+
+  it('turns Ctrl+C into an interrupt, Ctrl+D on an empty line into end of input, and Tab into a completion', () => {
+    const editor = new LineEditor('> ')
+    assert.deepEqual(editor.handle('abc\x03').at(-1), { kind: 'interrupt' })
+    assert.equal(editor.text, '')
+    assert.deepEqual(editor.handle('\x04'), [{ kind: 'end of input' }])
+    assert.deepEqual(editor.handle('sel\t').at(-1), { kind: 'complete', line: 'sel' })
+  })
+
+  it('keeps only a well-formed stored history', () => {
+    assert.deepEqual(parseHistory('["select 1;"]'), ['select 1;'])
+    assert.deepEqual(parseHistory('{"not":"a list"}'), [])
+    assert.deepEqual(parseHistory('not json'), [])
+  })
+})
+
+describe('operator commands', () => {
+  it('gives a canary its share and scales the running versions into the rest', () => {
+    assert.deepEqual(canaryShares({ v1: 100 }, 'v2', 10), { v1: 90, v2: 10 })
+    assert.deepEqual(canaryShares({ v1: 50, v2: 50 }, 'v3', 20), { v1: 40, v2: 40, v3: 20 })
+  })
+})
