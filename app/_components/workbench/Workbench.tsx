@@ -28,6 +28,7 @@ import {
   VersionGrid,
 } from './index'
 import { ClaimsCheck } from './ClaimsCheck'
+import { Terminal } from '../terminal/Terminal'
 import { useWorkbench } from './use-workbench'
 import './workbench.css'
 
@@ -53,6 +54,10 @@ export interface WorkbenchProps {
   onLiveChange(isLive: boolean): void
   /** Increases when the database worker was replaced (Stop in a console): the simulation must reopen. */
   workerGeneration: number
+  /** The traffic's rate in the scenario, which the terminal's `traffic start` goes back to. */
+  requestsPerSecond: number
+  /** Replaces the database worker to stop a statement Postgres is running (Ctrl+C in the terminal). */
+  replaceWorker(): Promise<void>
 }
 
 /** `applied`: run to open the lesson at a later step, with the learner's SQL or the solution. */
@@ -65,6 +70,10 @@ type StepState = 'not run' | 'passed' | 'broke things' | 'applied' | 'running' |
 export function Workbench(props: WorkbenchProps) {
   const { lesson, steps, versions, database } = props
   const stepIds = useMemo(() => steps.map((step) => step.id), [steps])
+  const consoleScenario = useMemo(
+    () => ({ versions, steps, requestsPerSecond: props.requestsPerSecond }),
+    [versions, steps, props.requestsPerSecond],
+  )
   const storedProgress = useSyncExternalStore(
     subscribeToProgress,
     () => readStoredProgress(lesson),
@@ -419,6 +428,7 @@ export function Workbench(props: WorkbenchProps) {
           deployment={state.deployment}
           nowMs={state.nowMs}
         />
+        <Terminal database={database} scenario={consoleScenario} replaceWorker={props.replaceWorker} />
         <DeployPanel
           versions={versions}
           deployment={state.deployment}

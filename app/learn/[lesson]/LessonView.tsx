@@ -67,6 +67,7 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
             scenario={scenario}
             steps={describeWorkbenchSteps(scenario)}
             versions={scenario.versions.map(({ id, label }) => ({ id, label: label ?? id }))}
+            requestsPerSecond={scenario.requestsPerSecond}
             endpoints={scenario.versions.flatMap((version) =>
               version.endpoints.map((endpoint) => ({ version: version.id, name: endpoint.name })),
             )}

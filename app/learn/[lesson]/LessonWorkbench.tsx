@@ -5,10 +5,13 @@ import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
 
 /** The workbench, bound to the lesson page's database. */
 export function LessonWorkbench(
-  props: Omit<WorkbenchProps, 'database' | 'databaseProblem' | 'onLiveChange' | 'workerGeneration'>,
+  props: Omit<
+    WorkbenchProps,
+    'database' | 'databaseProblem' | 'onLiveChange' | 'workerGeneration' | 'replaceWorker'
+  >,
 ) {
   const state = useLessonDatabase()
-  const { setIsLive, workerGeneration } = useLiveTraffic()
+  const { setIsLive, workerGeneration, cancel } = useLiveTraffic()
   return (
     <Workbench
       {...props}
@@ -16,6 +19,9 @@ export function LessonWorkbench(
       {...(state.status === 'failed' && { databaseProblem: state.reason })}
       onLiveChange={setIsLive}
       workerGeneration={workerGeneration}
+      replaceWorker={async () => {
+        if (state.status === 'ready') await cancel(state.database)
+      }}
     />
   )
 }

@@ -1,7 +1,9 @@
 import type { MDXComponents } from 'mdx/types'
+import { TerminalSnippet } from '@/app/_components/terminal/TerminalSnippet'
 import { SqlBox } from './SqlBox'
 
 /** The one registry of what lesson MDX can use: authors write plain tags, these render them. */
 export const lessonComponents: MDXComponents = {
   SqlBox,
+  TerminalSnippet,
 }

@@ -1,0 +1,243 @@
+'use client'
+
+import { useEffect, useId, useRef } from 'react'
+import '@xterm/xterm/css/xterm.css'
+import type { WorkerDatabase } from '@/lib/engine'
+import { workbenchConsole, type ConsoleScenario } from '@/lib/scenario/workbench-console'
+import {
+  commonPrefix,
+  completeLine,
+  LineEditor,
+  parseHistory,
+  PsqlInterpreter,
+  readCompletionNames,
+  type CompletionNames,
+  type EditorEffect,
+} from '@/lib/terminal'
+import { onTerminalCommand } from './terminal-commands'
+import './terminal.css'
+
+const historyKey = 'cutover:terminal-history'
+
+function readHistory(): string[] {
+  try {
+    return parseHistory(window.localStorage.getItem(historyKey))
+  } catch {
+    return []
+  }
+}
+
+function saveHistory(history: readonly string[]): void {
+  try {
+    window.localStorage.setItem(historyKey, JSON.stringify(history))
+  } catch {
+    // storage may be off (private mode): history then lasts as long as the page
+  }
+}
+
+/**
+ * The workbench's terminal: xterm.js showing the psql-style interpreter, whose session
+ * lives in the lesson's simulation. The interpreter does the work; this draws and types.
+ */
+export function Terminal({
+  database,
+  scenario,
+  replaceWorker,
+}: {
+  database: WorkerDatabase | undefined
+  scenario: ConsoleScenario
+  /** Stops a statement Postgres itself is running (the worker is replaced; traffic resumes). */
+  replaceWorker: () => Promise<void>
+}) {
+  const screen = useRef<HTMLDivElement>(null)
+  const headingId = useId()
+  const replaceWorkerRef = useRef(replaceWorker)
+  useEffect(() => {
+    replaceWorkerRef.current = replaceWorker
+  }, [replaceWorker])
+
+  useEffect(() => {
+    const element = screen.current
+    if (!database || !element) return
+    let isDisposed = false
+    let dispose = () => undefined as void
+    void Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]).then(
+      ([{ Terminal: Xterm }, { FitAddon }]) => {
+        if (isDisposed) return
+        const term = new Xterm({
+          convertEol: false,
+          cursorBlink: true,
+          fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+          fontSize: 13,
+          scrollback: 5000,
+          screenReaderMode: false,
+          theme: {
+            background: '#111318',
+            foreground: '#e6e6e6',
+            cursor: '#e6e6e6',
+            selectionBackground: '#3a4a6b',
+          },
+        })
+        const fit = new FitAddon()
+        term.loadAddon(fit)
+        term.open(element)
+        fit.fit()
+        const resize = new ResizeObserver(() => fit.fit())
+        resize.observe(element)
+        term.textarea?.setAttribute('aria-label', 'Terminal: psql and operator commands')
+
+        const backend = workbenchConsole(
+          {
+            call: (request) => database.callExtension('simulation', request),
+            onEvent: (listener) => database.onExtensionEvent(listener),
+            run: (sql) => database.run(sql),
+            replaceWorker: () => replaceWorkerRef.current(),
+          },
+          scenario,
+        )
+        let interpreter = new PsqlInterpreter(backend)
+        const history = readHistory()
+        const editor = new LineEditor(interpreter.prompt, history)
+        const names: CompletionNames = { relations: [], columns: [], versions: [], sessions: [] }
+        const refreshNames = async () => {
+          Object.assign(names, await readCompletionNames(backend.catalog))
+          const view = backend.operator.view()
+          names.versions = view.versions.map((version) => version.id)
+          names.sessions = view.sessions.map((session) => session.owner)
+        }
+        const print = (text: string) => term.write(text.replace(/\r?\n/g, '\r\n'))
+        let isRunning = false
+        let isClosed = false
+        let lastTabLine: string | undefined
+        const pending: string[] = []
+
+        const apply = async (effects: EditorEffect[]): Promise<void> => {
+          for (const effect of effects) {
+            if (effect.kind === 'write') term.write(effect.text)
+            else if (effect.kind === 'clear screen') {
+              term.clear()
+              term.write(`\r\x1b[K${interpreter.prompt}${editor.text}`)
+            } else if (effect.kind === 'interrupt') {
+              interpreter.resetBuffer()
+              term.write(
+                editor
+                  .begin(interpreter.prompt)
+                  .map((write) => (write.kind === 'write' ? write.text : ''))
+                  .join(''),
+              )
+            } else if (effect.kind === 'end of input') {
+              await submit('\\q')
+            } else if (effect.kind === 'complete') {
+              await complete(effect.line)
+            } else if (effect.kind === 'submit') {
+              await submit(effect.line)
+            }
+          }
+        }
+
+        const submit = async (line: string) => {
+          if (isClosed) {
+            isClosed = false
+            interpreter = new PsqlInterpreter(backend)
+            print('New session.\n')
+            await apply(editor.begin(interpreter.prompt))
+            return
+          }
+          isRunning = true
+          const outcome = await interpreter.submitLine(line, (text) => print(text))
+          isRunning = false
+          saveHistory(editor.history)
+          if (outcome === 'quit') {
+            isClosed = true
+            print('Session closed. Press Enter to start a new one.\n')
+            return
+          }
+          void refreshNames().catch(() => undefined)
+          await apply(editor.begin(interpreter.prompt))
+          while (pending.length > 0 && !isRunning) await apply(editor.handle(pending.shift()!))
+        }
+
+        const complete = async (line: string) => {
+          const { from, candidates } = completeLine(line, !interpreter.hasPendingInput, names)
+          if (candidates.length === 1) {
+            await apply(editor.insert(`${candidates[0]} `, from))
+            return
+          }
+          const shared = commonPrefix(candidates)
+          if (shared.length > line.length - from) {
+            await apply(editor.insert(shared, from))
+            return
+          }
+          // a second Tab lists the choices, as readline does
+          if (candidates.length > 1 && lastTabLine === line) {
+            print(`\n${candidates.join('  ')}\n`)
+            term.write(`${interpreter.prompt}${editor.text}`)
+          }
+          lastTabLine = line
+        }
+
+        // Ctrl+C copies a selection, as terminals do; without one it interrupts
+        term.attachCustomKeyEventHandler((event) => {
+          if (event.type !== 'keydown') return true
+          if (event.key === 'Escape') {
+            term.blur()
+            return false
+          }
+          if (event.ctrlKey && event.key === 'c' && term.hasSelection()) {
+            void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined)
+            return false
+          }
+          return true
+        })
+        const onData = term.onData((data) => {
+          if (data !== '\t') lastTabLine = undefined
+          if (isRunning) {
+            if (data.includes('\x03')) {
+              print('Cancel request sent\n')
+              void backend.cancel()
+            } else pending.push(data)
+            return
+          }
+          void apply(editor.handle(data))
+        })
+        const stopSnippets = onTerminalCommand((command) => {
+          element.scrollIntoView({ block: 'nearest' })
+          term.focus()
+          if (isRunning) pending.push(`${command}\r`)
+          else void apply(editor.handle(`${command}\r`))
+        })
+        print(
+          'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and concurrency are simulated.\n',
+        )
+        print(
+          'Type \\? for psql meta-commands, help for the operator commands (deploy, canary, sessions, ...).\n\n',
+        )
+        void refreshNames().catch(() => undefined)
+        void apply(editor.begin(interpreter.prompt))
+        element.dataset.ready = 'true'
+
+        dispose = () => {
+          stopSnippets()
+          onData.dispose()
+          resize.disconnect()
+          term.dispose()
+          delete element.dataset.ready
+        }
+      },
+    )
+    return () => {
+      isDisposed = true
+      dispose()
+    }
+  }, [database, scenario])
+
+  return (
+    <section className="wb-panel terminal-panel" aria-labelledby={headingId}>
+      <h3 id={headingId}>Terminal</h3>
+      <div className="terminal-screen" ref={screen} data-testid="terminal" />
+      <p className="terminal-keys">
+        Enter runs · ↑↓ history · Tab completes · Ctrl+C cancels · Esc then Tab leaves the terminal
+      </p>
+    </section>
+  )
+}
