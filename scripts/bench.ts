@@ -188,6 +188,46 @@ async function measureLiveTraffic(browser: Browser, url: string): Promise<LiveTr
   }
 }
 
+const terminalQueries = 15
+
+// Enter to the answer on screen: a statement through the terminal, the interpreter, the
+// worker and the simulation's console session (at 1×, a statement waits for the next tick)
+async function measureTerminal(browser: Browser, url: string): Promise<number[]> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await page.goto(url)
+  const screen = page.getByTestId('terminal')
+  await page.locator('[data-testid="terminal"][data-ready="true"]').waitFor({ timeout: 60_000 })
+  await page
+    .getByRole('region', { name: 'Workbench' })
+    .getByRole('status')
+    .filter({ hasText: 'Live: step' })
+    .waitFor()
+  await screen.scrollIntoViewIfNeeded()
+  await screen.click()
+  const timings: number[] = []
+  for (let run = 0; run < terminalQueries; run++) {
+    await page.keyboard.type(`select ${run} as probe_${run};`)
+    const started = performance.now()
+    await page.keyboard.press('Enter')
+    await page.waitForFunction(
+      (name) =>
+        [...document.querySelectorAll('.xterm-rows > div')].some((row) => row.textContent?.includes(name)),
+      ` probe_${run}`,
+    )
+    await page.waitForFunction(() =>
+      document
+        .querySelector('.xterm-rows')
+        ?.textContent?.replace(/\u00a0/g, ' ')
+        .trimEnd()
+        .endsWith('postgres=>'),
+    )
+    timings.push(performance.now() - started)
+  }
+  await context.close()
+  return timings
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'out', 'index.html'))) {
     console.error('out/ has no built site: run "npm run build" first.')
@@ -204,6 +244,7 @@ async function main(): Promise<void> {
   const bare: number[] = []
   const recover: number[] = []
   let live: LiveTraffic
+  let terminal: number[]
   try {
     // alternate the pages so machine noise falls on both alike
     for (let run = 0; run < runs; run++) {
@@ -212,6 +253,7 @@ async function main(): Promise<void> {
       recover.push(await timeToRecover(browser, `${origin}${lessonPath}`))
     }
     live = await measureLiveTraffic(browser, `${origin}${lessonPath}`)
+    terminal = await measureTerminal(browser, `${origin}${lessonPath}`)
   } finally {
     await browser.close()
     server.close()
@@ -221,6 +263,7 @@ async function main(): Promise<void> {
     [`lesson page → database ready (${lessonPath}, snapshot)`, ready],
     ['bare page → PGlite.create() with initdb', bare],
     ['Stop on pg_sleep → database answers again', recover],
+    [`terminal: Enter → result and prompt (${terminalQueries} queries)`, terminal],
   ]
   console.log(`\n${runs} runs each, fresh browser context (cold cache) per run, localhost\n`)
   console.log(`${'measure'.padEnd(56)} ${'median'.padStart(8)} ${'min'.padStart(8)} ${'max'.padStart(8)}`)
@@ -254,6 +297,7 @@ async function main(): Promise<void> {
       bare_initdb_ready_ms_median: Math.round(bareMedian),
       ready_ratio: Number((readyMedian / bareMedian).toFixed(3)),
       cancel_recover_ms_median: Math.round(median(recover)),
+      terminal_roundtrip_ms_median: Math.round(median(terminal)),
       longest_task_ms: Math.round(live.longestTaskMs),
       long_tasks_count: live.longTaskCount,
       longest_frame_gap_ms: Math.round(live.longestGapMs),

@@ -133,7 +133,9 @@ test.describe('at 1400×900', () => {
     await bench.getByRole('button', { name: '10×' }).click()
     await expect(bench.getByText(/✗ Broke things: step 2/)).toBeVisible({ timeout: 60_000 })
     // the cells are green again by now; the timeouts stay one click away
-    const failure = bench.locator('td[data-endpoint="POST /orders"] details.wb-failure')
+    const failure = bench.locator(
+      'td[data-version="v1.0.0"][data-endpoint="POST /orders"] details.wb-failure',
+    )
     await failure.getByText('last failure').click()
     await expect(failure).toContainText('timeout')
     for (const scheme of ['light', 'dark'] as const) {

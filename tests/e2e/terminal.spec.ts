@@ -8,6 +8,8 @@ async function openTerminal(page: Page) {
   const terminal = workbench.getByRole('region', { name: 'Terminal' })
   const screen = terminal.getByTestId('terminal')
   await expect(screen).toHaveAttribute('data-ready', 'true')
+  // xterm draws only while it is on screen, as a learner would see it
+  await screen.scrollIntoViewIfNeeded()
   await expect.poll(() => screenText(screen), { timeout: 15_000 }).toContain('postgres=>')
   await screen.click()
   return { workbench, screen }

@@ -42,7 +42,10 @@ test('running a step applies it under traffic and passes it on its outcome', asy
   await expect(page).toHaveURL(/\/learn\/playground\/index-totals$/)
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'current')
   const grid = workbench.getByRole('region', { name: 'Versions × endpoints' })
-  await expect(grid.locator('td[data-endpoint="GET /orders"]')).toHaveAttribute('data-state', 'ok')
+  await expect(grid.locator('td[data-version="v1.0.0"][data-endpoint="GET /orders"]')).toHaveAttribute(
+    'data-state',
+    'ok',
+  )
 })
 
 test('the naive way turns writes red and makes the traffic fall off a cliff; undo brings it back', async ({
@@ -54,7 +57,7 @@ test('the naive way turns writes red and makes the traffic fall off a cliff; und
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
   const writes = workbench
     .getByRole('region', { name: 'Versions × endpoints' })
-    .locator('td[data-endpoint="POST /orders"]')
+    .locator('td[data-version="v1.0.0"][data-endpoint="POST /orders"]')
   await expect(writes).toHaveAttribute('data-state', 'timeout', { timeout: 30_000 })
   await expect(writes).toContainText('timeout')
   const chart = workbench.getByRole('region', { name: 'Traffic' }).locator('[data-version="v1.0.0"]')
@@ -139,7 +142,7 @@ test('a step’s link opens the lesson at that step, with the earlier steps appl
   await expect(
     workbench
       .getByRole('region', { name: 'Versions × endpoints' })
-      .locator('td[data-endpoint="GET /orders"]'),
+      .locator('td[data-version="v1.0.0"][data-endpoint="GET /orders"]'),
   ).toHaveAttribute('data-state', 'ok')
 })
 
