@@ -49,13 +49,16 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
     }
   })
   let speed: WorkbenchSpeed = 1
-  // an operator's command shows its effect: the next report from the simulation includes it
-  const act = async (request: SimulationRequest): Promise<unknown> => {
-    const answer = await link.call(request)
-    await new Promise<void>((resolve) => {
+  // the simulation's next report, or a second without one (it is paused, or gone)
+  const nextReport = () =>
+    new Promise<void>((resolve) => {
       batchWaiters.push(resolve)
       setTimeout(resolve, 1000)
     })
+  // an operator's command shows its effect: the next report from the simulation includes it
+  const act = async (request: SimulationRequest): Promise<unknown> => {
+    const answer = await link.call(request)
+    await nextReport()
     return answer
   }
 
@@ -92,11 +95,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
     },
     catalog: (sql: string) => link.run(sql),
     /** Resolves with the simulation's next report (or after a second without one). */
-    nextReport: () =>
-      new Promise<void>((resolve) => {
-        batchWaiters.push(resolve)
-        setTimeout(resolve, 1000)
-      }),
+    nextReport,
     async cancel() {
       if (waiting.size === 0) return
       const answered = await Promise.race([

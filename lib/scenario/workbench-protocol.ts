@@ -1,24 +1,10 @@
 // What the workbench in the page and the simulation in the worker say to each other. Types
 // only: the page imports them without pulling the simulator into the main thread.
-import type { LockMode, PgError } from '../engine'
-import type { ExpectationResult, RequestOutcome, SecondMetrics } from '../sim'
+import type { PgError } from '../engine'
+import type { ExpectationResult, RequestOutcome, SecondMetrics, SessionView } from '../sim'
 
 /** One connection or operator session of the simulation, as `pg_stat_activity` + `pg_locks` would show it. */
-export interface SessionView {
-  /** The simulator's id for it; the terminate button sends it back. */
-  owner: number
-  kind: 'app' | 'migration' | 'session' | 'console'
-  /** `v1.0.0 · POST /orders`, `migration`, a scripted session's name, `you`. */
-  label: string
-  state: 'active' | 'waiting' | 'idle in transaction' | 'idle in transaction (aborted)'
-  /** The statement it runs or waits to run; the last one it ran when idle. */
-  sql: string
-  /** Virtual ms when it entered its state. */
-  sinceMs: number
-  locks: { relation: string; mode: LockMode; granted: boolean }[]
-  /** Owners it waits behind: holders of a conflicting lock, or earlier conflicting waiters. */
-  blockedBy: number[]
-}
+export type { SessionView }
 
 /** What one endpoint of one version saw last: the green-or-red cell. */
 export interface EndpointStatus {

@@ -6,6 +6,7 @@ export {
   type RequestRecord,
   type RequestOutcome,
   type SessionSnapshot,
+  type SessionView,
   type SimEvent,
   type OperatorResult,
   type ActionProgress,

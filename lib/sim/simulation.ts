@@ -1335,6 +1335,12 @@ export interface SessionSnapshot {
   blockedBy: number[]
 }
 
+/** A session as the page and the console show it: `sinceUs` in virtual ms. */
+export type SessionView = Omit<SessionSnapshot, 'sinceUs'> & {
+  /** Virtual ms when it entered its state. */
+  sinceMs: number
+}
+
 /**
  * How long a step waits for its action to settle before it moves on: `within`, or longer when
  * letting time pass or waiting on a check is the action itself.

@@ -1,4 +1,5 @@
-import type { LockMode, RunResult, TransactionState } from '../engine'
+import type { RunResult, TransactionState } from '../engine'
+import type { SessionView } from '../sim'
 import type { CatalogQuery } from './describe'
 
 /** What one statement sent from the console did, and where the session's transaction stands after it. */
@@ -26,16 +27,7 @@ export interface ConsoleBackend {
 }
 
 /** One session as `pg_stat_activity` joined with `pg_locks` would show it. */
-export interface OperatorSession {
-  owner: number
-  kind: 'app' | 'migration' | 'session' | 'console'
-  label: string
-  state: 'active' | 'waiting' | 'idle in transaction' | 'idle in transaction (aborted)'
-  sql: string
-  sinceMs: number
-  locks: { relation: string; mode: LockMode; granted: boolean }[]
-  blockedBy: number[]
-}
+export type OperatorSession = SessionView
 
 /** What the simulation looks like now, from its latest report. */
 export interface OperatorView {

@@ -63,7 +63,8 @@ export function formatAligned(table: PrintableTable): string {
         const content = lines[line]
         const continues = line + 1 < lines.length
         const spare = content === undefined ? 0 : widths[column] - displayWidth(content)
-        text += line > 0 && line < lines.length ? ' ' : ' '
+        // the left mark: psql's ASCII style draws a space, also where a value goes on
+        text += ' '
         if (content === undefined) {
           if (!isLast) text += ' '.repeat(widths[column])
         } else if (table.aligns[column] === 'r') {

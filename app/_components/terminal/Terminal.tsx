@@ -119,12 +119,7 @@ export function Terminal({
               term.write(`\r\x1b[K${interpreter.prompt}${editor.text}`)
             } else if (effect.kind === 'interrupt') {
               interpreter.resetBuffer()
-              term.write(
-                editor
-                  .begin(interpreter.prompt)
-                  .map((write) => (write.kind === 'write' ? write.text : ''))
-                  .join(''),
-              )
+              await apply(editor.begin(interpreter.prompt))
             } else if (effect.kind === 'end of input') {
               await submit('\\q')
             } else if (effect.kind === 'complete') {
@@ -152,12 +147,13 @@ export function Terminal({
             print('Session closed. Press Enter to start a new one.\n')
             return
           }
-          void refreshNames().catch(() => undefined)
           await apply(editor.begin(interpreter.prompt))
           while (pending.length > 0 && !isRunning) await apply(editor.handle(pending.shift()!))
         }
 
+        // the names are read when Tab asks for them, so no statement pays for completion
         const complete = async (line: string) => {
+          await refreshNames().catch(() => undefined)
           const { from, candidates } = completeLine(line, !interpreter.hasPendingInput, names)
           if (candidates.length === 1) {
             await apply(editor.insert(`${candidates[0]} `, from))
@@ -212,7 +208,6 @@ export function Terminal({
         print(
           'Type \\? for psql meta-commands, help for the operator commands (deploy, canary, sessions, ...).\n\n',
         )
-        void refreshNames().catch(() => undefined)
         void apply(editor.begin(interpreter.prompt))
         element.dataset.ready = 'true'
 
