@@ -9,6 +9,12 @@ export interface ExtensionContext {
   emit(event: unknown): void
   /** Runs a task in turn with the page's calls, so it never interleaves with one. */
   enqueue(task: () => Promise<void>): void
+  /**
+   * Snapshots the database now and sends it to the page as the state a cancel comes back to.
+   * Called before the event that reports a write, so the page never hears of a write that a
+   * Stop right after could lose.
+   */
+  saveRestorePoint(): Promise<void>
 }
 
 /** A handler for the `extension` calls of one name; it validates its own payload. */
@@ -59,10 +65,15 @@ export function serveDatabase(port: MessagePortLike, extensions: Record<string, 
       case 'extension': {
         const extension = extensions[request.name]
         if (!extension) throw new Error(`no extension named ${request.name}`)
+        const openDatabase = database
         return extension(request.payload, {
           database,
           emit: (event) => port.postMessage({ id: -1, extensionEvent: event } satisfies RpcResponse),
           enqueue,
+          saveRestorePoint: async () => {
+            const saved = await openDatabase.snapshot().catch(() => null)
+            port.postMessage({ id: -1, restorePoint: saved } satisfies RpcResponse)
+          },
         })
       }
     }

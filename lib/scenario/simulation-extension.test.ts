@@ -24,6 +24,9 @@ async function openWorkbench(
     database,
     emit: (message) => messages.push(message),
     enqueue: (task) => (queue = queue.then(task)),
+    saveRestorePoint: async () => {
+      messages.push({ type: 'restore point', snapshot: await database.snapshot() })
+    },
   }
   const extension = createSimulationExtension((run) => ticks.push(run))
   const call = (request: unknown) => extension(request, context)
@@ -240,6 +243,32 @@ describe('the workbench in the worker', () => {
         answers.map(({ id, ok, last }) => [id, ok, last?.ok && last.rows]),
         [[7, true, [['3']]]],
       )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('saves a restore point holding the learner’s write before it answers, so a Stop cannot lose it', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({
+        action: 'sql',
+        id: 8,
+        sql: "insert into users (name, email) values ('Edgar Codd', 'ted@example.org')",
+      })
+      await workbench.tick()
+      const kinds = workbench.messages.map((message) => (message as { type: string }).type)
+      const answerAt = kinds.indexOf('sql')
+      const savedAt = kinds.lastIndexOf('restore point', answerAt)
+      assert.ok(answerAt > savedAt && savedAt > 0, `restore point, then answer: ${kinds.join(', ')}`)
+      const saved = workbench.messages[savedAt] as { snapshot: Snapshot }
+      const restored = await openDatabase({ snapshot: saved.snapshot })
+      try {
+        const found = await restored.run("select name from users where email = 'ted@example.org'")
+        assert.deepEqual(found.ok && found.rows, [['Edgar Codd']])
+      } finally {
+        await restored.close()
+      }
     } finally {
       await workbench.call({ action: 'stop' })
     }

@@ -149,6 +149,8 @@ export function createSimulationExtension(
         if (request.step > scenario.steps.length)
           throw new Error(`the lesson has ${scenario.steps.length} steps, not ${request.step + 1}`)
         live = await LiveWorkbench.open(scenario, request, { context, schedule })
+        // a Stop from here on comes back to this step's start, not to an older state
+        await context.saveRestorePoint()
         return { step: request.step, nowMs: live.nowMs } satisfies OpenedWorkbench
       }
       case 'run':
@@ -239,6 +241,9 @@ class LiveWorkbench {
   private markers: StepMarker[] = []
   private invariants: InvariantPoint[] = []
   private readonly stepsRun = new Map<number, { title: string; how: StepRunHow }>()
+  // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
+  private answers: (LiveSqlResult | ConsoleReply)[] = []
+  private isRestorePointDue = false
 
   private constructor(
     private readonly scenario: Scenario,
@@ -316,7 +321,8 @@ class LiveWorkbench {
   runSql(id: number, sql: string): void {
     this.simulation.runOperatorSql(sql, 'you', (result) => {
       const atMs = this.simulation.nowUs / 1000
-      this.host.context.emit(
+      if (result.ok) this.isRestorePointDue = true
+      this.answers.push(
         (result.ok
           ? {
               type: 'sql',
@@ -341,8 +347,11 @@ class LiveWorkbench {
 
   runConsole(id: number, sql: string): void {
     this.simulation.runConsoleStatement(sql, ({ result, transaction, elapsedUs }) => {
-      if (result.ok && result.command !== 'SELECT') this.isSchemaChanged = true
-      this.host.context.emit({
+      if (result.ok && result.command !== 'SELECT') {
+        this.isSchemaChanged = true
+        if (transaction === 'idle') this.isRestorePointDue = true
+      }
+      this.answers.push({
         type: 'console',
         id,
         result,
@@ -395,6 +404,12 @@ class LiveWorkbench {
         if (this.isStopped) return
         if (this.speed > 0) await this.simulation.runUntil(this.simulation.nowUs + tickMs * 1000 * this.speed)
         const verdict = this.judgeRunningStep()
+        // saved before the page hears of the write or the verdict, so a Stop cannot lose them
+        if (verdict || this.isRestorePointDue) {
+          this.isRestorePointDue = false
+          await this.host.context.saveRestorePoint()
+        }
+        for (const answer of this.answers.splice(0)) this.host.context.emit(answer)
         this.host.context.emit(this.batch())
         if (verdict) this.host.context.emit(verdict)
         this.tick()

@@ -173,7 +173,6 @@ export function useWorkbench({
         }
       } else if (message.type === 'verdict') {
         dispatch({ type: 'verdict', verdict: message })
-        saveRestorePoint(database)
         onVerdictRef.current(message)
       }
     })
@@ -217,7 +216,6 @@ export function useWorkbench({
         })) as OpenedWorkbench
         if (id !== openId.current) return false
         dispatch({ type: 'opened', opened, speed: speedRef.current })
-        saveRestorePoint(database)
         return true
       } catch (error) {
         start.current = undefined
@@ -267,12 +265,6 @@ export function useWorkbench({
   )
 
   return { state, open, runStep, setSpeed, act }
-}
-
-// Stop in a console brings the database back to its last saved state: save one where each
-// step landed, so the steps survive it (the snapshot is taken between two ticks of traffic).
-function saveRestorePoint(database: WorkerDatabase): void {
-  void database.saveRestorePoint().catch(() => undefined)
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,6 @@
 'use client'
 
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { PgError, ScriptResult, ScriptStatementResult, WorkerDatabase } from '@/lib/engine'
 import type { LiveSqlResult } from '@/lib/scenario/simulation-extension'
 import { offsetOfCharacter, placeStatementError, toEditorError } from '@/app/_components/error-place'
@@ -43,6 +43,9 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
   const { isLive, cancel } = useLiveTraffic()
   const [sql, setSql] = useState(initial)
   const [outcome, setOutcome] = useState<Outcome>({ kind: 'none' })
+  // set while Stop replaces the worker: the call it cuts off rejects, and that is the cancel
+  // Stop reports, not a failure of the database
+  const isStopping = useRef(false)
   // the underline fits only the SQL that ran: the first edit takes it away
   const underline = 'script' in outcome && outcome.script === sql ? placeError(outcome) : undefined
   const isReady = state.status === 'ready'
@@ -54,9 +57,8 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
     setOutcome({ kind: 'running' })
     try {
       if (isLive) {
+        // the worker saves the state after a write before answering, so a later Stop keeps it
         const answer = await runInSimulation(state.database, script)
-        // a later Stop comes back to the state after this script, as outside the simulation
-        if (answer.ok) void state.database.saveRestorePoint().catch(() => undefined)
         setOutcome((current) =>
           current.kind === 'running' ? { kind: 'simulated', answer, script } : current,
         )
@@ -66,6 +68,7 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
       const result = await state.database.runScript(script, { keepRestorePoint: true })
       setOutcome({ kind: 'done', result, script })
     } catch (error) {
+      if (isStopping.current) return
       setOutcome({ kind: 'failed', reason: error instanceof Error ? error.message : String(error) })
     }
   }
@@ -75,7 +78,12 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
     const script = sql
     // Stop replaces the worker, and the simulation running in it ends with it: the SQL it was
     // running will never answer, so it is settled here as Postgres settles a cancel
-    await cancel(state.database)
+    isStopping.current = true
+    try {
+      await cancel(state.database)
+    } finally {
+      isStopping.current = false
+    }
     if (isLive)
       setOutcome((current) =>
         current.kind === 'running'
