@@ -1,6 +1,7 @@
-// `npm run lessons:check [-- --json]`: runs every lesson's scenario headless — naive and safe
-// paths — on real Postgres, and checks every claim its steps make. With --json the last line
-// is {"lessons":N,"steps":N,"expectations":N,"failed":N}. Exits 1 if any claim failed.
+// `npm run lessons:check [-- --json] [-- SLUG…]`: runs every lesson's scenario headless — naive
+// and safe paths — on real Postgres, and checks every claim its steps make; given slugs (or
+// folders), only those lessons. With --json the last line is
+// {"lessons":N,"steps":N,"expectations":N,"failed":N}. Exits 1 if any claim failed.
 import { join } from 'node:path'
 import { buildSnapshot, openDatabase } from '../lib/engine/node'
 import { describeProblem, loadLessons } from '../lib/scenario'
@@ -8,12 +9,14 @@ import { checkLessonScenario } from '../lib/scenario/check-lessons'
 
 const root = process.cwd()
 const asJson = process.argv.includes('--json')
+const only = process.argv.slice(2).filter((argument) => !argument.startsWith('--'))
 const { lessons, problems } = await loadLessons(join(root, 'content', 'lessons'), root)
 for (const problem of problems) console.error(`error   ${describeProblem(problem)}`)
 
 const totals = { lessons: 0, steps: 0, expectations: 0, failed: problems.length }
 for (const lesson of lessons) {
   if (!lesson.scenario) continue
+  if (only.length > 0 && !only.includes(lesson.slug) && !only.includes(lesson.folder)) continue
   totals.lessons += 1
   const built = await buildSnapshot(lesson.setupSql)
   if (!built.ok) {
