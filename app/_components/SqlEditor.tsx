@@ -71,6 +71,8 @@ export interface SqlEditorProps {
   readOnly?: boolean
   /** The height the editor keeps, in lines, even when the document is shorter; 3 by default. */
   minLines?: number
+  /** `plain` for text that is not SQL (a system test's YAML): no SQL highlighting or completion. */
+  language?: 'sql' | 'plain'
 }
 
 /**
@@ -88,6 +90,7 @@ export function SqlEditor({
   label,
   readOnly = false,
   minLines = 3,
+  language = 'sql',
 }: SqlEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null)
   const viewRef = useRef<EditorView | null>(null)
@@ -105,7 +108,15 @@ export function SqlEditor({
     onRun()
     return true
   })
-  const readProps = useEffectEvent(() => ({ value, schema, lockedLines, readOnly, label, describedBy }))
+  const readProps = useEffectEvent(() => ({
+    value,
+    schema,
+    lockedLines,
+    readOnly,
+    label,
+    describedBy,
+    language,
+  }))
 
   // created in an effect and destroyed in its cleanup, so StrictMode's second run gets a fresh view
   useEffect(() => {
@@ -141,7 +152,7 @@ export function SqlEditor({
           syntaxHighlighting(classHighlighter),
           EditorView.lineWrapping,
           keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...lintKeymap]),
-          parts.language.of(postgres(initial.schema)),
+          parts.language.of(initial.language === 'sql' ? postgres(initial.schema) : []),
           parts.locks.of(lockLines(initial.lockedLines ?? [])),
           parts.access.of(describeAccess(initial.label, initial.readOnly, initial.describedBy)),
           clearDiagnosticsOnEdit,
@@ -180,8 +191,10 @@ export function SqlEditor({
     const view = viewRef.current
     const parts = compartments.current
     if (!view || !parts) return
-    view.dispatch({ effects: parts.language.reconfigure(postgres(JSON.parse(schemaKey))) })
-  }, [schemaKey])
+    view.dispatch({
+      effects: parts.language.reconfigure(language === 'sql' ? postgres(JSON.parse(schemaKey)) : []),
+    })
+  }, [schemaKey, language])
 
   useEffect(() => {
     const view = viewRef.current

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Condition, SimScenario, Step, StepAction, VersionExpectation } from '../sim'
+import { describeSpecProblem, parseSystemTestSpec } from './system-test'
 
 // Durations are written as people say them: `500ms`, `2s`, `1min`; a bare number is ms.
 const durationUnits: Record<string, number> = { ms: 1, s: 1000, min: 60_000 }
@@ -81,9 +82,11 @@ const versionSchema = z
 
 const conditionSchema = z.union([
   z
-    .object({ request: z.object({ version: identifier, endpoint: z.string() }).strict() })
+    .object({ request: z.object({ version: identifier.optional(), endpoint: z.string() }).strict() })
     .strict()
-    .describe('One request to the endpoint gets a page (its fallback counts, as curl -f would).'),
+    .describe(
+      'One request to the endpoint gets a page (its fallback counts, as curl -f would); without a version, the one serving most traffic answers.',
+    ),
   z
     .object({ sql: z.string().min(1) })
     .strict()
@@ -92,7 +95,26 @@ const conditionSchema = z.union([
     .object({ invariants: z.literal('hold') })
     .strict()
     .describe('Every invariant returns no rows.'),
+  z
+    .object({ database: z.enum(['down', 'up']) })
+    .strict()
+    .describe('The database server is stopped (down) or answering (up), as pg_isready tells.'),
 ])
+
+const systemTestSchema = z
+  .object({
+    tasks: z
+      .record(identifier, conditionSchema)
+      .describe('Named checks the spec refers to, as Delmo names its tasks (e.g. home-page-running).'),
+    spec: z
+      .string()
+      .min(1)
+      .describe(
+        'The test, a YAML list in Delmo’s vocabulary: - wait: TASK, - assert: TASK, - fail: TASK, - stop: [db], - start: [db].',
+      ),
+    timeout: duration.default(60_000).describe('How long each wait retries (Delmo’s default: 60s).'),
+  })
+  .strict()
 
 const versionExpectation = z.union([
   z.enum(['ok', 'degraded', 'times out']),
@@ -156,6 +178,11 @@ const actionFields = {
     .describe('Retries once a second until the condition holds, up to `within`.'),
   assert: conditionSchema.optional().describe('The condition must hold now.'),
   fail: conditionSchema.optional().describe('The condition must not hold now.'),
+  systemTest: systemTestSchema
+    .optional()
+    .describe(
+      'A system test the learner completes: its tasks run in order, and it fails at the first that fails.',
+    ),
   within: duration.optional().describe('How long the step waits for its action (default 60s, as Delmo).'),
   observe: duration
     .optional()
@@ -173,6 +200,7 @@ const actionKeys = [
   'wait',
   'assert',
   'fail',
+  'systemTest',
 ] as const
 
 const pathSchema = z.object(actionFields).strict()
@@ -196,6 +224,21 @@ const stepSchema = z
   })
   .strict()
   .superRefine((step, context) => {
+    for (const [where, fields] of [
+      [[], step],
+      [['naive'], step.naive],
+      [['safe'], step.safe],
+    ] as const) {
+      const test = fields?.systemTest
+      if (!test) continue
+      const parsed = parseSystemTestSpec(test.spec, test.tasks, test.timeout)
+      if (!parsed.ok)
+        context.addIssue({
+          code: 'custom',
+          path: [...where, 'systemTest', 'spec'],
+          message: describeSpecProblem(parsed.problem),
+        })
+    }
     if (step.lockedLines) {
       const starterLines = step.starter?.split('\n').length ?? 0
       const outside = step.lockedLines.find((line) => line > starterLines)
@@ -286,6 +329,11 @@ export const scenarioSchema = z
         if (!fields) continue
         const named = [
           ...Object.keys(fields.deploy ?? {}).map((id) => ['deploy', id]),
+          ...Object.entries(fields.systemTest?.tasks ?? {}).flatMap(([task, condition]) =>
+            'request' in condition && condition.request.version !== undefined
+              ? [['systemTest', 'tasks', task, 'request', 'version', condition.request.version]]
+              : [],
+          ),
           ...Object.keys(fields.expect?.versions ?? {}).map((id) => ['expect', 'versions', id]),
         ]
         for (const path of named) {
@@ -378,5 +426,14 @@ function toAction(fields: PathFields): StepAction {
   if (fields.wait) return check('wait', fields.wait)
   if (fields.assert) return check('assert', fields.assert)
   if (fields.fail) return check('fail', fields.fail)
+  if (fields.systemTest) {
+    const parsed = parseSystemTestSpec(
+      fields.systemTest.spec,
+      fields.systemTest.tasks,
+      fields.systemTest.timeout,
+    )
+    if (!parsed.ok) throw new Error(describeSpecProblem(parsed.problem))
+    return { kind: 'system test', tasks: parsed.tasks }
+  }
   throw new Error('a validated step has an action')
 }

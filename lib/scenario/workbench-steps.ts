@@ -1,13 +1,16 @@
 import type { Step, StepAction } from '../sim'
 import { pathsOf, toSimScenario, type Scenario } from './scenario'
+import { describeSpecProblem, parseSystemTestSpec } from './system-test'
 import type { StepRunHow } from './workbench-protocol'
 
 /** What the workbench shows for one step before anything runs: built at build time, sent to the page. */
 export interface WorkbenchStep {
   id: string
   title: string
-  /** A migration the learner writes; other steps run what the lesson scripted. */
+  /** A migration or a system test the learner writes; other steps run what the lesson scripted. */
   isEditable: boolean
+  /** What the editor holds: SQL, or a system test's spec in Delmo's vocabulary (YAML). */
+  language: 'sql' | 'delmo'
   /** What the editor holds first. */
   starter: string
   /** Lines of the starter, from 1, the learner cannot edit. */
@@ -32,14 +35,16 @@ export function describeWorkbenchSteps(scenario: Scenario): WorkbenchStep[] {
   return scenario.steps.map((authored, index) => {
     const step = solution[index]
     const naiveStep = authored.naive ? naive?.[index] : undefined
-    const isEditable = step.action.kind === 'migrate'
+    const test = authoredPath(scenario, index).systemTest
+    const isEditable = step.action.kind === 'migrate' || test !== undefined
     const naiveSql = naiveStep?.action.kind === 'migrate' ? naiveStep.action.sql : undefined
-    const solutionSql = step.action.kind === 'migrate' ? step.action.sql : undefined
+    const solutionSql = step.action.kind === 'migrate' ? step.action.sql : test?.spec
     return {
       id: step.id,
       title: step.title,
       isEditable,
-      starter: authored.starter ?? (isEditable ? (naiveSql ?? '') : ''),
+      language: test ? 'delmo' : 'sql',
+      starter: authored.starter ?? (isEditable ? (naiveSql ?? test?.spec ?? '') : ''),
       lockedLines: authored.lockedLines ?? [],
       ...(solutionSql !== undefined && { solution: solutionSql.trim() }),
       ...(naiveStep && { naive: naiveSql?.trim() ?? describeAction(naiveStep.action) }),
@@ -61,7 +66,19 @@ export function resolveStep(scenario: Scenario, index: number, how: StepRunHow, 
     if (sql.trim() === '') throw new Error('there is no SQL to run: write the migration first')
     return { ...solution, action: { ...solution.action, sql } }
   }
+  const test = authoredPath(scenario, index).systemTest
+  if (how === 'yours' && test && sql !== undefined) {
+    const parsed = parseSystemTestSpec(sql, test.tasks, test.timeout)
+    if (!parsed.ok) throw new Error(`the test does not read: ${describeSpecProblem(parsed.problem)}`)
+    return { ...solution, action: { kind: 'system test', tasks: parsed.tasks } }
+  }
   return solution
+}
+
+// The authored fields of the path that defines passing, for what the simulator's step leaves out.
+function authoredPath(scenario: Scenario, index: number) {
+  const step = scenario.steps[index]
+  return passingPath(scenario) === 'safe' && step.safe ? step.safe : step
 }
 
 /** What a scripted action does, in a line. */
@@ -94,10 +111,14 @@ export function describeAction(action: StepAction): string {
           ? `the query returns a row: ${condition.sql}`
           : 'invariants' in condition
             ? 'every invariant holds'
-            : `${condition.request.version} serves ${condition.request.endpoint}`
+            : 'database' in condition
+              ? `the database is ${condition.database}`
+              : `${condition.request.version ?? 'the app'} serves ${condition.request.endpoint}`
       if (action.verb === 'wait') return `Waits up to ${formatSeconds(action.withinMs)} until ${what}.`
       return action.verb === 'assert' ? `Checks that ${what}.` : `Checks that it is not so that ${what}.`
     }
+    case 'system test':
+      return `Runs the system test: ${action.tasks.length} tasks, stopping at the first that fails.`
   }
 }
 

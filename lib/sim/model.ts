@@ -42,12 +42,22 @@ export interface AppVersion {
 
 /** A condition a check step tests, in the Delmo vocabulary. */
 export type Condition =
-  /** One request to an endpoint of a version succeeds (a page is served, even a static fallback). */
-  | { request: { version: string; endpoint: string } }
+  /**
+   * One request to an endpoint succeeds (a page is served, even a static fallback); without a
+   * version, the request goes where the router sends most traffic, as `curl http://web/` would.
+   */
+  | { request: { version?: string; endpoint: string } }
   /** The query succeeds and returns at least one row. */
   | { sql: string }
   /** Every invariant returns no rows. */
   | { invariants: 'hold' }
+  /** The database server is stopped (`down`) or answering (`up`), as pg_isready tells. */
+  | { database: 'down' | 'up' }
+
+/** One task of a system test's spec, in Delmo's vocabulary. */
+export type SystemTestTask =
+  | { verb: 'wait' | 'assert' | 'fail'; task: string; condition: Condition; withinMs: number }
+  | { verb: 'stop' | 'start'; service: 'db' }
 
 /** Retries of a migration transaction that failed to get its locks (55P03). */
 export interface RetryPolicy {
@@ -67,6 +77,8 @@ export type StepAction =
   | { kind: 'terminate idle' }
   | { kind: 'advance'; ms: number }
   | { kind: 'check'; verb: 'wait' | 'assert' | 'fail'; condition: Condition; withinMs: number }
+  /** Runs the tasks in order and fails at the first that fails, as Delmo runs a test. */
+  | { kind: 'system test'; tasks: SystemTestTask[] }
 
 /** What a version's requests did during a step. */
 export type VersionExpectation = 'ok' | 'degraded' | 'times out' | { fails: string }

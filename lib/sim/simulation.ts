@@ -3,7 +3,16 @@ import { normalizeStatement } from '../engine/split-sql'
 import { appStatementMicros, migrationStatementMicros, type TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
 import { LockManager, type OwnerLocks } from './lock-manager'
-import type { AppVersion, Condition, Endpoint, RetryPolicy, SimScenario, Step, StepAction } from './model'
+import type {
+  AppVersion,
+  Condition,
+  Endpoint,
+  RetryPolicy,
+  SimScenario,
+  Step,
+  StepAction,
+  SystemTestTask,
+} from './model'
 import { parseOperatorScript, type ScriptPart } from './operator-script'
 import { LogHash, RandomStream } from './random'
 
@@ -645,7 +654,29 @@ export class Simulation {
         return
       case 'check':
         return this.check(action.verb, action.condition, action.withinMs, settle)
+      case 'system test':
+        return this.runSystemTest(action.tasks, 0, settle)
     }
+  }
+
+  // Delmo runs a test's tasks one after the other and stops at the first that fails.
+  private runSystemTest(
+    tasks: readonly SystemTestTask[],
+    index: number,
+    settle: (result: OperatorResult) => void,
+  ): void {
+    const task = tasks[index]
+    if (!task) return settle({ ok: true })
+    const next = (result: OperatorResult) => {
+      if (result.ok) return this.runSystemTest(tasks, index + 1, settle)
+      const name = 'task' in task ? `${task.verb}: ${task.task}` : `${task.verb}: [${task.service}]`
+      settle({
+        ok: false,
+        error: { ...result.error, message: `task ${index + 1} (${name}) failed: ${result.error.message}` },
+      })
+    }
+    if ('service' in task) return this.applyAction({ kind: 'database', state: task.verb }, next)
+    this.check(task.verb, task.condition, task.withinMs, next)
   }
 
   private deploy(shares: Record<string, number>): void {
@@ -760,7 +791,8 @@ export class Simulation {
       return judge(result.ok && result.rows.length > 0)
     }
     if ('invariants' in condition) return judge((await this.checkInvariants()) === 0)
-    const state = this.versions.get(condition.request.version)
+    if ('database' in condition) return judge(this.isDatabaseDown === (condition.database === 'down'))
+    const state = this.versionServing(condition.request.version)
     const endpoint = state?.version.endpoints.find(
       (candidate) => candidate.name === condition.request.endpoint,
     )
@@ -768,6 +800,15 @@ export class Simulation {
     await this.sendRequest(state, endpoint, (record) =>
       judge(record.outcome === 'ok' || record.outcome === 'degraded'),
     )
+  }
+
+  // A request without a version goes where the router sends the largest share of traffic.
+  private versionServing(id: string | undefined): VersionState | undefined {
+    if (id !== undefined) return this.versions.get(id)
+    let serving: VersionState | undefined
+    for (const state of this.versions.values())
+      if (state.isRunning && state.share > (serving?.share ?? -1)) serving = state
+    return serving
   }
 
   // ——— traffic ———
@@ -1449,7 +1490,9 @@ function describeFailedCheck(verb: 'wait' | 'assert' | 'fail', condition: Condit
       ? `query returned rows: ${condition.sql}`
       : 'invariants' in condition
         ? 'invariants hold'
-        : `${condition.request.version} answers ${condition.request.endpoint}`
+        : 'database' in condition
+          ? `the database is ${condition.database}`
+          : `${condition.request.version ?? 'the app'} answers ${condition.request.endpoint}`
   if (verb === 'fail') return `expected this to fail, but it held: ${what}`
   return verb === 'wait' ? `timed out waiting until ${what}` : `did not hold: ${what}`
 }

@@ -307,12 +307,16 @@ export function Workbench(props: WorkbenchProps) {
             {step.isEditable ? (
               <>
                 <p className="muted">
-                  Write the migration. It passes on its outcome — if every app version stays green — not on
-                  matching the lesson’s text.
+                  {step.language === 'delmo'
+                    ? 'Complete the system test, one task a line, in Delmo’s vocabulary. It runs against whatever is deployed now.'
+                    : 'Write the migration. It passes on its outcome — if every app version stays green — not on matching the lesson’s text.'}
                 </p>
                 <SqlEditor
                   key={step.id}
-                  label={`SQL for step ${current + 1}`}
+                  label={
+                    step.language === 'delmo' ? `Test for step ${current + 1}` : `SQL for step ${current + 1}`
+                  }
+                  language={step.language === 'delmo' ? 'plain' : 'sql'}
                   value={sql}
                   onChange={(value) => {
                     setEditorError(undefined)
@@ -504,12 +508,27 @@ function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: Workbenc
     >
       <p>
         <strong>
-          {verdict.passed ? '✓ Passed' : '✗ Broke things'}: step {verdict.step + 1}
+          {verdict.passed
+            ? '✓ Passed'
+            : steps[verdict.step]?.language === 'delmo'
+              ? '✗ Not yet'
+              : '✗ Broke things'}
+          : step {verdict.step + 1}
           {how}
         </strong>{' '}
         — {steps[verdict.step]?.title}
       </p>
-      {verdict.result.ok === false && (
+      {verdict.result.ok === false && verdict.result.error.code === 'CHECK' && (
+        <p className="workbench-test-failure" data-test-result="red">
+          <strong>The test failed:</strong> {verdict.result.error.message}
+        </p>
+      )}
+      {verdict.result.ok === true && steps[verdict.step]?.language === 'delmo' && (
+        <p className="workbench-test-success" data-test-result="green">
+          <strong>The test passed:</strong> every task succeeded.
+        </p>
+      )}
+      {verdict.result.ok === false && verdict.result.error.code !== 'CHECK' && (
         <p className="sql-error">
           <strong>ERROR:</strong> {verdict.result.error.message}{' '}
           <span className="sql-code">SQLSTATE {verdict.result.error.code}</span>
