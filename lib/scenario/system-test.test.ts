@@ -61,6 +61,8 @@ async function runTest(whenDatabaseDown: 'error' | 'fallback') {
   const database = await openDatabase({ snapshot: blog })
   try {
     const run = await runScenario(database, toSimScenario(scenarioWith(whenDatabaseDown), 'main'))
+    // torn down as Delmo does: the database the test stopped is answering again
+    assert.equal(run.simulation.databaseIsDown, false)
     return run.simulation.actions[1]?.result
   } finally {
     await database.close()

@@ -654,8 +654,16 @@ export class Simulation {
         return
       case 'check':
         return this.check(action.verb, action.condition, action.withinMs, settle)
-      case 'system test':
-        return this.runSystemTest(action.tasks, 0, settle)
+      case 'system test': {
+        // Delmo runs each test on a system of its own and tears it down after: a database the
+        // test stopped is started again, so the app the lesson runs is not left in an outage
+        const wasDown = this.isDatabaseDown
+        return this.runSystemTest(action.tasks, 0, (result) => {
+          if (this.isDatabaseDown && !wasDown)
+            this.applyAction({ kind: 'database', state: 'start' }, () => undefined)
+          settle(result)
+        })
+      }
     }
   }
 
