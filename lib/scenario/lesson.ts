@@ -3,7 +3,7 @@ import { join, relative } from 'node:path'
 import { compile } from '@mdx-js/mdx'
 import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
-import { remarkRunnableSql } from './runnable-sql'
+import { lessonRemarkPlugins } from './mdx-plugins'
 import { scenarioSchema, type Scenario } from './scenario'
 
 /** The frontmatter every `lesson.mdx` starts with. */
@@ -141,7 +141,7 @@ async function loadLesson(
   }
   const body = source.slice(match[0].length)
   try {
-    await compile(body, { remarkPlugins: [remarkRunnableSql] })
+    await compile(body, { remarkPlugins: lessonRemarkPlugins })
   } catch (error) {
     const place = error as { line?: number; reason?: string; message: string }
     const line = place.line === undefined ? undefined : place.line + match[0].split('\n').length - 1

@@ -1,22 +1,10 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { openLesson as openAt, step } from './workbench-helpers'
+
+const openLesson = (page: Page, path = '/learn/playground') => openAt(page, path)
 
 // Each test starts from no stored progress: every page gets a fresh browser context.
-
-async function openLesson(page: Page, path = '/learn/playground') {
-  await page.goto(path)
-  const workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
-  await workbench.getByRole('button', { name: '10×' }).click()
-  return workbench
-}
-
-function step(workbench: Locator, number: number) {
-  return workbench
-    .getByRole('navigation', { name: 'Steps' })
-    .getByRole('listitem')
-    .nth(number - 1)
-}
 
 async function passStepOne(workbench: Locator) {
   await workbench.getByRole('button', { name: 'Run step' }).click()

@@ -408,7 +408,7 @@ export function Workbench(props: WorkbenchProps) {
         {!isRunning && lastVerdict && <VerdictView verdict={lastVerdict} steps={steps} />}
         {isComplete && (
           <div className="workbench-complete" role="status">
-            <strong>Lesson complete.</strong> Every step kept every version green.{' '}
+            <strong>Lesson complete.</strong> Every step passed.{' '}
             {props.next ? (
               <Link href={props.next.href}>Next: {props.next.title} →</Link>
             ) : (

@@ -3,7 +3,7 @@ import Link from 'next/link'
 import { notFound } from 'next/navigation'
 import * as runtime from 'react/jsx-runtime'
 import { readEngineManifest } from '@/lib/engine/manifest'
-import { remarkRunnableSql } from '@/lib/scenario/runnable-sql'
+import { lessonRemarkPlugins } from '@/lib/scenario/mdx-plugins'
 import { describeWorkbenchSteps } from '@/lib/scenario/workbench-steps'
 import { courseLessons } from '../../course'
 import { LessonDatabase } from './LessonDatabase'
@@ -24,7 +24,7 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
   const { default: Content } = await evaluate(lesson.body, {
     ...runtime,
     baseUrl: import.meta.url,
-    remarkPlugins: [remarkRunnableSql],
+    remarkPlugins: lessonRemarkPlugins,
   })
   const previous = lessons[index - 1]
   const next = lessons[index + 1]

@@ -1,0 +1,32 @@
+import type { Locator, Page } from '@playwright/test'
+import { expect } from './fixtures'
+
+/** Opens a lesson (or one of its steps), waits for its traffic, and sets the clock to 10×. */
+export async function openLesson(page: Page, path: string): Promise<Locator> {
+  await page.goto(path)
+  const workbench = page.getByRole('region', { name: 'Workbench' })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
+  await workbench.getByRole('button', { name: '10×' }).click()
+  return workbench
+}
+
+/** Step `number` (from 1) in the workbench's list of steps; its `data-state` says how it stands. */
+export function step(workbench: Locator, number: number): Locator {
+  return workbench
+    .getByRole('navigation', { name: 'Steps' })
+    .getByRole('listitem')
+    .nth(number - 1)
+}
+
+/** Presses Run step and waits until step `number` passed. */
+export async function runStep(workbench: Locator, number: number): Promise<void> {
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
+}
+
+/** One version's cell for one endpoint in the Versions × endpoints grid. */
+export function endpointCell(workbench: Locator, version: string, endpoint: string): Locator {
+  return workbench
+    .getByRole('region', { name: 'Versions × endpoints' })
+    .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
+}
