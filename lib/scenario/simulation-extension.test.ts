@@ -231,6 +231,34 @@ describe('the workbench in the worker', () => {
     }
   })
 
+  it('keeps an audit log of steps, operator commands and SQL run by hand, but not of reads', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'deploy', shares: { 'v1.0.0': 100 } })
+      // one session, one statement at a time, as psql sends them
+      await workbench.call({ action: 'console', id: 1, sql: 'select count(*) from orders' })
+      await workbench.tick()
+      await workbench.call({ action: 'console', id: 2, sql: 'create table notes (body text)' })
+      await workbench.tick()
+      await workbench.call({ action: 'run', step: 1, how: 'solution' })
+      await workbench.tickUntilVerdict()
+      await workbench.tick()
+      const audit = workbench.batches().flatMap((batch) => batch.audit)
+      assert.deepEqual(
+        audit.map(({ actor, what, outcome }) => [actor, what, outcome]),
+        [
+          ['operator', 'deployed v1.0.0 100%', undefined],
+          ['by hand', 'create table notes (body text)', 'ok'],
+          ['lesson', 'ran step 2, Index the order totals, with the solution', undefined],
+          ['lesson', 'step 2 passed', 'ok'],
+        ],
+      )
+      assert.ok(audit.every((entry, index) => index === 0 || entry.atMs >= audit[index - 1].atMs))
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
   it('runs console SQL among the traffic and answers it by id', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1)
     try {

@@ -15,6 +15,7 @@ import { checkLessonScenario, type PathVerdict } from './check-lessons'
 import { pathsOf, scenarioSchema, toSimScenario, type Scenario } from './scenario'
 import { readSchema } from './schema-view'
 import type {
+  AuditEntry,
   EndpointStatus,
   InvariantPoint,
   RequestLogEntry,
@@ -25,7 +26,7 @@ import type {
   WorkbenchBatch,
   WorkbenchSpeed,
 } from './workbench-protocol'
-import { resolveStep } from './workbench-steps'
+import { describeAction, resolveStep } from './workbench-steps'
 
 /** The name the page calls the simulator by, in the database worker. */
 export const simulationExtensionName = 'simulation'
@@ -243,6 +244,7 @@ class LiveWorkbench {
   private readonly stepsRun = new Map<number, { title: string; how: StepRunHow }>()
   // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
   private answers: (LiveSqlResult | ConsoleReply)[] = []
+  private audit: AuditEntry[] = []
   private isRestorePointDue = false
 
   private constructor(
@@ -300,6 +302,8 @@ class LiveWorkbench {
       throw new Error(`step ${this.nextStep + 1} is next: undo to go back to step ${index + 1}`)
     const step = resolveStep(this.scenario, index, how, sql)
     this.stepsRun.set(index, { title: step.title, how })
+    const way = how === 'naive' ? ', the naive way' : how === 'solution' ? ', with the solution' : ''
+    this.note('lesson', `ran step ${index + 1}, ${step.title}${way}`)
     this.running = {
       index,
       step,
@@ -312,16 +316,31 @@ class LiveWorkbench {
 
   apply(action: Parameters<Simulation['applyNow']>[0]): void {
     this.simulation.applyNow(action)
+    this.note(
+      'operator',
+      action.kind === 'deploy'
+        ? describeDeployment(action.shares)
+        : action.kind === 'database'
+          ? `${action.state === 'stop' ? 'stopped' : 'started'} the database`
+          : describeAction(action),
+    )
   }
 
   terminate(owner: number): boolean {
-    return this.simulation.terminate(owner)
+    const ended = this.simulation.terminate(owner)
+    this.note('operator', `terminated session ${owner}`, ended ? 'ok' : 'failed')
+    return ended
+  }
+
+  private note(actor: AuditEntry['actor'], what: string, outcome?: AuditEntry['outcome']): void {
+    this.audit.push({ atMs: this.simulation.nowUs / 1000, actor, what, ...(outcome && { outcome }) })
   }
 
   runSql(id: number, sql: string): void {
     this.simulation.runOperatorSql(sql, 'you', (result) => {
       const atMs = this.simulation.nowUs / 1000
       if (result.ok) this.isRestorePointDue = true
+      if (changesSomething(sql)) this.note('by hand', firstLineOf(sql), result.ok ? 'ok' : 'failed')
       this.answers.push(
         (result.ok
           ? {
@@ -351,6 +370,7 @@ class LiveWorkbench {
         this.isSchemaChanged = true
         if (transaction === 'idle') this.isRestorePointDue = true
       }
+      if (changesSomething(sql)) this.note('by hand', firstLineOf(sql), result.ok ? 'ok' : 'failed')
       this.answers.push({
         type: 'console',
         id,
@@ -446,11 +466,13 @@ class LiveWorkbench {
       consoleTransaction: this.simulation.consoleTransaction,
       isDatabaseDown: this.simulation.databaseIsDown,
       schemaChanged: this.isSchemaChanged,
+      audit: this.audit,
       nextStep: this.nextStep,
       ...(this.running && { runningStep: this.running.index }),
     }
     this.markers = []
     this.invariants = []
+    this.audit = []
     this.isSchemaChanged = false
     return batch
   }
@@ -494,11 +516,17 @@ class LiveWorkbench {
     this.running = undefined
     const expectations = checkStepExpectations(this.simulation, running.step, running.index, running.endUs)
     const result = running.progress.result
+    const passed = expectations.every((expectation) => expectation.held)
+    this.note(
+      'lesson',
+      `step ${running.index + 1} ${passed ? 'passed' : 'broke things'}${result && !result.ok ? `: ${result.error.code} ${result.error.message}` : ''}`,
+      passed ? 'ok' : 'failed',
+    )
     return {
       type: 'verdict',
       step: running.index,
       how: running.how,
-      passed: expectations.every((expectation) => expectation.held),
+      passed,
       expectations,
       result:
         result === undefined
@@ -512,6 +540,31 @@ class LiveWorkbench {
               },
     }
   }
+}
+
+// Statements that only read are not the audit log's business; everything else is.
+function changesSomething(sql: string): boolean {
+  const statement = sql
+    .replace(/--[^\n]*/g, '')
+    .trim()
+    .toLowerCase()
+  return (
+    !/^(select|with|show|explain|table|values|begin|start|commit|end|rollback|abort|set|reset)\b/.test(
+      statement,
+    ) && statement !== ''
+  )
+}
+
+function firstLineOf(sql: string): string {
+  const line = sql.trim().split('\n')[0]
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line
+}
+
+function describeDeployment(shares: Record<string, number>): string {
+  const deployed = Object.entries(shares).filter(([, share]) => share > 0)
+  return deployed.length === 0
+    ? 'stopped every app version'
+    : `deployed ${deployed.map(([version, share]) => `${version} ${share}%`).join(', ')}`
 }
 
 function waitingFirst(state: SessionView['state']): number {

@@ -62,6 +62,19 @@ export interface SchemaTable {
   constraints: { name: string; kind: string; definition: string; validated: boolean }[]
 }
 
+/**
+ * One line of the audit log: what was done to the running system, by whom. `lesson` is a step
+ * the learner ran; `operator` a command from the terminal or the deploy panel; `by hand` SQL
+ * that changed the database outside any step (the hotfix that makes production drift).
+ */
+export interface AuditEntry {
+  /** Virtual ms when it happened. */
+  atMs: number
+  actor: 'lesson' | 'operator' | 'by hand'
+  what: string
+  outcome?: 'ok' | 'failed'
+}
+
 /** About ten a wall second while traffic is live: everything since the last one. */
 export interface WorkbenchBatch {
   type: 'workbench'
@@ -73,6 +86,8 @@ export interface WorkbenchBatch {
   metrics: SecondMetrics[]
   /** Steps begun since the last batch. */
   markers: StepMarker[]
+  /** What was done to the system since the last batch, oldest first. */
+  audit: AuditEntry[]
   /** The requests answered since the last batch, newest last (at most 50). */
   requests: RequestLogEntry[]
   /** Every endpoint of every version that has answered at least once. */

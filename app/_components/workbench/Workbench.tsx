@@ -18,6 +18,7 @@ import {
   type LessonProgress,
 } from '../lesson-progress'
 import {
+  AuditLog,
   ClockPanel,
   DeployPanel,
   InvariantChart,
@@ -451,6 +452,7 @@ export function Workbench(props: WorkbenchProps) {
         <InvariantChart points={state.invariants} names={props.invariants} nowMs={state.nowMs} />
         <SchemaPanel schema={state.schema} />
         <RequestLog entries={state.requests} />
+        <AuditLog entries={state.audit} />
         <ClaimsCheck
           database={database}
           lesson={lesson}

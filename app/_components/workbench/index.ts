@@ -1,6 +1,7 @@
 // the panels' one stylesheet comes with them: import the panels from here, not file by file
 import './workbench-panels.css'
 
+export { AuditLog, type AuditLogProps } from './AuditLog'
 export { ClockPanel, type ClockPanelProps } from './ClockPanel'
 export { DeployPanel, type DeployPanelProps } from './DeployPanel'
 export { InvariantChart, type InvariantChartProps } from './InvariantChart'

@@ -23,6 +23,7 @@ export interface LiveState extends Omit<WorkbenchBatch, 'type' | 'schemaChanged'
 
 // enough history to scroll a minute back at 10×, and not grow without bound
 const keptSeconds = 300
+const keptAuditEntries = 200
 const keptRequests = 200
 const keptInvariantPoints = 2000
 
@@ -32,6 +33,7 @@ const initialState: LiveState = {
   speed: 1,
   metrics: [],
   markers: [],
+  audit: [],
   requests: [],
   endpoints: [],
   sessions: [],
@@ -59,10 +61,28 @@ type Action =
 function reduce(state: LiveState, action: Action): LiveState {
   switch (action.type) {
     case 'opening':
-      return { ...initialState, phase: 'opening', speed: state.speed, schema: state.schema }
+      // the audit log outlives a reopen: undoing a step or jumping back is itself in it
+      return {
+        ...initialState,
+        phase: 'opening',
+        speed: state.speed,
+        schema: state.schema,
+        audit: state.audit,
+      }
     case 'opened':
       return {
         ...state,
+        audit: [
+          ...state.audit,
+          {
+            atMs: action.opened.nowMs,
+            actor: 'lesson' as const,
+            what:
+              state.audit.length > 0
+                ? `reopened at the start of step ${action.opened.step + 1}`
+                : `opened the lesson at step ${action.opened.step + 1}`,
+          },
+        ].slice(-keptAuditEntries),
         phase: 'live',
         problem: undefined,
         nowMs: action.opened.nowMs,
@@ -100,6 +120,8 @@ function reduce(state: LiveState, action: Action): LiveState {
             ? state.metrics
             : [...state.metrics, ...batch.metrics].filter((metrics) => metrics.second >= oldestSecond),
         markers: batch.markers.length === 0 ? state.markers : [...state.markers, ...batch.markers],
+        audit:
+          batch.audit.length === 0 ? state.audit : [...state.audit, ...batch.audit].slice(-keptAuditEntries),
         requests:
           batch.requests.length === 0
             ? state.requests

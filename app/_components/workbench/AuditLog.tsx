@@ -1,0 +1,57 @@
+import { memo, useId } from 'react'
+import type { AuditEntry } from '@/lib/scenario/workbench-protocol'
+import { formatClockMillis } from './format'
+
+/** What the audit log shows. */
+export interface AuditLogProps {
+  /** What was done to the running system, oldest first. */
+  entries: AuditEntry[]
+}
+
+const actorLabel: Record<AuditEntry['actor'], string> = {
+  lesson: 'lesson',
+  operator: 'operator',
+  'by hand': 'by hand',
+}
+
+/**
+ * Everything done to the running system, newest first: steps run and judged, deploys and
+ * outages from the terminal or the deploy panel, and SQL that changed the database by hand —
+ * the makerspace's answer to "what is on production, and how did it get there?"
+ */
+export const AuditLog = memo(function AuditLog({ entries }: AuditLogProps) {
+  const headingId = useId()
+  const newestFirst = entries.slice().reverse()
+  return (
+    <section className="wb-panel wb-log wb-audit" aria-labelledby={headingId}>
+      <h3 id={headingId}>Audit log</h3>
+      <div
+        className="wb-log-lines"
+        role="log"
+        aria-live="off"
+        aria-labelledby={headingId}
+        tabIndex={0}
+        data-count={newestFirst.length}
+      >
+        {newestFirst.length === 0 ? (
+          <p className="wb-empty">Nothing done yet.</p>
+        ) : (
+          <ol>
+            {newestFirst.map((entry, index) => (
+              <li
+                key={newestFirst.length - index}
+                className={`wb-log-line wb-audit-${entry.actor.replace(' ', '-')}`}
+                data-actor={entry.actor}
+                data-outcome={entry.outcome}
+              >
+                {formatClockMillis(entry.atMs)}{' '}
+                <span className="wb-audit-actor">{actorLabel[entry.actor]}</span> {entry.what}
+                {entry.outcome === 'failed' && <span className="visually-hidden"> (failed)</span>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </div>
+    </section>
+  )
+})
