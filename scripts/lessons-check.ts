@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { buildSnapshot, openDatabase } from '../lib/engine/node'
 import { describeProblem, loadLessons } from '../lib/scenario'
 import { checkLessonScenario } from '../lib/scenario/check-lessons'
+import { describePath } from '../lib/scenario/path-label'
 
 const root = process.cwd()
 const asJson = process.argv.includes('--json')
@@ -29,7 +30,7 @@ for (const lesson of lessons) {
   for (const verdict of verdicts) {
     const seconds = (verdict.virtualMs / 1000).toFixed(0)
     console.log(
-      `\n${lesson.folder} · ${verdict.path} path · ${verdict.requests} requests in ${seconds} virtual s · event log ${verdict.eventLogHash}`,
+      `\n${lesson.folder} · ${describePath(verdict)} · ${verdict.requests} requests in ${seconds} virtual s · event log ${verdict.eventLogHash}`,
     )
     for (const step of verdict.steps) {
       totals.steps += 1

@@ -1,12 +1,15 @@
 import type { Database } from '../engine'
-import { runScenario, type StepReport } from '../sim'
+import { runScenario, type SimScenario, type StepReport } from '../sim'
 import type { Lesson } from './lesson'
-import { pathsOf, toSimScenario, type ScenarioPath } from './scenario'
+import { pathsOf, toNaiveDetour, toSimScenario, type ScenarioPath } from './scenario'
 
 /** One path of one lesson's scenario, run headless, with every claim checked. */
 export interface PathVerdict {
   lesson: string
+  /** `safe` (or `main`) is the whole lesson; `naive` one naive detour, named by `detour`. */
   path: ScenarioPath
+  /** The step taken the naive way, after the steps before it the safe way, as a learner does. */
+  detour?: { index: number; id: string }
   steps: StepReport[]
   eventLogHash: string
   requests: number
@@ -24,13 +27,31 @@ export async function checkLessonScenario(
   const scenario = lesson.scenario
   if (!scenario) return []
   const verdicts: PathVerdict[] = []
-  for (const path of pathsOf(scenario)) {
+  const whole: ScenarioPath = pathsOf(scenario).includes('safe') ? 'safe' : 'main'
+  // The whole lesson the safe way, then each naive way as a learner meets it: the steps before
+  // it done the safe way, the naive step, and its claims; the learner undoes it after.
+  const runs: { path: ScenarioPath; detour?: PathVerdict['detour']; simScenario: SimScenario }[] = [
+    { path: whole, simScenario: toSimScenario(scenario, whole) },
+    ...scenario.steps.flatMap((step, index) =>
+      step.naive
+        ? [
+            {
+              path: 'naive' as const,
+              detour: { index, id: step.id },
+              simScenario: toNaiveDetour(scenario, index),
+            },
+          ]
+        : [],
+    ),
+  ]
+  for (const { path, detour, simScenario } of runs) {
     const database = await openStart()
     try {
-      const run = await runScenario(database, toSimScenario(scenario, path), { keepEvents: false })
+      const run = await runScenario(database, simScenario, { keepEvents: false })
       verdicts.push({
         lesson: lesson.slug,
         path,
+        ...(detour && { detour }),
         steps: run.steps,
         eventLogHash: run.eventLogHash,
         requests: run.requests,

@@ -85,7 +85,7 @@ describe('the scenario format', () => {
       [
         [
           'steps.0.advance',
-          'a step has exactly one action (deploy, migrate, database, openSession, endSession, terminate, advance, wait, assert, fail); found deploy and advance',
+          'a step has exactly one action (deploy, migrate, database, openSession, endSession, terminate, advance, wait, assert, fail, systemTest); found deploy and advance',
         ],
       ],
     )

@@ -397,6 +397,16 @@ export function toSimScenario(scenario: Scenario, path: ScenarioPath): SimScenar
   }
 }
 
+/**
+ * A naive detour as a learner takes one: the steps before `index` the safe way, then step
+ * `index` the naive way, with the claims the lesson makes about the naive way.
+ */
+export function toNaiveDetour(scenario: Scenario, index: number): SimScenario {
+  const safe = toSimScenario(scenario, 'safe')
+  const naive = toSimScenario(scenario, 'naive')
+  return { ...safe, steps: [...safe.steps.slice(0, index), naive.steps[index]] }
+}
+
 function toAction(fields: PathFields): StepAction {
   if (fields.deploy) return { kind: 'deploy', shares: fields.deploy }
   if (fields.migrate) {

@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test'
 import { buildSnapshot, openDatabase } from '../../lib/engine/node'
 import { loadLessons } from '../../lib/scenario'
 import { checkLessonScenario } from '../../lib/scenario/check-lessons'
+import { pathKey } from '../../lib/scenario/path-label'
 import { expect, test } from './fixtures'
 
 async function openPlayground(page: Page) {
@@ -20,7 +21,7 @@ async function eventLogHashesInNode(): Promise<Record<string, string>> {
   const built = await buildSnapshot(lesson.setupSql)
   if (!built.ok) throw new Error(built.error)
   const verdicts = await checkLessonScenario(lesson, () => openDatabase({ snapshot: built.snapshot }))
-  return Object.fromEntries(verdicts.map((verdict) => [verdict.path, verdict.eventLogHash]))
+  return Object.fromEntries(verdicts.map((verdict) => [pathKey(verdict), verdict.eventLogHash]))
 }
 
 test('the browser worker checks the lesson’s claims and logs the same events as Node, hash for hash', async ({
@@ -31,7 +32,9 @@ test('the browser worker checks the lesson’s claims and logs the same events a
   await workbench.getByRole('button', { name: 'Check this lesson’s claims' }).click()
   const report = workbench.getByRole('region', { name: 'Lesson check' })
   await expect(report).toBeVisible({ timeout: 150_000 })
-  await expect(report.locator('[data-path="naive"]')).toHaveText('naive path: 8 of 8 claims held')
+  await expect(report.locator('[data-path="naive:index-totals"]')).toHaveText(
+    'the naive way at step 2 (index-totals): 5 of 5 claims held',
+  )
   await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 8 of 8 claims held')
   const inBrowser = Object.fromEntries(
     await report

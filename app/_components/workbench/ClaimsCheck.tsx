@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
 import type { PathVerdict } from '@/lib/scenario/check-lessons'
+import { describePath, pathKey } from '@/lib/scenario/path-label'
 import type { SimulationRequest } from '@/lib/scenario/simulation-extension'
 
 type CheckState =
@@ -74,10 +75,10 @@ function CheckReport({ verdicts }: { verdicts: PathVerdict[] }) {
         const expectations = verdict.steps.flatMap((step) => step.expectations)
         const held = expectations.filter((expectation) => expectation.held).length
         return (
-          <details key={verdict.path} open={held < expectations.length}>
+          <details key={pathKey(verdict)} open={held < expectations.length}>
             <summary>
-              <span data-path={verdict.path}>
-                {verdict.path} path: {held} of {expectations.length} claims held
+              <span data-path={pathKey(verdict)}>
+                {describePath(verdict)}: {held} of {expectations.length} claims held
               </span>{' '}
               <span className="muted">
                 · {verdict.requests} requests · event log <code data-event-log>{verdict.eventLogHash}</code>

@@ -1,0 +1,15 @@
+import type { PathVerdict } from './check-lessons'
+
+// Apart from check-lessons, so the page can name a path without pulling in the simulator.
+
+/** A key for one verdict of a lesson check: `safe`, `main`, or `naive:<step id>`. */
+export function pathKey(verdict: Pick<PathVerdict, 'path' | 'detour'>): string {
+  return verdict.detour ? `naive:${verdict.detour.id}` : verdict.path
+}
+
+/** How a verdict's path reads: `safe path`, or `the naive way at step 2 (index-totals)`. */
+export function describePath(verdict: Pick<PathVerdict, 'path' | 'detour'>): string {
+  return verdict.detour
+    ? `the naive way at step ${verdict.detour.index + 1} (${verdict.detour.id})`
+    : `${verdict.path} path`
+}
