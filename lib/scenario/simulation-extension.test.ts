@@ -211,7 +211,7 @@ describe('the workbench in the worker', () => {
     }
   })
 
-  it('stops and starts the database and shifts traffic outside the steps', async () => {
+  it('stops and starts the database and shifts traffic outside the steps, remembering the deployment before', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1)
     try {
       await workbench.call({ action: 'database', state: 'stop' })
@@ -225,6 +225,8 @@ describe('the workbench in the worker', () => {
       const up = workbench.batches().at(-1)!
       assert.equal(up.isDatabaseDown, false)
       assert.deepEqual(up.deployment, { 'v1.0.0': 50 })
+      // what `rollback` goes back to: the step's deployment, made before this one
+      assert.deepEqual(up.previousDeployment, { 'v1.0.0': 100 })
       assert.ok(up.requests.every((request) => request.outcome === 'ok'))
     } finally {
       await workbench.call({ action: 'stop' })

@@ -245,6 +245,8 @@ class LiveWorkbench {
   // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
   private answers: (LiveSqlResult | ConsoleReply)[] = []
   private audit: AuditEntry[] = []
+  // every deployment in the order it was made, for `rollback`
+  private readonly deployments: Record<string, number>[] = []
   private isRestorePointDue = false
 
   private constructor(
@@ -406,6 +408,11 @@ class LiveWorkbench {
         })
         return
       }
+      case 'deploy': {
+        const shares = JSON.stringify(event.shares)
+        if (JSON.stringify(this.deployments.at(-1)) !== shares) this.deployments.push(event.shares)
+        return
+      }
       case 'invariant':
         this.invariants.push({ atMs: event.atUs / 1000, name: event.name, violations: event.violations })
         return
@@ -462,6 +469,7 @@ class LiveWorkbench {
       moreSessions: Math.max(0, sessions.length - maxSessions),
       invariants: this.invariants,
       deployment: this.simulation.deployment,
+      ...(this.deployments.length > 1 && { previousDeployment: this.deployments.at(-2) }),
       requestsPerSecond: this.simulation.requestRate,
       consoleTransaction: this.simulation.consoleTransaction,
       isDatabaseDown: this.simulation.databaseIsDown,

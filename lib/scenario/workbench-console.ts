@@ -119,6 +119,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
             label: version.label ?? version.id,
           })),
           deployment: latest?.deployment ?? {},
+          ...(latest?.previousDeployment && { previousDeployment: latest.previousDeployment }),
           requestsPerSecond: latest?.requestsPerSecond ?? scenario.requestsPerSecond,
           isDatabaseDown: latest?.isDatabaseDown ?? false,
           sessions: latest?.sessions ?? [],

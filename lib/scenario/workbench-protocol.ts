@@ -98,6 +98,8 @@ export interface WorkbenchBatch {
   moreSessions: number
   invariants: InvariantPoint[]
   deployment: Record<string, number>
+  /** The deployment before this one, whoever made it (a step, the deploy panel, the terminal). */
+  previousDeployment?: Record<string, number>
   /** The traffic's rate across the deployed versions; 0 when an operator stopped it. */
   requestsPerSecond: number
   /** The console session's transaction, for the terminal's prompt. */

@@ -44,7 +44,8 @@ export function describeWorkbenchSteps(scenario: Scenario): WorkbenchStep[] {
       title: step.title,
       isEditable,
       language: test ? 'delmo' : 'sql',
-      starter: authored.starter ?? (isEditable ? (naiveSql ?? test?.spec ?? '') : ''),
+      // a step with one way starts from it: the learner reads the lesson's SQL and may change it
+      starter: authored.starter ?? (isEditable ? (naiveSql ?? solutionSql ?? '') : ''),
       lockedLines: authored.lockedLines ?? [],
       ...(solutionSql !== undefined && { solution: solutionSql.trim() }),
       ...(naiveStep && { naive: naiveSql?.trim() ?? describeAction(naiveStep.action) }),

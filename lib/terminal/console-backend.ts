@@ -35,6 +35,8 @@ export interface OperatorView {
   speed: 0 | 1 | 10
   versions: { id: string; label: string }[]
   deployment: Record<string, number>
+  /** The deployment before this one, whoever made it; what `rollback` goes back to. */
+  previousDeployment?: Record<string, number>
   requestsPerSecond: number
   isDatabaseDown: boolean
   sessions: OperatorSession[]

@@ -1,7 +1,7 @@
 import type { TransactionState } from '../engine'
 import type { ConsoleBackend } from './console-backend'
 import { describeRelations, listFunctions, listRelations, type DescribeOutput } from './describe'
-import { DeploymentHistory, operatorCommandNames, runOperatorCommand } from './operator-commands'
+import { operatorCommandNames, runOperatorCommand } from './operator-commands'
 import {
   commandTag,
   formatAligned,
@@ -76,7 +76,6 @@ export class PsqlInterpreter {
   private isTiming = false
   private transaction: TransactionState = 'idle'
   private isDisconnected = false
-  private readonly deployments = new DeploymentHistory()
 
   constructor(
     private readonly backend: ConsoleBackend,
@@ -105,7 +104,7 @@ export class PsqlInterpreter {
     const trimmed = line.trim()
     if (trimmed.startsWith('\\')) return this.runMeta(trimmed, write, at)
     if (this.buffer === '' && this.isOperatorLine(trimmed)) {
-      const outcome = await runOperatorCommand(trimmed, this.backend.operator, this.deployments)
+      const outcome = await runOperatorCommand(trimmed, this.backend.operator)
       if ('text' in outcome) write(outcome.text, 'out')
       else write(outcome.error, 'err')
       return 'continue'

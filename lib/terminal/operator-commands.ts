@@ -25,7 +25,7 @@ export const operatorCommands = [
     name: 'rollback',
     usage: 'rollback',
     example: 'rollback',
-    what: 'go back to the deployment before the last deploy or canary',
+    what: 'go back to the deployment before this one, made by a step, the panel or a command',
   },
   { name: 'db', usage: 'db stop | db start', example: 'db stop', what: 'stop or start the Postgres server' },
   {
@@ -65,24 +65,10 @@ export const operatorCommands = [
 /** The first words that start an operator command rather than SQL. */
 export const operatorCommandNames: readonly string[] = operatorCommands.map((command) => command.name)
 
-/** Remembers deployments so `rollback` can go back to the one before. */
-export class DeploymentHistory {
-  private readonly previous: Record<string, number>[] = []
-
-  remember(deployment: Record<string, number>): void {
-    this.previous.push({ ...deployment })
-  }
-
-  takeLast(): Record<string, number> | undefined {
-    return this.previous.pop()
-  }
-}
-
 /** Runs one operator command line; what it prints, or an error line. */
 export async function runOperatorCommand(
   line: string,
   operator: OperatorControls | undefined,
-  history: DeploymentHistory,
 ): Promise<{ text: string } | { error: string }> {
   const [name, ...args] = line.trim().split(/\s+/)
   if (name === 'help') return { text: helpText(operator !== undefined) }
@@ -96,7 +82,6 @@ export async function runOperatorCommand(
     case 'deploy': {
       const shares = parseShares(args, view)
       if ('error' in shares) return shares
-      history.remember(view.deployment)
       await operator.deploy(shares.shares)
       return { text: `deployed ${describeShares(shares.shares)}\n` }
     }
@@ -108,12 +93,12 @@ export async function runOperatorCommand(
       const known = checkVersion(version, view)
       if (known) return known
       const shares = canaryShares(view.deployment, version, percent)
-      history.remember(view.deployment)
       await operator.deploy(shares)
       return { text: `deployed ${describeShares(shares)}\n` }
     }
     case 'rollback': {
-      const previous = history.takeLast()
+      // the deployment before this one, whoever made it: a step, the deploy panel or this terminal
+      const previous = view.previousDeployment
       if (!previous) return { error: 'rollback: no earlier deployment to go back to\n' }
       await operator.deploy(previous)
       return { text: `rolled back to ${describeShares(previous)}\n` }

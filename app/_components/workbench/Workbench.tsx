@@ -522,7 +522,10 @@ function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: Workbenc
       </p>
       {verdict.result.ok === false && verdict.result.error.code === 'CHECK' && (
         <p className="workbench-test-failure" data-test-result="red">
-          <strong>The test failed:</strong> {verdict.result.error.message}
+          <strong>
+            {steps[verdict.step]?.language === 'delmo' ? 'The test failed:' : 'The check failed:'}
+          </strong>{' '}
+          {verdict.result.error.message}
         </p>
       )}
       {verdict.result.ok === true && steps[verdict.step]?.language === 'delmo' && (
