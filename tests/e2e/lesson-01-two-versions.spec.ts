@@ -1,0 +1,203 @@
+import type { Locator, Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+
+// Each test starts from no stored progress: every page gets a fresh browser context.
+
+const steps = 6
+
+async function openLesson(page: Page, path = '/learn/two-versions') {
+  await page.goto(path)
+  const workbench = page.getByRole('region', { name: 'Workbench' })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
+  await workbench.getByRole('button', { name: '10×' }).click()
+  return workbench
+}
+
+function step(workbench: Locator, number: number) {
+  return workbench
+    .getByRole('navigation', { name: 'Steps' })
+    .getByRole('listitem')
+    .nth(number - 1)
+}
+
+function cell(workbench: Locator, version: string, endpoint: 'query product' | 'mutation productCreate') {
+  return workbench
+    .getByRole('region', { name: 'Versions × endpoints' })
+    .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
+}
+
+function column(workbench: Locator, name: string) {
+  return workbench.getByRole('region', { name: 'Schema' }).locator(`tr[data-column="${name}"]`)
+}
+
+async function runStep(workbench: Locator, number: number) {
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
+  await expect(workbench.getByText(`✓ Passed: step ${number}`)).toBeVisible()
+}
+
+async function tryNaiveWay(workbench: Locator, number: number) {
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  await expect(workbench.getByText(`✗ Broke things: step ${number} the naive way`)).toBeVisible({
+    timeout: 60_000,
+  })
+  await expect(step(workbench, number)).toHaveAttribute('data-state', 'broke things')
+}
+
+async function undo(workbench: Locator, number: number) {
+  await workbench.getByRole('button', { name: `Undo step ${number}` }).click()
+  await expect(workbench.getByRole('status').first()).toContainText(`Live: step ${number} of ${steps}`, {
+    timeout: 30_000,
+  })
+  await expect(step(workbench, number)).toHaveAttribute('data-state', 'current')
+}
+
+// the chart's last whole second for a version: how many requests it served and how many failed
+async function lastSecond(workbench: Locator, version: string) {
+  const chart = workbench.getByRole('region', { name: 'Traffic' }).locator(`[data-version="${version}"]`)
+  return {
+    ok: Number(await chart.getAttribute('data-last-ok')),
+    failed: Number(await chart.getAttribute('data-last-failed')),
+  }
+}
+
+test('the lesson, naive ways included: a migration v0.1.0 cannot write to, code before its migration, and v0.1.0 on 0.2’s schema each break; the safe ways keep every version green', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  const workbench = await openLesson(page)
+  await expect(step(workbench, 1)).toHaveAttribute('data-state', 'current')
+  await runStep(workbench, 1)
+  await expect(cell(workbench, 'v0.1.0', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+
+  // step 2, naive: the non-null columns makemigrations would add; v0.1.0's INSERT leaves slug NULL
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  const oldWrites = cell(workbench, 'v0.1.0', 'mutation productCreate')
+  await expect(oldWrites).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
+  await expect(oldWrites).toContainText('error 23502')
+  await expect(oldWrites).toContainText('null value in column "slug" of relation "product"')
+  await expect(cell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'ok')
+  await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
+  await expect(workbench.getByText('v0.1.0 serves every request')).toBeVisible()
+  await expect(column(workbench, 'slug')).toContainText('NOT NULL')
+
+  await undo(workbench, 2)
+  await expect(column(workbench, 'slug')).toHaveCount(0)
+  // back before the migration: every second of v0.1.0 served, none failed
+  await expect
+    .poll(
+      async () => {
+        const { ok, failed } = await lastSecond(workbench, 'v0.1.0')
+        return [ok > 0, failed]
+      },
+      { timeout: 30_000 },
+    )
+    .toEqual([true, 0])
+
+  // step 2, safe: the learner makes the new columns nullable
+  const editor = workbench.getByRole('textbox', { name: 'SQL for step 2' })
+  // the editor wraps long lines, and Home goes to the start of the wrapped part: click the line's start
+  await editor
+    .locator('.cm-line')
+    .nth(1)
+    .click({ position: { x: 1, y: 4 } })
+  await page.keyboard.press('Control+Shift+End')
+  // one line: Enter in the editor could take a completion instead of a new line
+  await page.keyboard.type(
+    'alter table product add column slug varchar(255); alter table product add column created_at timestamptz;',
+  )
+  await editor.press('Control+Enter')
+  await expect(step(workbench, 2)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
+  await expect(column(workbench, 'slug')).toContainText('nullable')
+  await expect(column(workbench, 'created_at')).toContainText('nullable')
+  await expect(oldWrites).toHaveAttribute('data-state', 'ok')
+
+  // step 3, naive: v0.2 ships before 0.2's migration and asks for a column that is not there
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  const newReads = cell(workbench, 'v0.2', 'query product')
+  await expect(newReads).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
+  await expect(newReads).toContainText('error 42703')
+  await expect(newReads).toContainText('column "is_published" does not exist')
+  await expect(workbench.getByText('✗ Broke things: step 3 the naive way')).toBeVisible({ timeout: 60_000 })
+  await expect(step(workbench, 3)).toHaveAttribute('data-state', 'broke things')
+
+  await undo(workbench, 3)
+  await runStep(workbench, 3)
+  for (const version of ['v0.1.0', 'v0.1.1']) {
+    await expect(cell(workbench, version, 'query product')).toHaveAttribute('data-state', 'ok')
+    await expect(cell(workbench, version, 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+  }
+  await expect(cell(workbench, 'v0.2', 'query product')).toHaveAttribute('data-state', 'undeployed')
+
+  // steps 4 and 5: finish the rollout, then 0.2's migration (the starter is the solution)
+  await runStep(workbench, 4)
+  await expect(cell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'undeployed')
+  await runStep(workbench, 5)
+  await expect(column(workbench, 'slug')).toContainText('NOT NULL')
+  await expect(column(workbench, 'created')).toContainText('nullable')
+  await expect(column(workbench, 'is_published')).toContainText('true')
+
+  // step 6, naive: v0.1.0 is two versions behind 0.2's schema
+  await tryNaiveWay(workbench, 6)
+  await expect(oldWrites).toHaveAttribute('data-state', 'error')
+  await expect(oldWrites).toContainText('error 23502')
+  await expect(oldWrites).toContainText('null value in column "slug" of relation "product"')
+  await expect(cell(workbench, 'v0.2', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+
+  await undo(workbench, 6)
+  await runStep(workbench, 6)
+  for (const version of ['v0.1.1', 'v0.2']) {
+    await expect(cell(workbench, version, 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+  }
+  await expect(workbench.getByText('Lesson complete.')).toBeVisible()
+})
+
+test('opened at step 5, the console shows the rows v0.1.0 wrote without a slug, \\d product shows the new columns, and every claim holds on both paths', async ({
+  page,
+}) => {
+  test.setTimeout(90_000)
+  const workbench = await openLesson(page, '/learn/two-versions/tighten')
+  await expect(workbench.getByRole('status').first()).toContainText(`Live: step 5 of ${steps}`)
+  await expect(step(workbench, 4)).toHaveAttribute('data-state', 'applied')
+
+  const box = page.getByRole('region', { name: 'SQL console' }).first()
+  await box.getByRole('button', { name: 'Run' }).click()
+  const table = box.getByRole('table')
+  await expect(table.getByRole('columnheader')).toHaveText([
+    'written_by',
+    'products',
+    'with_slug',
+    'with_created_at',
+  ])
+  const oldRows = table.getByRole('row').filter({ hasText: 'v0.1.0' })
+  await expect(oldRows.getByRole('cell').nth(2)).toHaveText('0')
+  await expect(oldRows.getByRole('cell').nth(3)).toHaveText('0')
+  await expect(oldRows.getByRole('cell').nth(1)).not.toHaveText('0')
+  const newRows = table.getByRole('row').filter({ hasText: 'v0.1.1' })
+  const written = await newRows.getByRole('cell').nth(1).textContent()
+  expect(Number(written)).toBeGreaterThan(0)
+  await expect(newRows.getByRole('cell').nth(2)).toHaveText(written ?? '')
+
+  const screen = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
+  await expect(screen).toHaveAttribute('data-ready', 'true')
+  await page.getByRole('button', { name: 'Run in the terminal: \\d product' }).first().click()
+  // xterm draws only while it is on screen
+  await screen.scrollIntoViewIfNeeded()
+  await expect
+    .poll(
+      async () =>
+        (await screen.locator('.xterm-rows > div').allTextContents())
+          .map((row) => row.replace(/\u00a0/g, ' ').trimEnd())
+          .join('\n'),
+      { timeout: 15_000 },
+    )
+    .toMatch(/^ slug +\| character varying\(255\) [\s\S]*^ created_at +\| timestamp with time zone/m)
+
+  // the prose's table of which code works on which schema is these claims, both paths
+  await workbench.getByRole('button', { name: 'Check this lesson’s claims' }).click()
+  const report = workbench.getByRole('region', { name: 'Lesson check' })
+  await expect(report.locator('[data-path="naive"]')).toHaveText('naive path: 10 of 10 claims held', {
+    timeout: 60_000,
+  })
+  await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 12 of 12 claims held')
+})
