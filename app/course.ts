@@ -13,3 +13,11 @@ export function courseLessons(): Promise<Lesson[]> {
   })
   return loaded
 }
+
+/**
+ * A lesson's number in the course: its folder's two digits, so the numbers match the
+ * curriculum's even while lessons between them are unwritten; 0 is the playground.
+ */
+export function lessonNumber(lesson: Pick<Lesson, 'folder'>): number {
+  return Number(lesson.folder.slice(0, 2))
+}

@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import { courseLessons } from './course'
+import { courseLessons, lessonNumber } from './course'
 
 export default async function CourseIndex() {
   const lessons = await courseLessons()
@@ -14,10 +14,10 @@ export default async function CourseIndex() {
       </section>
       <h2 id="lessons-heading">Lessons</h2>
       <ol className="lesson-list" aria-labelledby="lessons-heading">
-        {lessons.map((lesson, index) => (
+        {lessons.map((lesson) => (
           <li key={lesson.slug}>
             <span className="lesson-number" aria-hidden="true">
-              {index + 1}
+              {lessonNumber(lesson)}
             </span>
             <div>
               <Link href={`/learn/${lesson.slug}`} className="lesson-title">

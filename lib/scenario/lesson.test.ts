@@ -35,6 +35,16 @@ describe('loadLessons', () => {
     )
   })
 
+  it('reads prose with MDX expressions, GitHub tables and runnable SQL together', async () => {
+    const body =
+      goodMdx +
+      "\n<TerminalSnippet>{'select 1 <> 2;'}</TerminalSnippet>\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n```sql runnable\nselect 1;\n```\n"
+    const root = await lessonsDir({ '01-first': { 'lesson.mdx': body, 'setup.sql': 'select 1;' } })
+    const { lessons, problems } = await loadLessons(join(root, 'content', 'lessons'), root)
+    assert.deepEqual(problems, [])
+    assert.equal(lessons.length, 1)
+  })
+
   it('names the file and the field of malformed metadata', async () => {
     const root = await lessonsDir({
       '01-broken': {

@@ -15,7 +15,10 @@ interface MdastNode {
 export function remarkRunnableSql() {
   return (tree: MdastNode) => {
     const visit = (node: MdastNode) => {
-      node.children = node.children?.map((child) => {
+      // leaves (text, MDX expressions) are left as they are: an own `children: undefined`
+      // breaks the compiler on an expression like {'…'}
+      if (!node.children) return
+      node.children = node.children.map((child) => {
         if (child.type === 'code' && child.lang === 'sql' && /\brunnable\b/.test(child.meta ?? '')) {
           return {
             type: 'mdxJsxFlowElement',

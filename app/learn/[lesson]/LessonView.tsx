@@ -5,7 +5,7 @@ import * as runtime from 'react/jsx-runtime'
 import { readEngineManifest } from '@/lib/engine/manifest'
 import { lessonRemarkPlugins } from '@/lib/scenario/mdx-plugins'
 import { describeWorkbenchSteps } from '@/lib/scenario/workbench-steps'
-import { courseLessons } from '../../course'
+import { courseLessons, lessonNumber } from '../../course'
 import { LessonDatabase } from './LessonDatabase'
 import { lessonComponents } from './lesson-components'
 import { LessonWorkbench } from './LessonWorkbench'
@@ -39,7 +39,8 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
         <div className="lesson-prose">
           <header className="lesson-header">
             <p className="lesson-kicker">
-              Lesson {index + 1} · {lesson.meta.durationMinutes} min
+              {lessonNumber(lesson) === 0 ? 'Start here' : `Lesson ${lessonNumber(lesson)}`} ·{' '}
+              {lesson.meta.durationMinutes} min
             </p>
             <h1>{lesson.meta.title}</h1>
             <p className="lesson-lede">{lesson.meta.summary}</p>
