@@ -127,6 +127,10 @@ const expectationsSchema = z
       .record(z.string(), versionExpectation)
       .optional()
       .describe('Per version, for the requests that arrive during the step.'),
+    allVersions: z
+      .literal('ok')
+      .optional()
+      .describe('Every version that served traffic during the step served every request.'),
     invariants: z.enum(['hold', 'violated']).optional(),
     lockWait: z
       .object({ below: duration.optional(), atLeast: duration.optional() })
@@ -388,6 +392,7 @@ export function toSimScenario(scenario: Scenario, path: ScenarioPath): SimScenar
           ...(fields.expect?.versions && {
             versions: fields.expect.versions as Record<string, VersionExpectation>,
           }),
+          ...(fields.expect?.allVersions && { allVersions: fields.expect.allVersions }),
           ...(fields.expect?.invariants && { invariants: fields.expect.invariants }),
           ...(fields.expect?.lockWait && { lockWaitMs: fields.expect.lockWait }),
           ...(fields.expect?.result && { result: fields.expect.result }),

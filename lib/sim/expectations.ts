@@ -51,6 +51,24 @@ function checkStep(
       ),
     )
   }
+  if (expect.allVersions === 'ok') {
+    const failing = [
+      ...new Set(records.filter((record) => record.outcome !== 'ok').map((record) => record.version)),
+    ]
+    results.push({
+      claim: 'every version serves every request',
+      held: records.length > 0 && failing.length === 0,
+      actual:
+        failing.length === 0
+          ? describeRecords(records)
+          : failing
+              .map(
+                (version) =>
+                  `${version}: ${describeRecords(records.filter((record) => record.version === version))}`,
+              )
+              .join('; '),
+    })
+  }
   if (expect.invariants) {
     const checks = simulation.invariantViolations.filter(
       (check) => check.step === index && check.atUs <= endUs,

@@ -87,6 +87,8 @@ export type VersionExpectation = 'ok' | 'degraded' | 'times out' | { fails: stri
 export interface Expectations {
   /** Per app version, for requests that arrived during the step. */
   versions?: Record<string, VersionExpectation>
+  /** Every version that served traffic during the step served every request: zero downtime. */
+  allVersions?: 'ok'
   invariants?: 'hold' | 'violated'
   /** The longest lock wait of any request or migration during the step. */
   lockWaitMs?: { below?: number; atLeast?: number }

@@ -283,6 +283,35 @@ describe('old code on a new schema', () => {
   })
 })
 
+describe('the zero-downtime claim', () => {
+  it('holds while every deployed version serves, and fails naming the version that does not', async () => {
+    const v2: AppVersion = {
+      ...v1,
+      id: 'v2',
+      label: 'v2.0.0',
+      endpoints: [
+        {
+          name: 'GET /user',
+          sql: 'select id, email from users where id = $1',
+          params: [{ int: [1, 200] }],
+          weight: 1,
+        },
+      ],
+    }
+    const run = await simulate(
+      [
+        step('deploy', { kind: 'deploy', shares: { v1: 100 } }, { expect: { allVersions: 'ok' } }),
+        step('too-early', { kind: 'deploy', shares: { v1: 50, v2: 50 } }, { expect: { allVersions: 'ok' } }),
+      ],
+      { versions: [v1, v2] },
+    )
+    const [served, broken] = run.steps.map((report) => report.expectations[0])
+    assert.deepEqual([served.claim, served.held], ['every version serves every request', true])
+    assert.equal(broken.held, false)
+    assert.match(broken.actual, /^v2: .*42703/)
+  })
+})
+
 describe('a database outage', () => {
   it('errors a version without a fallback with 08006 and degrades one with it', async () => {
     const withFallback: AppVersion = { ...v1, id: 'fixed', whenDatabaseDown: 'fallback' }
