@@ -59,7 +59,13 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
      * Resume on the database as it is (restarted from its last saved state after Stop): no
      * replay, the earlier steps count as applied, and this deployment runs again.
      */
-    resume: z.object({ deployment: z.record(z.string(), z.number().min(0).max(100)) }).optional(),
+    resume: z
+      .object({
+        deployment: z.record(z.string(), z.number().min(0).max(100)),
+        // what `rollback` went back to before the worker was replaced
+        previousDeployment: z.record(z.string(), z.number().min(0).max(100)).optional(),
+      })
+      .optional(),
   }),
   /** Runs the next step: the learner's SQL, the naive way, or the solution. */
   z.object({
@@ -246,7 +252,7 @@ class LiveWorkbench {
   private answers: (LiveSqlResult | ConsoleReply)[] = []
   private audit: AuditEntry[] = []
   // every deployment in the order it was made, for `rollback`
-  private readonly deployments: Record<string, number>[] = []
+  readonly deployments: Record<string, number>[] = []
   private isRestorePointDue = false
 
   private constructor(
@@ -277,6 +283,7 @@ class LiveWorkbench {
     listener.workbench = workbench
     if (resume) {
       simulation.skipSteps(step)
+      if (resume.previousDeployment) workbench.deployments.push(resume.previousDeployment)
       if (Object.keys(resume.deployment).length > 0)
         simulation.applyNow({ kind: 'deploy', shares: resume.deployment })
       workbench.tick()

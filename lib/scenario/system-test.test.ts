@@ -19,7 +19,7 @@ const delmoSpec = `- wait: home-page-running
 - wait: home-page-running
 `
 
-function scenarioWith(whenDatabaseDown: 'error' | 'fallback') {
+function scenarioWith(whenDatabaseDown: 'error' | 'fallback', timeout = '30s', within = 'within: 2min') {
   return scenarioSchema.parse(
     parseYaml(`
 seed: delmo
@@ -36,13 +36,16 @@ steps:
   - id: test
     title: The database goes away
     systemTest:
-      timeout: 30s
+      timeout: ${timeout}
       tasks:
         home-page-running: { request: { endpoint: GET / } }
         db-stopped: { database: down }
       spec: |
 ${delmoSpec.replace(/^/gm, '        ')}
-    within: 2min
+    ${within}
+  - id: after
+    title: The next step
+    advance: 5s
 `),
   )
 }
@@ -57,10 +60,15 @@ before(async () => {
   blog = built.snapshot
 })
 
-async function runTest(whenDatabaseDown: 'error' | 'fallback') {
+async function runTest(whenDatabaseDown: 'error' | 'fallback', timeout?: string, within?: string) {
   const database = await openDatabase({ snapshot: blog })
   try {
-    const run = await runScenario(database, toSimScenario(scenarioWith(whenDatabaseDown), 'main'))
+    const run = await runScenario(
+      database,
+      toSimScenario(scenarioWith(whenDatabaseDown, timeout, within), 'main'),
+    )
+    // the test settles inside its own step, however long its waits, before the next step begins
+    assert.ok((run.simulation.actions[1]?.settledUs ?? Infinity) <= run.simulation.stepStartsUs[2])
     // torn down as Delmo does: the database the test stopped is answering again
     assert.equal(run.simulation.databaseIsDown, false)
     return run.simulation.actions[1]?.result
@@ -105,6 +113,11 @@ describe('a system test in Delmo’s vocabulary', () => {
     assert.ok(result && !result.ok)
     assert.equal(result.error.code, 'CHECK')
     assert.match(result.error.message, /^task 4 \(wait: home-page-running\) failed: timed out/)
+  })
+
+  it('waits as long as its waits need, even past the step’s default window of 60 s', async () => {
+    const result = await runTest('error', '90s', '')
+    assert.match(result && !result.ok ? result.error.message : 'passed', /^task 4 .* timed out/)
   })
 
   it('goes green against the app with the fallback: the static page answers while the database is down', async () => {

@@ -1395,9 +1395,22 @@ export type SessionView = Omit<SessionSnapshot, 'sinceUs'> & {
  * letting time pass or waiting on a check is the action itself.
  */
 export function stepWindowMs(step: Step): number {
-  const action = step.action
-  const ownMs = action.kind === 'advance' ? action.ms : action.kind === 'check' ? action.withinMs + 1000 : 0
-  return Math.max(step.withinMs, ownMs)
+  return Math.max(step.withinMs, ownTimeMs(step.action))
+}
+
+// How long an action may take by its own terms: a wait its timeout and one more check, a
+// system test all its waits in a row, so a test is never cut off by the step's `within`.
+function ownTimeMs(action: StepAction): number {
+  switch (action.kind) {
+    case 'advance':
+      return action.ms
+    case 'check':
+      return action.withinMs + 1000
+    case 'system test':
+      return action.tasks.reduce((sum, task) => sum + ('withinMs' in task ? task.withinMs : 0) + 1000, 0)
+    default:
+      return 0
+  }
 }
 
 export interface SimulationOptions {

@@ -173,7 +173,14 @@ export function Workbench(props: WorkbenchProps) {
     if (!isFirst) {
       // Stop replaced the worker, which came back at its last saved state: traffic resumes there
       const step = Math.max(0, state.nextStep - (state.runningStep !== undefined ? 1 : 0))
-      void open({ step, sql: [], resume: { deployment: state.deployment } })
+      void open({
+        step,
+        sql: [],
+        resume: {
+          deployment: state.deployment,
+          ...(state.previousDeployment && { previousDeployment: state.previousDeployment }),
+        },
+      })
       return
     }
     openAt(fromUrl >= 0 ? fromUrl : firstUnpassedStep(progressRef.current, stepIds))

@@ -49,7 +49,7 @@ const initialState: LiveState = {
 
 type Action =
   | { type: 'opening' }
-  | { type: 'opened'; opened: OpenedWorkbench; speed: WorkbenchSpeed }
+  | { type: 'opened'; opened: OpenedWorkbench; speed: WorkbenchSpeed; resumed: boolean }
   | { type: 'failed'; problem: string }
   | { type: 'problem'; problem: string | undefined }
   | { type: 'batch'; batch: WorkbenchBatch }
@@ -77,8 +77,9 @@ function reduce(state: LiveState, action: Action): LiveState {
           {
             atMs: action.opened.nowMs,
             actor: 'lesson' as const,
-            what:
-              state.audit.length > 0
+            what: action.resumed
+              ? 'resumed from the last saved state after a Stop'
+              : state.audit.length > 0
                 ? `reopened at the start of step ${action.opened.step + 1}`
                 : `opened the lesson at step ${action.opened.step + 1}`,
           },
@@ -151,7 +152,7 @@ export interface OpenRequest {
   step: number
   sql: (string | null)[]
   /** Resume on the database as it is, with this deployment, instead of replaying from the start. */
-  resume?: { deployment: Record<string, number> }
+  resume?: { deployment: Record<string, number>; previousDeployment?: Record<string, number> }
 }
 
 /**
@@ -237,7 +238,7 @@ export function useWorkbench({
           ...(resume && { resume }),
         })) as OpenedWorkbench
         if (id !== openId.current) return false
-        dispatch({ type: 'opened', opened, speed: speedRef.current })
+        dispatch({ type: 'opened', opened, speed: speedRef.current, resumed: resume !== undefined })
         return true
       } catch (error) {
         start.current = undefined
