@@ -15,6 +15,13 @@ const { lessons, problems } = await loadLessons(join(root, 'content', 'lessons')
 for (const problem of problems) console.error(`error   ${describeProblem(problem)}`)
 
 const totals = { lessons: 0, steps: 0, expectations: 0, failed: problems.length }
+// a slug that matches no lesson is a typo, not a lesson with nothing to check
+for (const name of only) {
+  if (!lessons.some((lesson) => lesson.slug === name || lesson.folder === name)) {
+    console.error(`error   no lesson named ${name}`)
+    totals.failed += 1
+  }
+}
 for (const lesson of lessons) {
   if (!lesson.scenario) continue
   if (only.length > 0 && !only.includes(lesson.slug) && !only.includes(lesson.folder)) continue

@@ -3,7 +3,7 @@ import { z } from 'zod'
 /** What the browser keeps of one lesson: the steps passed, and the learner's SQL per step. */
 export const lessonProgressSchema = z.object({
   version: z.literal(1),
-  /** Step ids whose last run kept every version green. */
+  /** Step ids whose last run held every claim the step makes. */
   passed: z.array(z.string()),
   /** Step ids whose last run broke something. */
   broke: z.array(z.string()),

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test'
 import { parse as parseYaml } from 'yaml'
 import { scenarioJsonSchemaFile, scenarioJsonSchemaText } from './json-schema'
 import { describeProblem, loadLessons } from './lesson'
-import { pathsOf, scenarioSchema, toSimScenario } from './scenario'
+import { pathsOf, scenarioSchema, toNaiveDetour, toSimScenario } from './scenario'
 
 const scenarioYaml = `
 seed: 7
@@ -61,6 +61,22 @@ describe('the scenario format', () => {
     const naive = toSimScenario(scenario, 'naive')
     assert.deepEqual(naive.steps[1].expect, { versions: { 'v1.0.0': 'times out' } })
     assert.equal(naive.versions[0].idleInTransactionAfterReads, true)
+  })
+
+  it('takes a naive way as a learner does: the safe steps before it, the naive step, and nothing after', () => {
+    const scenario = scenarioSchema.parse(parseYaml(scenarioYaml))
+    const detour = toNaiveDetour(scenario, 1)
+    assert.deepEqual(
+      detour.steps.map((step) => [step.id, step.action.kind, step.expect]),
+      [
+        ['deploy', 'deploy', {}],
+        ['add-columns', 'migrate', { versions: { 'v1.0.0': 'times out' } }],
+      ],
+    )
+    assert.deepEqual(detour.steps[1].action, {
+      kind: 'migrate',
+      sql: 'alter table users add column first text',
+    })
   })
 
   it('names the file and the field of every mistake in a lesson’s scenario', async () => {

@@ -242,6 +242,26 @@ describe('the workbench in the worker', () => {
       await workbench.tick()
       await workbench.call({ action: 'console', id: 2, sql: 'create table notes (body text)' })
       await workbench.tick()
+      // a change in a console transaction is logged at its COMMIT, and not at all after ROLLBACK
+      let id = 3
+      for (const sql of [
+        'begin',
+        "insert into notes values ('dropped')",
+        'rollback',
+        'begin',
+        "insert into notes values ('kept')",
+        'commit',
+      ]) {
+        await workbench.call({ action: 'console', id: id++, sql })
+        await workbench.tick()
+      }
+      // a script in a SQL console is logged by the statement that writes, not by its first word
+      await workbench.call({
+        action: 'sql',
+        id: 20,
+        sql: 'begin; update users set name = name where id = 1; commit;',
+      })
+      await workbench.tick()
       await workbench.call({ action: 'run', step: 1, how: 'solution' })
       await workbench.tickUntilVerdict()
       await workbench.tick()
@@ -251,6 +271,8 @@ describe('the workbench in the worker', () => {
         [
           ['operator', 'deployed v1.0.0 100%', undefined],
           ['by hand', 'create table notes (body text)', 'ok'],
+          ['by hand', "insert into notes values ('kept')", 'ok'],
+          ['by hand', 'update users set name = name where id = 1', 'ok'],
           ['lesson', 'ran step 2, Index the order totals, with the solution', undefined],
           ['lesson', 'step 2 passed', 'ok'],
         ],

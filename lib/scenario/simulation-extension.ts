@@ -1,5 +1,13 @@
 import { z } from 'zod'
-import type { Database, PgError, RunResult, Snapshot, TransactionState } from '../engine'
+import {
+  normalizeStatement,
+  splitSql,
+  type Database,
+  type PgError,
+  type RunResult,
+  type Snapshot,
+  type TransactionState,
+} from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
 import {
   checkStepExpectations,
@@ -251,6 +259,8 @@ class LiveWorkbench {
   // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
   private answers: (LiveSqlResult | ConsoleReply)[] = []
   private audit: AuditEntry[] = []
+  // changes typed in the console's open transaction, logged at its COMMIT
+  private consoleChanges: string[] = []
   // every deployment in the order it was made, for `rollback`
   readonly deployments: Record<string, number>[] = []
   private isRestorePointDue = false
@@ -349,7 +359,12 @@ class LiveWorkbench {
     this.simulation.runOperatorSql(sql, 'you', (result) => {
       const atMs = this.simulation.nowUs / 1000
       if (result.ok) this.isRestorePointDue = true
-      if (changesSomething(sql)) this.note('by hand', firstLineOf(sql), result.ok ? 'ok' : 'failed')
+      // a script is in the log if any of its statements writes, whatever its first word
+      const writes = splitSql(sql).filter((statement) => changesSomething(statement.sql))
+      if (writes.length > 0) {
+        const more = writes.length > 1 ? ` (and ${writes.length - 1} more)` : ''
+        this.note('by hand', `${firstLineOf(writes[0].sql)}${more}`, result.ok ? 'ok' : 'failed')
+      }
       this.answers.push(
         (result.ok
           ? {
@@ -379,7 +394,7 @@ class LiveWorkbench {
         this.isSchemaChanged = true
         if (transaction === 'idle') this.isRestorePointDue = true
       }
-      if (changesSomething(sql)) this.note('by hand', firstLineOf(sql), result.ok ? 'ok' : 'failed')
+      this.noteConsoleChange(sql, result, transaction)
       this.answers.push({
         type: 'console',
         id,
@@ -388,6 +403,23 @@ class LiveWorkbench {
         elapsedMs: elapsedUs / 1000,
       } satisfies ConsoleReply)
     })
+  }
+
+  // Inside a transaction a change is only the log's once it commits; a rollback forgets it.
+  private noteConsoleChange(sql: string, result: RunResult, transaction: TransactionState): void {
+    const ok = result.ok
+    if (transaction === 'idle') {
+      const control = normalizeStatement(sql)
+      // COMMIT of a failed transaction answers ROLLBACK: nothing it held was kept
+      if (/^(commit|end)\b/.test(control) && result.ok && result.command !== 'ROLLBACK') {
+        for (const change of this.consoleChanges) this.note('by hand', change, 'ok')
+      } else if (changesSomething(sql)) {
+        this.note('by hand', firstLineOf(sql), ok ? 'ok' : 'failed')
+      }
+      this.consoleChanges = []
+      return
+    }
+    if (ok && changesSomething(sql)) this.consoleChanges.push(firstLineOf(sql))
   }
 
   cancelConsole(): boolean {
@@ -534,7 +566,7 @@ class LiveWorkbench {
     const passed = expectations.every((expectation) => expectation.held)
     this.note(
       'lesson',
-      `step ${running.index + 1} ${passed ? 'passed' : 'broke things'}${result && !result.ok ? `: ${result.error.code} ${result.error.message}` : ''}`,
+      `step ${running.index + 1} ${passed ? 'passed' : running.step.action.kind === 'system test' ? 'did not pass' : 'broke things'}${result && !result.ok ? `: ${result.error.code} ${result.error.message}` : ''}`,
       passed ? 'ok' : 'failed',
     )
     return {

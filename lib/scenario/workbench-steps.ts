@@ -37,14 +37,15 @@ export function describeWorkbenchSteps(scenario: Scenario): WorkbenchStep[] {
     const naiveStep = authored.naive ? naive?.[index] : undefined
     const test = authoredPath(scenario, index).systemTest
     const isEditable = step.action.kind === 'migrate' || test !== undefined
-    const naiveSql = naiveStep?.action.kind === 'migrate' ? naiveStep.action.sql : undefined
+    const naiveSql =
+      naiveStep?.action.kind === 'migrate' ? naiveStep.action.sql : authored.naive?.systemTest?.spec
     const solutionSql = step.action.kind === 'migrate' ? step.action.sql : test?.spec
     return {
       id: step.id,
       title: step.title,
       isEditable,
       language: test ? 'delmo' : 'sql',
-      // a step with one way starts from it: the learner reads the lesson's SQL and may change it
+      // without a naive text to start from, the step's own: the learner reads it and may change it
       starter: authored.starter ?? (isEditable ? (naiveSql ?? solutionSql ?? '') : ''),
       lockedLines: authored.lockedLines ?? [],
       ...(solutionSql !== undefined && { solution: solutionSql.trim() }),

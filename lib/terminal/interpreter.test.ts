@@ -5,7 +5,8 @@ import { completeLine, commonPrefix, readCompletionNames } from './completion'
 import { databaseBackend } from './database-backend'
 import { PsqlInterpreter } from './interpreter'
 import { LineEditor, parseHistory, type EditorEffect } from './line-editor'
-import { canaryShares } from './operator-commands'
+import type { OperatorControls, OperatorView } from './console-backend'
+import { canaryShares, runOperatorCommand } from './operator-commands'
 import { scanInput } from './sql-input'
 
 async function type(console: PsqlInterpreter, ...lines: string[]) {
@@ -192,5 +193,46 @@ describe('operator commands', () => {
   it('gives a canary its share and scales the running versions into the rest', () => {
     assert.deepEqual(canaryShares({ v1: 100 }, 'v2', 10), { v1: 90, v2: 10 })
     assert.deepEqual(canaryShares({ v1: 50, v2: 50 }, 'v3', 20), { v1: 40, v2: 40, v3: 20 })
+  })
+
+  it('rolls back to the deployment before this one, whoever made it, and says when there is none', async () => {
+    // the levers record what they are asked; the simulation behind them is tested in lib/scenario
+    const deployed: Record<string, number>[] = []
+    const operatorWith = (previousDeployment?: Record<string, number>): OperatorControls => {
+      const view: OperatorView = {
+        nowMs: 0,
+        speed: 1,
+        versions: [
+          { id: 'v1', label: 'v1' },
+          { id: 'v2', label: 'v2' },
+        ],
+        deployment: { v1: 90, v2: 10 },
+        ...(previousDeployment && { previousDeployment }),
+        requestsPerSecond: 50,
+        isDatabaseDown: false,
+        sessions: [],
+        steps: [],
+        nextStep: 0,
+        endpoints: [],
+      }
+      const refuse = () => Promise.reject(new Error('not part of this test'))
+      return {
+        view: () => view,
+        deploy: async (shares) => void deployed.push(shares),
+        setDatabase: refuse,
+        terminate: refuse,
+        setRequestRate: refuse,
+        setSpeed: refuse,
+        runNextStep: refuse,
+      }
+    }
+    assert.deepEqual(await runOperatorCommand('rollback', operatorWith({ v1: 100 })), {
+      text: 'rolled back to v1 100%\n',
+    })
+    assert.deepEqual(deployed, [{ v1: 100 }])
+    assert.deepEqual(await runOperatorCommand('rollback', operatorWith()), {
+      error: 'rollback: no earlier deployment to go back to\n',
+    })
+    assert.equal(deployed.length, 1)
   })
 })

@@ -33,10 +33,12 @@ test('a hand-made column shows as drift, collides with the next release, and is 
 
   // a change typed into the terminal is in the audit log as made by hand
   await page
-    .getByRole('button', { name: 'Run in the terminal: create index events_room on events (room);' })
+    .getByRole('button', {
+      name: 'Run in the terminal: create index concurrently events_room on events (room);',
+    })
     .click()
   await expect(auditLog(workbench).locator('li[data-actor="by hand"]')).toContainText(
-    'create index events_room on events (room);',
+    'create index concurrently events_room on events (room);',
   )
 
   // the gate finds the column no release knows

@@ -8,16 +8,10 @@ export interface AuditLogProps {
   entries: AuditEntry[]
 }
 
-const actorLabel: Record<AuditEntry['actor'], string> = {
-  lesson: 'lesson',
-  operator: 'operator',
-  'by hand': 'by hand',
-}
-
 /**
  * Everything done to the running system, newest first: steps run and judged, deploys and
- * outages from the terminal or the deploy panel, and SQL that changed the database by hand —
- * the makerspace's answer to "what is on production, and how did it get there?"
+ * outages from the terminal or the deploy panel, and SQL that changed the database by hand:
+ * how the running system came to be as it is.
  */
 export const AuditLog = memo(function AuditLog({ entries }: AuditLogProps) {
   const headingId = useId()
@@ -44,8 +38,8 @@ export const AuditLog = memo(function AuditLog({ entries }: AuditLogProps) {
                 data-actor={entry.actor}
                 data-outcome={entry.outcome}
               >
-                {formatClockMillis(entry.atMs)}{' '}
-                <span className="wb-audit-actor">{actorLabel[entry.actor]}</span> {entry.what}
+                {formatClockMillis(entry.atMs)} <span className="wb-audit-actor">{entry.actor}</span>{' '}
+                {entry.what}
                 {entry.outcome === 'failed' && <span className="visually-hidden"> (failed)</span>}
               </li>
             ))}

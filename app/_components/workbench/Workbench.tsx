@@ -112,8 +112,10 @@ export function Workbench(props: WorkbenchProps) {
       saveProgress((current) => recordVerdict(current, step.id, verdict.passed))
       setAnnouncement(
         verdict.passed
-          ? `Step ${verdict.step + 1} passed: every version stayed green.`
-          : `Step ${verdict.step + 1} broke things.`,
+          ? `Step ${verdict.step + 1} passed: everything it claims held.`
+          : step.language === 'delmo'
+            ? `Step ${verdict.step + 1} is not done yet.`
+            : `Step ${verdict.step + 1} broke things.`,
       )
       const run = lastRun.current
       if (
