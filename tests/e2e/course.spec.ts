@@ -39,3 +39,23 @@ test('the theme toggle switches to dark and the choice survives a reload', async
   await page.reload()
   await expect(page.locator('html')).toHaveAttribute('data-theme', chosen)
 })
+
+test('every lesson fits a phone’s width: long code and wide tables scroll in their blocks, not the page', async ({
+  page,
+}) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 375, height: 800 })
+  await page.goto('/')
+  const links = await page.getByRole('list', { name: 'Lessons' }).getByRole('link').all()
+  const paths = await Promise.all(links.map((link) => link.getAttribute('href')))
+  expect(paths.length).toBeGreaterThan(1)
+  for (const path of paths) {
+    await page.goto(path ?? '/')
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    const widths = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ])
+    expect({ path, scrollWidth: widths[0] }).toEqual({ path, scrollWidth: widths[1] })
+  }
+})
