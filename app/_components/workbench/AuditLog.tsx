@@ -38,9 +38,12 @@ export const AuditLog = memo(function AuditLog({ entries }: AuditLogProps) {
                 data-actor={entry.actor}
                 data-outcome={entry.outcome}
               >
-                {formatClockMillis(entry.atMs)} <span className="wb-audit-actor">{entry.actor}</span>{' '}
-                {entry.what}
-                {entry.outcome === 'failed' && <span className="visually-hidden"> (failed)</span>}
+                <span className="wb-audit-time">{formatClockMillis(entry.atMs)}</span>{' '}
+                <span className="wb-audit-actor">{entry.actor}</span>{' '}
+                <span>
+                  {entry.what}
+                  {entry.outcome === 'failed' && <span className="visually-hidden"> (failed)</span>}
+                </span>
               </li>
             ))}
           </ol>

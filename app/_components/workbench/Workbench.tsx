@@ -376,11 +376,20 @@ export function Workbench(props: WorkbenchProps) {
                     )}
               </span>
             </div>
-            {step.naive !== undefined && step.isEditable && (
-              <p className="muted workbench-naive">
-                The naive way: <code>{step.naive}</code>
-              </p>
-            )}
+            {step.naive !== undefined &&
+              step.isEditable &&
+              (step.naive.includes('\n') ? (
+                <div className="muted workbench-naive">
+                  <p>The naive way:</p>
+                  <pre>
+                    <code>{step.naive}</code>
+                  </pre>
+                </div>
+              ) : (
+                <p className="muted workbench-naive">
+                  The naive way: <code>{step.naive}</code>
+                </p>
+              ))}
             {showSolution && step.solution !== undefined && (
               <SolutionDiff yours={sql} solution={step.solution} />
             )}
