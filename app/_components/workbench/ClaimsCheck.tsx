@@ -78,7 +78,8 @@ function CheckReport({ verdicts }: { verdicts: PathVerdict[] }) {
           <details key={pathKey(verdict)} open={held < expectations.length}>
             <summary>
               <span data-path={pathKey(verdict)}>
-                {describePath(verdict)}: {held} of {expectations.length} claims held
+                {describePath(verdict)}: {held} of {expectations.length}{' '}
+                {expectations.length === 1 ? 'claim' : 'claims'} held
               </span>{' '}
               <span className="muted">
                 · {verdict.requests} requests · event log <code data-event-log>{verdict.eventLogHash}</code>
