@@ -1,14 +1,18 @@
 // `npm run bench`: measures, in Chromium and in one run, how long a learner waits for the
 // lesson's database, next to a bare page that creates PGlite with initdb on the same origin;
 // then the longest main-thread task while the lesson plays a minute of live traffic at 10×;
-// then, in Node, the simulator's throughput and the wall time of ten virtual minutes.
+// then, for every lesson with a workbench, how long until its traffic is live in the page and
+// how long its headless check takes in Node; then the simulator's throughput and the wall time
+// of ten virtual minutes.
 // Prints a table, then one JSON object as the last line.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { chromium, errors, type Browser } from '@playwright/test'
-import { pgliteDistDir } from '../lib/engine/node'
+import { buildSnapshot, openDatabase, pgliteDistDir } from '../lib/engine/node'
+import { loadLessons, type Lesson } from '../lib/scenario'
+import { checkLessonScenario } from '../lib/scenario/check-lessons'
 import { bundleForBrowser } from './browser-bundle'
 import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
@@ -16,6 +20,7 @@ import { benchSimulator } from './sim-bench'
 import { createStaticServer } from './static-server.mjs'
 
 const runs = Number(process.env.BENCH_RUNS ?? 7)
+const lessonRuns = Math.min(runs, 3)
 const root = process.cwd()
 const lessonPath = '/learn/playground'
 const liveMs = 60_000
@@ -60,6 +65,39 @@ async function timeToMark(browser: Browser, url: string, mark: string): Promise<
   const startTime = (await handle.jsonValue()) as number
   await context.close()
   return startTime
+}
+
+/**
+ * Milliseconds from opening a lesson to its workbench saying "Live": the page, the database
+ * from its snapshot, and the simulation opened at the first step, traffic flowing.
+ */
+async function timeToLive(browser: Browser, url: string): Promise<number> {
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  const started = performance.now()
+  await page.goto(url)
+  await page
+    .getByRole('region', { name: 'Workbench' })
+    .getByRole('status')
+    .filter({ hasText: 'Live: step' })
+    .first()
+    .waitFor({ timeout: 60_000 })
+  const elapsed = performance.now() - started
+  await context.close()
+  return elapsed
+}
+
+/** Wall seconds of one lesson's headless check in Node: the whole lesson and every naive detour. */
+async function timeLessonCheck(lesson: Lesson): Promise<number> {
+  const built = await buildSnapshot(lesson.setupSql)
+  if (!built.ok) throw new Error(built.error)
+  const started = performance.now()
+  const verdicts = await checkLessonScenario(lesson, () => openDatabase({ snapshot: built.snapshot }))
+  const failed = verdicts
+    .flatMap((verdict) => verdict.steps.flatMap((step) => step.expectations))
+    .filter((e) => !e.held)
+  if (failed.length > 0) throw new Error(`${lesson.slug}: ${failed.length} claims failed`)
+  return (performance.now() - started) / 1000
 }
 
 /** Milliseconds from pressing Stop on a running pg_sleep to the database answering a query again. */
@@ -245,6 +283,9 @@ async function main(): Promise<void> {
   const recover: number[] = []
   let live: LiveTraffic
   let terminal: number[]
+  const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
+  const withWorkbench = lessons.filter((lesson) => lesson.scenario)
+  const liveBySlug: Record<string, number[]> = {}
   try {
     // alternate the pages so machine noise falls on both alike
     for (let run = 0; run < runs; run++) {
@@ -252,6 +293,9 @@ async function main(): Promise<void> {
       bare.push(await timeToMark(browser, `${origin}/__bench/bare/`, 'bare:database-ready'))
       recover.push(await timeToRecover(browser, `${origin}${lessonPath}`))
     }
+    for (let run = 0; run < lessonRuns; run++)
+      for (const lesson of withWorkbench)
+        (liveBySlug[lesson.slug] ??= []).push(await timeToLive(browser, `${origin}/learn/${lesson.slug}`))
     live = await measureLiveTraffic(browser, `${origin}${lessonPath}`)
     terminal = await measureTerminal(browser, `${origin}${lessonPath}`)
   } finally {
@@ -288,6 +332,18 @@ async function main(): Promise<void> {
   row(`tasks of ${longTaskThresholdMs} ms or more`, `${live.longTaskCount}`)
   row(`longest gap between ${tickMs} ms timer ticks`, `${live.longestGapMs.toFixed(0)} ms`)
   for (const problem of live.problems) console.log(`page: ${problem}`)
+  console.log(
+    `\nevery lesson with a workbench: page → "Live" in Chromium (median of ${lessonRuns}), and its headless check in Node (one run)\n`,
+  )
+  const checkSeconds: Record<string, number> = {}
+  for (const lesson of withWorkbench) {
+    checkSeconds[lesson.slug] = await timeLessonCheck(lesson)
+    row(
+      `${lesson.folder}`,
+      `${median(liveBySlug[lesson.slug]).toFixed(0)} ms`,
+      `  check ${checkSeconds[lesson.slug].toFixed(1)} s`,
+    )
+  }
   const simulator = await benchSimulator()
   const readyMedian = median(ready)
   const bareMedian = median(bare)
@@ -298,6 +354,12 @@ async function main(): Promise<void> {
       ready_ratio: Number((readyMedian / bareMedian).toFixed(3)),
       cancel_recover_ms_median: Math.round(median(recover)),
       terminal_roundtrip_ms_median: Math.round(median(terminal)),
+      lesson_live_ms_median: Object.fromEntries(
+        Object.entries(liveBySlug).map(([slug, values]) => [slug, Math.round(median(values))]),
+      ),
+      lesson_check_s: Object.fromEntries(
+        Object.entries(checkSeconds).map(([slug, seconds]) => [slug, Number(seconds.toFixed(1))]),
+      ),
       longest_task_ms: Math.round(live.longestTaskMs),
       long_tasks_count: live.longTaskCount,
       longest_frame_gap_ms: Math.round(live.longestGapMs),
