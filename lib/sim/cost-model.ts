@@ -40,6 +40,14 @@ export type OperationClass = 'metadata only' | 'rewrite' | 'scan' | 'index build
 
 // PGlite reports only the first word of a command tag (CREATE, not CREATE INDEX)
 const createIndex = /^create (unique )?index\b/
+// A UNIQUE or PRIMARY KEY constraint builds its index unless it adopts one (USING INDEX)
+const addKeyConstraint = /^alter table .*\badd (constraint \S+ )?(unique|primary key)\b/
+const usingIndex = /\busing index\b/
+
+function buildsAnIndex(sql: string): boolean {
+  const statement = normalizeStatement(sql)
+  return createIndex.test(statement) || (addKeyConstraint.test(statement) && !usingIndex.test(statement))
+}
 
 /** The class of a probed statement: what Postgres revealed about it decides where it can. */
 export function classifyStatement(
@@ -47,7 +55,7 @@ export function classifyStatement(
   probe: Pick<ProbedStatement, 'command' | 'rewrites' | 'scans'>,
 ): OperationClass {
   if (probe.rewrites.length > 0) return 'rewrite'
-  if (createIndex.test(normalizeStatement(sql))) return 'index build'
+  if (buildsAnIndex(sql)) return 'index build'
   if (probe.scans.length > 0) return 'scan'
   if (['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'].includes(probe.command)) return 'rows written'
   if (['SELECT', 'SHOW', 'VALUES', 'TABLE', 'EXPLAIN'].includes(probe.command)) return 'read'
