@@ -72,6 +72,8 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
         deployment: z.record(z.string(), z.number().min(0).max(100)),
         // what `rollback` went back to before the worker was replaced
         previousDeployment: z.record(z.string(), z.number().min(0).max(100)).optional(),
+        // how many times the worker was replaced: sequences go on from a range of their own
+        generation: z.number().int().min(0).optional(),
       })
       .optional(),
   }),
@@ -124,6 +126,9 @@ export interface ConsoleReply {
   /** Virtual ms from sending it to its answer. */
   elapsedMs: number
 }
+
+// Values a `sequence` parameter hands out between two replacements of the worker
+const sequenceRangePerGeneration = 1_000_000
 
 /** What `open` answers: where the lesson now stands. */
 export interface OpenedWorkbench {
@@ -294,6 +299,7 @@ class LiveWorkbench {
     if (resume) {
       simulation.skipSteps(step)
       if (resume.previousDeployment) workbench.deployments.push(resume.previousDeployment)
+      simulation.continueSequencesFrom((resume.generation ?? 1) * sequenceRangePerGeneration)
       if (Object.keys(resume.deployment).length > 0)
         simulation.applyNow({ kind: 'deploy', shares: resume.deployment })
       workbench.tick()

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { openDatabase } from '../engine/node'
 import type { AppVersion, SimScenario, Step, StepAction } from './model'
 import { runScenario, type ScenarioRun } from './run-scenario'
+import { Simulation } from './simulation'
 
 const setup = `
   create table users (id serial primary key, name text not null);
@@ -309,6 +310,42 @@ describe('the zero-downtime claim', () => {
     assert.deepEqual([served.claim, served.held], ['every version serves every request', true])
     assert.equal(broken.held, false)
     assert.match(broken.actual, /^v2: .*42703/)
+  })
+})
+
+describe('sequence parameters', () => {
+  it('go on from a given start, so a simulation resumed on written rows hands out new values', async () => {
+    const database = await openDatabase()
+    try {
+      assert.equal((await database.runScript(setup)).ok, true)
+      const writer: AppVersion = {
+        ...v1,
+        endpoints: [
+          {
+            name: 'POST /user',
+            sql: 'insert into users (name) values ($1)',
+            params: [{ sequence: 'user-' }],
+            weight: 1,
+          },
+        ],
+      }
+      const simulation = await Simulation.start(database, {
+        seed: 'test',
+        requestsPerSecond: 20,
+        tableRows: {},
+        versions: [writer],
+        invariants: [],
+        steps: [],
+      })
+      simulation.continueSequencesFrom(2_000_000)
+      simulation.applyNow({ kind: 'deploy', shares: { v1: 100 } })
+      await simulation.runUntil(1_000_000)
+      const names = await database.run("select name from users where name like 'user-%' order by id")
+      assert.ok(names.ok && names.rows.length > 0)
+      assert.deepEqual(names.rows[0], ['user-2000001'])
+    } finally {
+      await database.close()
+    }
   })
 })
 

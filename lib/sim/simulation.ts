@@ -292,6 +292,14 @@ export class Simulation {
    * Counts the first `count` steps as already applied, without running them: the database
    * already holds their effects (traffic resumed after a restart from a saved state).
    */
+  /**
+   * Starts every version's `sequence` parameters at `start`: a simulation resumed on a database
+   * that earlier requests already wrote to must not hand out their values again.
+   */
+  continueSequencesFrom(start: number): void {
+    for (const state of this.versions.values()) state.sequence = Math.max(state.sequence, start)
+  }
+
   skipSteps(count: number): void {
     for (let index = 0; index < count; index++) {
       this.stepIndex += 1

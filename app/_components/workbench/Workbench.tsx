@@ -181,6 +181,7 @@ export function Workbench(props: WorkbenchProps) {
         resume: {
           deployment: state.deployment,
           ...(state.previousDeployment && { previousDeployment: state.previousDeployment }),
+          generation: props.workerGeneration,
         },
       })
       return

@@ -152,7 +152,12 @@ export interface OpenRequest {
   step: number
   sql: (string | null)[]
   /** Resume on the database as it is, with this deployment, instead of replaying from the start. */
-  resume?: { deployment: Record<string, number>; previousDeployment?: Record<string, number> }
+  resume?: {
+    deployment: Record<string, number>
+    previousDeployment?: Record<string, number>
+    /** How many times the worker was replaced; sequences go on from a range of their own. */
+    generation?: number
+  }
 }
 
 /**
