@@ -1,39 +1,13 @@
-import type { Locator, Page } from '@playwright/test'
+import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
 
 // Each test starts from no stored progress: every page gets a fresh browser context.
 
-const steps = 6
-
-async function openLesson(page: Page, path = '/learn/two-versions') {
-  await page.goto(path)
-  const workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
-  await workbench.getByRole('button', { name: '10×' }).click()
-  return workbench
-}
-
-function step(workbench: Locator, number: number) {
-  return workbench
-    .getByRole('navigation', { name: 'Steps' })
-    .getByRole('listitem')
-    .nth(number - 1)
-}
-
-function cell(workbench: Locator, version: string, endpoint: 'query product' | 'mutation productCreate') {
-  return workbench
-    .getByRole('region', { name: 'Versions × endpoints' })
-    .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
-}
+const steps = 7
 
 function column(workbench: Locator, name: string) {
   return workbench.getByRole('region', { name: 'Schema' }).locator(`tr[data-column="${name}"]`)
-}
-
-async function runStep(workbench: Locator, number: number) {
-  await workbench.getByRole('button', { name: 'Run step' }).click()
-  await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
-  await expect(workbench.getByText(`✓ Passed: step ${number}`)).toBeVisible()
 }
 
 async function tryNaiveWay(workbench: Locator, number: number) {
@@ -65,18 +39,21 @@ test('the lesson, naive ways included: a migration v0.1.0 cannot write to, code 
   page,
 }) => {
   test.setTimeout(180_000)
-  const workbench = await openLesson(page)
+  const workbench = await openLesson(page, '/learn/two-versions')
   await expect(step(workbench, 1)).toHaveAttribute('data-state', 'current')
   await runStep(workbench, 1)
-  await expect(cell(workbench, 'v0.1.0', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v0.1.0', 'mutation productCreate')).toHaveAttribute(
+    'data-state',
+    'ok',
+  )
 
   // step 2, naive: the non-null columns makemigrations would add; v0.1.0's INSERT leaves slug NULL
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
-  const oldWrites = cell(workbench, 'v0.1.0', 'mutation productCreate')
+  const oldWrites = endpointCell(workbench, 'v0.1.0', 'mutation productCreate')
   await expect(oldWrites).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
   await expect(oldWrites).toContainText('error 23502')
   await expect(oldWrites).toContainText('null value in column "slug" of relation "product"')
-  await expect(cell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'ok')
   await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
   await expect(workbench.getByText('v0.1.0 serves every request')).toBeVisible()
   await expect(column(workbench, 'slug')).toContainText('NOT NULL')
@@ -114,7 +91,7 @@ test('the lesson, naive ways included: a migration v0.1.0 cannot write to, code 
 
   // step 3, naive: v0.2 ships before 0.2's migration and asks for a column that is not there
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
-  const newReads = cell(workbench, 'v0.2', 'query product')
+  const newReads = endpointCell(workbench, 'v0.2', 'query product')
   await expect(newReads).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
   await expect(newReads).toContainText('error 42703')
   await expect(newReads).toContainText('column "is_published" does not exist')
@@ -124,41 +101,49 @@ test('the lesson, naive ways included: a migration v0.1.0 cannot write to, code 
   await undo(workbench, 3)
   await runStep(workbench, 3)
   for (const version of ['v0.1.0', 'v0.1.1']) {
-    await expect(cell(workbench, version, 'query product')).toHaveAttribute('data-state', 'ok')
-    await expect(cell(workbench, version, 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+    await expect(endpointCell(workbench, version, 'query product')).toHaveAttribute('data-state', 'ok')
+    await expect(endpointCell(workbench, version, 'mutation productCreate')).toHaveAttribute(
+      'data-state',
+      'ok',
+    )
   }
-  await expect(cell(workbench, 'v0.2', 'query product')).toHaveAttribute('data-state', 'undeployed')
+  await expect(endpointCell(workbench, 'v0.2', 'query product')).toHaveAttribute('data-state', 'undeployed')
 
-  // steps 4 and 5: finish the rollout, then 0.2's migration (the starter is the solution)
+  // steps 4 to 6: finish the rollout, check what v0.1.0 left empty, then 0.2's migration (the
+  // starter is the solution)
   await runStep(workbench, 4)
-  await expect(cell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'undeployed')
+  await expect(endpointCell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'undeployed')
   await runStep(workbench, 5)
+  await runStep(workbench, 6)
   await expect(column(workbench, 'slug')).toContainText('NOT NULL')
   await expect(column(workbench, 'created')).toContainText('nullable')
   await expect(column(workbench, 'is_published')).toContainText('true')
 
-  // step 6, naive: v0.1.0 is two versions behind 0.2's schema
-  await tryNaiveWay(workbench, 6)
+  // step 7, naive: v0.1.0 is two versions behind 0.2's schema
+  await tryNaiveWay(workbench, 7)
   await expect(oldWrites).toHaveAttribute('data-state', 'error')
   await expect(oldWrites).toContainText('error 23502')
   await expect(oldWrites).toContainText('null value in column "slug" of relation "product"')
-  await expect(cell(workbench, 'v0.2', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v0.2', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
 
-  await undo(workbench, 6)
-  await runStep(workbench, 6)
+  await undo(workbench, 7)
+  await runStep(workbench, 7)
   for (const version of ['v0.1.1', 'v0.2']) {
-    await expect(cell(workbench, version, 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+    await expect(endpointCell(workbench, version, 'mutation productCreate')).toHaveAttribute(
+      'data-state',
+      'ok',
+    )
   }
   await expect(workbench.getByText('Lesson complete.')).toBeVisible()
 })
 
-test('opened at step 5, the console shows the rows v0.1.0 wrote without a slug, \\d product shows the new columns, and every claim holds on every path', async ({
+test('opened at step 6, the console shows the rows v0.1.0 wrote without a slug, \\d product shows the new columns, and every claim holds on every path', async ({
   page,
 }) => {
   test.setTimeout(180_000)
   const workbench = await openLesson(page, '/learn/two-versions/tighten')
-  await expect(workbench.getByRole('status').first()).toContainText(`Live: step 5 of ${steps}`)
-  await expect(step(workbench, 4)).toHaveAttribute('data-state', 'applied')
+  await expect(workbench.getByRole('status').first()).toContainText(`Live: step 6 of ${steps}`)
+  await expect(step(workbench, 5)).toHaveAttribute('data-state', 'applied')
 
   const box = page.getByRole('region', { name: 'SQL console' }).first()
   await box.getByRole('button', { name: 'Run' }).click()
@@ -196,7 +181,7 @@ test('opened at step 5, the console shows the rows v0.1.0 wrote without a slug, 
   // the prose's table of which code works on which schema is these claims, both paths
   await workbench.getByRole('button', { name: 'Check this lesson’s claims' }).click()
   const report = workbench.getByRole('region', { name: 'Lesson check' })
-  await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 12 of 12 claims held', {
+  await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 14 of 14 claims held', {
     timeout: 90_000,
   })
   // each naive way as a learner takes it: the safe steps before it, then the naive step
@@ -207,6 +192,6 @@ test('opened at step 5, the console shows the rows v0.1.0 wrote without a slug, 
     'the naive way at step 3 (rollout): 1 of 1 claim held',
   )
   await expect(report.locator('[data-path="naive:skip"]')).toHaveText(
-    'the naive way at step 6 (skip): 2 of 2 claims held',
+    'the naive way at step 7 (skip): 2 of 2 claims held',
   )
 })

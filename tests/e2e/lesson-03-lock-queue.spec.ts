@@ -1,36 +1,9 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
 
 // Lesson 3 replays deploydemo's v1.0.0 → v2.0.0 upgrade. Each test starts from no stored
 // progress: every page gets a fresh browser context.
-
-async function openLesson(page: Page, path = '/learn/lock-queue') {
-  await page.goto(path)
-  const workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
-  await workbench.getByRole('button', { name: '10×' }).click()
-  return workbench
-}
-
-function step(workbench: Locator, number: number) {
-  return workbench
-    .getByRole('navigation', { name: 'Steps' })
-    .getByRole('listitem')
-    .nth(number - 1)
-}
-
-async function runStep(workbench: Locator, number: number) {
-  await expect(step(workbench, number)).toHaveAttribute('data-state', 'current', { timeout: 30_000 })
-  await workbench.getByRole('button', { name: 'Run step' }).click()
-  await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
-  await expect(workbench.getByText(`✓ Passed: step ${number}`)).toBeVisible()
-}
-
-function cell(workbench: Locator, version: string, endpoint: string) {
-  return workbench
-    .getByRole('region', { name: 'Versions × endpoints' })
-    .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
-}
 
 function sessionRows(workbench: Locator) {
   return workbench.getByRole('region', { name: 'Sessions and locks' }).locator('tbody tr')
@@ -85,7 +58,7 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   page,
 }) => {
   test.setTimeout(150_000)
-  const workbench = await openLesson(page)
+  const workbench = await openLesson(page, '/learn/lock-queue')
   await expect(page).toHaveURL(/\/learn\/lock-queue\/serve$/)
   await runStep(workbench, 1)
   await runStep(workbench, 2)
@@ -99,7 +72,7 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   // the naive way: deploydemo's migration, as `make db-upgrade` ran it
   await expect(step(workbench, 3)).toHaveAttribute('data-state', 'current')
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
-  await expect(cell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'timeout', {
+  await expect(endpointCell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'timeout', {
     timeout: 60_000,
   })
   const chart = workbench.getByRole('region', { name: 'Traffic' }).locator('[data-version="v1.0.0"]')
@@ -110,12 +83,12 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   await expect(workbench.getByText('✗ Broke things: step 3 the naive way')).toBeVisible({ timeout: 60_000 })
   await expect(step(workbench, 3)).toHaveAttribute('data-state', 'broke things')
   // the writes wait too: ROW EXCLUSIVE queues behind ACCESS EXCLUSIVE like everything else
-  await expect(cell(workbench, 'v1.0.0', 'PATCH /user')).toHaveAttribute('data-state', 'timeout')
+  await expect(endpointCell(workbench, 'v1.0.0', 'PATCH /user')).toHaveAttribute('data-state', 'timeout')
 
   // killing the waiting migration ends the outage too, and lands nothing
   await workbench.getByRole('button', { name: `Terminate session #${migration} (migration)` }).click()
   await expect(workbench.locator('tr[data-state="waiting"]')).toHaveCount(0, { timeout: 30_000 })
-  await expect(cell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'ok', {
+  await expect(endpointCell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'ok', {
     timeout: 30_000,
   })
   const schema = workbench.getByRole('region', { name: 'Columns of users' })
@@ -139,7 +112,7 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   // the migration was first in line: it lands, and the queue behind it drains
   await expect(workbench.locator('tr[data-state="waiting"]')).toHaveCount(0, { timeout: 30_000 })
   await expect(schema.locator('tr[data-column="first"]')).toBeVisible({ timeout: 30_000 })
-  await expect(cell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'ok', {
+  await expect(endpointCell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'ok', {
     timeout: 30_000,
   })
 
@@ -164,7 +137,7 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   await expect(step(workbench, 3)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   await expect(workbench.getByText('✓ Passed: step 3')).toBeVisible()
   await expect(workbench.getByText('SQLSTATE 55P03')).toBeVisible()
-  await expect(cell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v1.0.0', 'GET /users')).toHaveAttribute('data-state', 'ok')
   await expect(schema.locator('tr[data-column="first"]')).toHaveCount(0)
   await expect(page).toHaveURL(/\/learn\/lock-queue\/clear-lock$/)
 })
@@ -178,7 +151,7 @@ test('v1.0.0 left running at 0% still blocks the upgrade; once it is stopped, th
   await runStep(workbench, 4)
   await expect(sessionRows(workbench).filter({ hasText: 'v1.0.0-users-page' })).toHaveCount(0)
   await runStep(workbench, 5)
-  await expect(cell(workbench, 'v1.0.1', 'GET /users')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v1.0.1', 'GET /users')).toHaveAttribute('data-state', 'ok')
   // v1.0.0 gets no traffic, and its connections stay idle in transaction
   const idleV100 = sessionRows(workbench)
     .filter({ hasText: 'v1.0.0' })
@@ -197,7 +170,7 @@ test('v1.0.0 left running at 0% still blocks the upgrade; once it is stopped, th
   )
   await expect(step(workbench, 6)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   await expect(workbench.getByText('SQLSTATE 55P03')).toBeVisible()
-  await expect(cell(workbench, 'v1.0.1', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v1.0.1', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
   const schema = workbench.getByRole('region', { name: 'Columns of users' })
   await expect(schema.locator('tr[data-column="first"]')).toHaveCount(0)
 

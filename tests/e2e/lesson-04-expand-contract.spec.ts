@@ -1,35 +1,17 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { endpointCell, openLesson, step } from './workbench-helpers'
 
 // Lesson 4 replays ZeroDowntimeExample's release train, 0.1.0 → 0.1.1 → 0.2 → 0.3, in fifteen
 // steps. The learner fixes two migrations in the editor, takes the naive detour of step 9 (the
 // ORM drops is_published's default), and lets the steps' own solutions run the rest.
 
-async function openLesson(page: Page) {
-  await page.goto('/learn/expand-contract')
-  const workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 1 of 15', { timeout: 30_000 })
-  await workbench.getByRole('button', { name: '10×' }).click()
-  return workbench
-}
-
-function step(workbench: Locator, number: number) {
-  return workbench
-    .getByRole('navigation', { name: 'Steps' })
-    .getByRole('listitem')
-    .nth(number - 1)
-}
-
-function cell(workbench: Locator, version: string, endpoint: string) {
-  return workbench
-    .getByRole('region', { name: 'Versions × endpoints' })
-    .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
-}
-
 async function expectPassed(workbench: Locator, number: number) {
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 90_000 })
 }
 
+// the migrations here run on 5 million declared rows: a step may take longer than the shared
+// runStep waits, so this one waits 90 s, and first for the step to be the current one
 async function runStep(workbench: Locator, number: number) {
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'current', { timeout: 30_000 })
   await workbench.getByRole('button', { name: 'Run step' }).click()
@@ -81,12 +63,16 @@ test('the release train runs from v0.1.0 to v0.3 with every running version gree
   page,
 }) => {
   test.setTimeout(240_000)
-  const workbench = await openLesson(page)
+  const workbench = await openLesson(page, '/learn/expand-contract')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 1 of 15')
   const invariant = workbench.locator('[data-invariant="every product has a slug and a created_at"]')
 
   // release 0.1.1: expand. The starter goes straight to 0.2's NOT NULL; the learner drops that line
   await runStep(workbench, 1)
-  await expect(cell(workbench, 'v0.1.0', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v0.1.0', 'mutation productCreate')).toHaveAttribute(
+    'data-state',
+    'ok',
+  )
   await replaceLines(page, workbench, 2, [4, 5], '-- NOT NULL waits for 0.2')
   await workbench.getByRole('button', { name: 'Run step' }).click()
   await expectPassed(workbench, 2)
@@ -108,7 +94,7 @@ test('the release train runs from v0.1.0 to v0.3 with every running version gree
   // the naive way: Django's AddField drops the database default, and v0.1.1's inserts fail
   await expect(step(workbench, 9)).toHaveAttribute('data-state', 'current', { timeout: 30_000 })
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
-  const creates = cell(workbench, 'v0.1.1', 'mutation productCreate')
+  const creates = endpointCell(workbench, 'v0.1.1', 'mutation productCreate')
   await expect(creates).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
   await expect(creates).toContainText('error 23502')
   await expect(creates.locator('details')).toContainText('null value in column "is_published"')
@@ -132,7 +118,7 @@ test('the release train runs from v0.1.0 to v0.3 with every running version gree
   await expect(creates).toHaveAttribute('data-state', 'ok', { timeout: 30_000 })
 
   await runStep(workbench, 10)
-  await expect(cell(workbench, 'v0.2', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v0.2', 'mutation productCreate')).toHaveAttribute('data-state', 'ok')
   await runStep(workbench, 11)
 
   // release 0.3: contract, while v0.2 serves; the learner builds the index concurrently
@@ -157,6 +143,6 @@ test('the release train runs from v0.1.0 to v0.3 with every running version gree
   ).toHaveAttribute('data-valid', 'true')
   await runStep(workbench, 14)
   await runStep(workbench, 15)
-  await expect(cell(workbench, 'v0.3', 'query product')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v0.3', 'query product')).toHaveAttribute('data-state', 'ok')
   await expect(workbench.getByText('Lesson complete.')).toBeVisible()
 })

@@ -1,49 +1,26 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-
-async function openLesson(page: Page) {
-  await page.goto('/learn/split-column')
-  const workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
-  await workbench.getByRole('button', { name: '10×' }).click()
-  return workbench
-}
-
-function step(workbench: Locator, number: number) {
-  return workbench
-    .getByRole('navigation', { name: 'Steps' })
-    .getByRole('listitem')
-    .nth(number - 1)
-}
-
-async function runStep(workbench: Locator, number: number) {
-  await expect(step(workbench, number)).toHaveAttribute('data-state', 'current')
-  await workbench.getByRole('button', { name: 'Run step' }).click()
-  await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
-}
+import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
 
 async function undo(workbench: Locator, number: number) {
   await workbench.getByRole('button', { name: `Undo step ${number}` }).click()
-  await expect(workbench.getByRole('status').first()).toContainText(`Live: step ${number} of 8`, {
+  await expect(workbench.getByRole('status').first()).toContainText(`Live: step ${number} of 10`, {
     timeout: 30_000,
   })
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'current')
 }
 
-// everything below the editor's first line, which is the lesson's and locked
+// everything below the editor's first line, which is the lesson's and locked. The editor wraps
+// long lines, and Home goes to the start of the wrapped part: click the line's very start.
 async function replaceSql(page: Page, workbench: Locator, number: number, sql: string) {
   const editor = workbench.getByRole('textbox', { name: `SQL for step ${number}` })
-  await editor.locator('.cm-line').nth(1).click()
-  await page.keyboard.press('Home')
+  await editor
+    .locator('.cm-line')
+    .nth(1)
+    .click({ position: { x: 1, y: 4 } })
   await page.keyboard.press('Shift+Control+End')
   await page.keyboard.type(sql)
   await expect(editor).toContainText(sql)
-}
-
-function cell(workbench: Locator, version: string, endpoint: string) {
-  return workbench
-    .getByRole('region', { name: 'Versions × endpoints' })
-    .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
 }
 
 // the invariant's count of rows where name is not first || ' ' || last: the corruption counter
@@ -56,37 +33,29 @@ function column(workbench: Locator, name: string) {
   return workbench.getByRole('region', { name: 'Columns of users' }).locator(`tr[data-column="${name}"]`)
 }
 
-test('the split replays deploydemo: the very bad idea and the early backfill undone, a canary that corrupts rows without an error, three-word names, and the repair at the right moment', async ({
+test('the split replays deploydemo: the very bad idea and the early backfill undone, a canary that corrupts rows without an error, three-word names, the repair at the right moment, and deploydemo’s check', async ({
   page,
 }) => {
   test.setTimeout(240_000)
-  const workbench = await openLesson(page)
+  const workbench = await openLesson(page, '/learn/split-column')
   await runStep(workbench, 1)
 
-  // very_bad_idea_1, as the editor holds it: v1.0.1 loses its column, every name is gone
+  // the naive way is very_bad_idea_1, as the editor holds it: v1.0.1 loses its column, every name is gone
   await expect(workbench.getByRole('textbox', { name: 'SQL for step 2' })).toContainText('drop column name')
-  await workbench.getByRole('button', { name: 'Run step' }).click()
-  const v1Reads = cell(workbench, 'v1.0.1', 'GET /users')
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  const v1Reads = endpointCell(workbench, 'v1.0.1', 'GET /users')
   await expect(v1Reads).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
   await expect(v1Reads).toContainText('42703')
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThanOrEqual(200)
   await expect(column(workbench, 'name')).toHaveCount(0)
-  await expect(workbench.getByText('✗ Broke things: step 2', { exact: true })).toBeVisible({
-    timeout: 60_000,
-  })
+  await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'broke things')
   await undo(workbench, 2)
   await expect(column(workbench, 'name')).toHaveCount(1)
   await expect(v1Reads).toHaveAttribute('data-state', 'ok', { timeout: 30_000 })
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBe(0)
 
-  // the expand with the backfill in it: three-word names split wrong, renames leave first and last stale
-  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
-  await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(0)
-  await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
-  await expect(v1Reads).toHaveAttribute('data-state', 'ok')
-  await undo(workbench, 2)
-
+  // the expand alone
   await replaceSql(
     page,
     workbench,
@@ -98,40 +67,55 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await expect(column(workbench, 'name')).toHaveCount(1)
   await expect.poll(() => corruptRows(workbench)).toBe(0)
 
+  // the backfill too soon: three-word names split wrong, renames leave first and last stale
+  await expect(step(workbench, 3)).toHaveAttribute('data-state', 'current')
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(0)
+  await expect(workbench.getByText('✗ Broke things: step 3 the naive way')).toBeVisible({ timeout: 60_000 })
+  await expect(v1Reads).toHaveAttribute('data-state', 'ok')
+  await undo(workbench, 3)
+  await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBe(0)
+  await runStep(workbench, 3)
+
   // the canary: both versions serve every request while the corruption counter climbs
   await workbench.getByRole('button', { name: 'Run step' }).click()
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(0)
   const early = await corruptRows(workbench)
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(early)
-  await expect(cell(workbench, 'v2.0.0', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
-  await expect(cell(workbench, 'v1.0.1', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
-  await expect(step(workbench, 3)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
+  await expect(endpointCell(workbench, 'v2.0.0', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v1.0.1', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
+  await expect(step(workbench, 4)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   const canary = workbench.getByRole('region', { name: 'Traffic' }).locator('[data-version="v2.0.0"]')
   await expect(canary).toHaveAttribute('data-last-failed', '0')
 
-  await runStep(workbench, 4)
   await runStep(workbench, 5)
+  await runStep(workbench, 6)
   expect(await corruptRows(workbench)).toBeGreaterThan(0)
 
   // v2.0.1 dual-writes, and its name.split() is a 500 for three-word names
-  await runStep(workbench, 6)
-  await expect(cell(workbench, 'v2.0.1', 'PATCH /user').locator('.wb-failure')).toContainText('P0001')
   await runStep(workbench, 7)
-  await expect(cell(workbench, 'v2.0.2', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
+  await expect(endpointCell(workbench, 'v2.0.1', 'PATCH /user').locator('.wb-failure')).toContainText('P0001')
+  await runStep(workbench, 8)
+  await expect(endpointCell(workbench, 'v2.0.2', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
   expect(await corruptRows(workbench)).toBeGreaterThan(0)
 
   // deploydemo's repair as written leaves the users v2.0.0 created without a name
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
-  await expect(workbench.getByText('✗ Broke things: step 8 the naive way')).toBeVisible({ timeout: 60_000 })
+  await expect(workbench.getByText('✗ Broke things: step 9 the naive way')).toBeVisible({ timeout: 60_000 })
   expect(await corruptRows(workbench)).toBeGreaterThan(0)
-  await undo(workbench, 8)
+  await undo(workbench, 9)
   await replaceSql(
     page,
     workbench,
-    8,
-    "begin; update users set first = split_part(name, ' ', 1), last = substr(name, strpos(name, ' ') + 1) where first is null; update users set name = first || ' ' || last where name is distinct from first || ' ' || last; commit;",
+    9,
+    "begin; update users set first = split_part(name, ' ', 1), last = case when strpos(name, ' ') > 0 then substr(name, strpos(name, ' ') + 1) end where first is null; update users set name = first || ' ' || last where last is not null and name is distinct from first || ' ' || last; commit;",
   )
-  await runStep(workbench, 8)
+  await runStep(workbench, 9)
   await expect.poll(() => corruptRows(workbench)).toBe(0)
+
+  // deploydemo's check, as a fail task: its query returns no row
+  await runStep(workbench, 10)
+  await expect(workbench.getByText('✓ Passed: step 10')).toBeVisible()
+  expect(await corruptRows(workbench)).toBe(0)
   await expect(workbench.getByText('Lesson complete.')).toBeVisible()
 })
