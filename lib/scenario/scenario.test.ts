@@ -63,6 +63,21 @@ describe('the scenario format', () => {
     assert.equal(naive.versions[0].idleInTransactionAfterReads, true)
   })
 
+  it('refuses a claim about an endpoint its version does not have, naming the field', () => {
+    const parsed = scenarioSchema.safeParse(
+      parseYaml(
+        scenarioYaml.replace(
+          'expect: { versions: { v1.0.0: times out } }',
+          "expect: { endpoints: { 'v1.0.0 POST /users': times out } }",
+        ),
+      ),
+    )
+    assert.deepEqual(
+      !parsed.success && parsed.error.issues.map((issue) => [issue.path.join('.'), issue.message]),
+      [['steps.1.naive.expect.endpoints.v1.0.0 POST /users', 'v1.0.0 has no endpoint named POST /users']],
+    )
+  })
+
   it('takes a naive way as a learner does: the safe steps before it, the naive step, and nothing after', () => {
     const scenario = scenarioSchema.parse(parseYaml(scenarioYaml))
     const detour = toNaiveDetour(scenario, 1)

@@ -127,6 +127,12 @@ const expectationsSchema = z
       .record(z.string(), versionExpectation)
       .optional()
       .describe('Per version, for the requests that arrive during the step.'),
+    endpoints: z
+      .record(z.string(), versionExpectation)
+      .optional()
+      .describe(
+        'Per endpoint, keyed VERSION ENDPOINT (e.g. "v1.0.0 POST /user"), for the requests that arrive during the step.',
+      ),
     allVersions: z
       .literal('ok')
       .optional()
@@ -340,6 +346,18 @@ export const scenarioSchema = z
           ),
           ...Object.keys(fields.expect?.versions ?? {}).map((id) => ['expect', 'versions', id]),
         ]
+        for (const key of Object.keys(fields.expect?.endpoints ?? {})) {
+          const space = key.indexOf(' ')
+          const version = scenario.versions.find((candidate) => candidate.id === key.slice(0, space))
+          if (!version || !version.endpoints.some((endpoint) => endpoint.name === key.slice(space + 1)))
+            context.addIssue({
+              code: 'custom',
+              path: ['steps', index, ...(where ? [where] : []), 'expect', 'endpoints', key],
+              message: version
+                ? `${version.id} has no endpoint named ${key.slice(space + 1)}`
+                : 'write it as VERSION ENDPOINT, e.g. v1.0.0 POST /user, with a version the scenario declares',
+            })
+        }
         for (const path of named) {
           const id = path[path.length - 1]
           if (!versionIds.has(id)) {
@@ -393,6 +411,9 @@ export function toSimScenario(scenario: Scenario, path: ScenarioPath): SimScenar
             versions: fields.expect.versions as Record<string, VersionExpectation>,
           }),
           ...(fields.expect?.allVersions && { allVersions: fields.expect.allVersions }),
+          ...(fields.expect?.endpoints && {
+            endpoints: fields.expect.endpoints as Record<string, VersionExpectation>,
+          }),
           ...(fields.expect?.invariants && { invariants: fields.expect.invariants }),
           ...(fields.expect?.lockWait && { lockWaitMs: fields.expect.lockWait }),
           ...(fields.expect?.result && { result: fields.expect.result }),

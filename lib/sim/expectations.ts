@@ -51,6 +51,16 @@ function checkStep(
       ),
     )
   }
+  for (const [key, expected] of Object.entries(expect.endpoints ?? {})) {
+    const [version, endpoint] = splitEndpointKey(key)
+    results.push(
+      checkVersion(
+        key,
+        expected,
+        records.filter((record) => record.version === version && record.endpoint === endpoint),
+      ),
+    )
+  }
   if (expect.allVersions === 'ok') {
     const failing = [
       ...new Set(records.filter((record) => record.outcome !== 'ok').map((record) => record.version)),
@@ -178,4 +188,10 @@ export function describeRecords(records: readonly RequestRecord[]): string {
 
 function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`
+}
+
+/** `v1.0.0 POST /user` → `['v1.0.0', 'POST /user']`: a version id has no space, an endpoint may. */
+export function splitEndpointKey(key: string): [string, string] {
+  const space = key.indexOf(' ')
+  return space === -1 ? [key, ''] : [key.slice(0, space), key.slice(space + 1)]
 }

@@ -89,6 +89,8 @@ export interface Expectations {
   versions?: Record<string, VersionExpectation>
   /** Every version that served traffic during the step served every request: zero downtime. */
   allVersions?: 'ok'
+  /** Per endpoint of a version, keyed `VERSION ENDPOINT` (e.g. `v1.0.0 POST /user`). */
+  endpoints?: Record<string, VersionExpectation>
   invariants?: 'hold' | 'violated'
   /** The longest lock wait of any request or migration during the step. */
   lockWaitMs?: { below?: number; atLeast?: number }

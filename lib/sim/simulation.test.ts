@@ -242,6 +242,29 @@ describe('index builds', () => {
   })
 })
 
+describe('claims per endpoint', () => {
+  it('tell a version’s reads going on from its writes waiting behind a CREATE INDEX', async () => {
+    const run = await simulate(
+      [
+        deployV1,
+        step(
+          'index',
+          { kind: 'migrate', sql: 'create index users_name on users (name)' },
+          { expect: { endpoints: { 'v1 GET /user': 'ok', 'v1 POST /user': 'times out' } } },
+        ),
+      ],
+      { tableRows: { users: 5_000_000 } },
+    )
+    assert.deepEqual(
+      run.steps[1].expectations.map((result) => [result.claim, result.held]),
+      [
+        ['v1 GET /user serves every request', true],
+        ['v1 POST /user times out', true],
+      ],
+    )
+  })
+})
+
 describe('old code on a new schema', () => {
   it('breaks the old version with 42703 once a column it reads is renamed', async () => {
     const run = await simulate([
