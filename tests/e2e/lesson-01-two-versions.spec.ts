@@ -1,6 +1,6 @@
 import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
+import { endpointCell, openLesson, runStep, step, terminalText } from './workbench-helpers'
 
 // Each test starts from no stored progress: every page gets a fresh browser context.
 
@@ -169,13 +169,7 @@ test('opened at step 6, the console shows the rows v0.1.0 wrote without a slug, 
   // xterm draws only while it is on screen
   await screen.scrollIntoViewIfNeeded()
   await expect
-    .poll(
-      async () =>
-        (await screen.locator('.xterm-rows > div').allTextContents())
-          .map((row) => row.replace(/\u00a0/g, ' ').trimEnd())
-          .join('\n'),
-      { timeout: 15_000 },
-    )
+    .poll(() => terminalText(screen), { timeout: 15_000 })
     .toMatch(/^ slug +\| character varying\(255\) [\s\S]*^ created_at +\| timestamp with time zone/m)
 
   // the prose's table of which code works on which schema is these claims, both paths

@@ -1,31 +1,12 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
+import { endpointCell, focusTerminal, openLesson, runStep, step, terminalText } from './workbench-helpers'
 
 // Lesson 3 replays deploydemo's v1.0.0 → v2.0.0 upgrade. Each test starts from no stored
 // progress: every page gets a fresh browser context.
 
 function sessionRows(workbench: Locator) {
   return workbench.getByRole('region', { name: 'Sessions and locks' }).locator('tbody tr')
-}
-
-// the terminal, scrolled into view (xterm draws only on screen) and focused
-async function openTerminal(workbench: Locator) {
-  const screen = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
-  await expect(screen).toHaveAttribute('data-ready', 'true')
-  await screen.scrollIntoViewIfNeeded()
-  await expect.poll(() => screenText(screen), { timeout: 15_000 }).toContain('postgres=>')
-  await screen.click()
-  return screen
-}
-
-// what the terminal shows, row by row, as text (xterm draws spaces as no-break spaces)
-async function screenText(screen: Locator): Promise<string> {
-  const rows = await screen.locator('.xterm-rows > div').allTextContents()
-  return rows
-    .map((row) => row.replace(/\u00a0/g, ' ').trimEnd())
-    .join('\n')
-    .trimEnd()
 }
 
 // The queue of a freeze: the migration waits on the /users/ page's idle session, and the app's
@@ -102,13 +83,13 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   await expect(step(workbench, 3)).toHaveAttribute('data-state', 'broke things', { timeout: 60_000 })
 
   // clear the lock from the terminal, as the presenter did from pgAdmin
-  const screen = await openTerminal(workbench)
+  const screen = await focusTerminal(workbench)
   await typeLine(page, 'sessions')
   await expect
-    .poll(() => screenText(screen))
+    .poll(() => terminalText(screen))
     .toMatch(new RegExp(`^ *${holder} \\| v1\\.0\\.0-users-page +\\| idle in transaction`, 'm'))
   await typeLine(page, `terminate ${holder}`)
-  await expect.poll(() => screenText(screen)).toContain(`terminated session ${holder}`)
+  await expect.poll(() => terminalText(screen)).toContain(`terminated session ${holder}`)
   // the migration was first in line: it lands, and the queue behind it drains
   await expect(workbench.locator('tr[data-state="waiting"]')).toHaveCount(0, { timeout: 30_000 })
   await expect(schema.locator('tr[data-column="first"]')).toBeVisible({ timeout: 30_000 })

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, step } from './workbench-helpers'
+import { endpointCell, focusTerminal, openLesson, step, terminalText } from './workbench-helpers'
 
 // Lesson 4 replays ZeroDowntimeExample's release train, 0.1.0 → 0.1.1 → 0.2 → 0.3, in fifteen
 // steps. The learner fixes two migrations in the editor, takes the naive detour of step 9 (the
@@ -39,23 +39,12 @@ async function replaceLines(
   return editor
 }
 
-// what the terminal shows, row by row (xterm draws spaces as no-break spaces)
-async function screenText(screen: Locator): Promise<string> {
-  const rows = await screen.locator('.xterm-rows > div').allTextContents()
-  return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n')
-}
-
 async function runSolutionFromTerminal(page: Page, workbench: Locator, number: number) {
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'current', { timeout: 30_000 })
-  const screen = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
-  await expect(screen).toHaveAttribute('data-ready', 'true')
-  // xterm draws only while it is on screen
-  await screen.scrollIntoViewIfNeeded()
-  await expect.poll(() => screenText(screen), { timeout: 15_000 }).toContain('postgres=>')
-  await screen.click()
+  const screen = await focusTerminal(workbench)
   await page.keyboard.type('step next')
   await page.keyboard.press('Enter')
-  await expect.poll(() => screenText(screen)).toContain(`step ${number} (`)
+  await expect.poll(() => terminalText(screen)).toContain(`step ${number} (`)
   await expectPassed(workbench, number)
 }
 

@@ -1,27 +1,13 @@
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { focusTerminal, terminalText } from './workbench-helpers'
 
 async function openTerminal(page: Page) {
   await page.goto('/learn/playground')
   const workbench = page.getByRole('region', { name: 'Workbench' })
   await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
-  const terminal = workbench.getByRole('region', { name: 'Terminal' })
-  const screen = terminal.getByTestId('terminal')
-  await expect(screen).toHaveAttribute('data-ready', 'true')
-  // xterm draws only while it is on screen, as a learner would see it
-  await screen.scrollIntoViewIfNeeded()
-  await expect.poll(() => screenText(screen), { timeout: 15_000 }).toContain('postgres=>')
-  await screen.click()
+  const screen = await focusTerminal(workbench)
   return { workbench, screen }
-}
-
-// what the terminal shows, row by row, as text (xterm draws spaces as no-break spaces)
-async function screenText(screen: Locator): Promise<string> {
-  const rows = await screen.locator('.xterm-rows > div').allTextContents()
-  return rows
-    .map((row) => row.replace(/\u00a0/g, ' ').trimEnd())
-    .join('\n')
-    .trimEnd()
 }
 
 async function typeLine(page: Page, line: string) {
@@ -32,29 +18,29 @@ async function typeLine(page: Page, line: string) {
 test('a query typed over several lines prints its table as psql does', async ({ page }) => {
   const { screen } = await openTerminal(page)
   await typeLine(page, 'select id, name')
-  await expect.poll(() => screenText(screen)).toContain('postgres->')
+  await expect.poll(() => terminalText(screen)).toContain('postgres->')
   await typeLine(page, 'from users where id <= 2 order by id;')
   await expect
-    .poll(() => screenText(screen))
+    .poll(() => terminalText(screen))
     .toContain(' id |     name\n----+---------------\n  1 | Alan Dijkstra\n  2 | Grace Allen\n(2 rows)')
   // history: up brings the last line back
   await page.keyboard.press('ArrowUp')
-  await expect.poll(() => screenText(screen)).toMatch(/postgres=> from users where id <= 2 order by id;$/)
+  await expect.poll(() => terminalText(screen)).toMatch(/postgres=> from users where id <= 2 order by id;$/)
 })
 
 test('Ctrl+C stops select pg_sleep(600) and the prompt comes back', async ({ page }) => {
   test.setTimeout(90_000)
   const { workbench, screen } = await openTerminal(page)
   await typeLine(page, 'select pg_sleep(600);')
-  await expect.poll(() => screenText(screen)).toContain('select pg_sleep(600);')
+  await expect.poll(() => terminalText(screen)).toContain('select pg_sleep(600);')
   await page.keyboard.press('Control+C')
   await expect
-    .poll(() => screenText(screen), { timeout: 30_000 })
+    .poll(() => terminalText(screen), { timeout: 30_000 })
     .toMatch(/Cancel request sent\nERROR: {2}canceling statement due to user request[\s\S]*postgres=>$/)
   // the simulation resumed on the restored database, and the console works in it
   await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
   await typeLine(page, 'select count(*) > 0 as has_users from users;')
-  await expect.poll(() => screenText(screen), { timeout: 30_000 }).toContain(' has_users\n-----------\n t')
+  await expect.poll(() => terminalText(screen), { timeout: 30_000 }).toContain(' has_users\n-----------\n t')
 })
 
 test('a canary deployed from the terminal takes its share of the traffic', async ({ page }) => {
@@ -63,11 +49,11 @@ test('a canary deployed from the terminal takes its share of the traffic', async
   await workbench.getByRole('button', { name: '10×' }).click()
   await screen.click()
   await typeLine(page, 'deploy v1.0.0')
-  await expect.poll(() => screenText(screen)).toContain('deployed v1.0.0 100%')
+  await expect.poll(() => terminalText(screen)).toContain('deployed v1.0.0 100%')
   const canary = workbench.getByRole('region', { name: 'Traffic' }).locator('[data-version="v1.1.0"]')
   await expect(canary).toHaveAttribute('data-last-ok', '0')
   await typeLine(page, 'canary v1.1.0 10')
-  await expect.poll(() => screenText(screen)).toContain('deployed v1.0.0 90%, v1.1.0 10%')
+  await expect.poll(() => terminalText(screen)).toContain('deployed v1.0.0 90%, v1.1.0 10%')
   await expect
     .poll(async () => Number(await canary.getAttribute('data-last-ok')), { timeout: 30_000 })
     .toBeGreaterThan(0)
@@ -82,31 +68,31 @@ test('terminating the idle-in-transaction session drains the lock queue', async 
   await screen.click()
   await typeLine(page, 'deploy v1.0.0')
   await typeLine(page, 'begin;')
-  await expect.poll(() => screenText(screen)).toContain('postgres=*>')
+  await expect.poll(() => terminalText(screen)).toContain('postgres=*>')
   await typeLine(page, 'lock table orders in share mode;')
-  await expect.poll(() => screenText(screen)).toContain('LOCK TABLE')
+  await expect.poll(() => terminalText(screen)).toContain('LOCK TABLE')
   const sessionsPanel = workbench.getByRole('region', { name: 'Sessions and locks' })
   await expect(sessionsPanel.locator('tr[data-state="waiting"]').first()).toBeVisible({ timeout: 30_000 })
   await typeLine(page, 'sessions')
-  await expect.poll(() => screenText(screen)).toMatch(/\| console +\| idle in transaction/)
-  const text = await screenText(screen)
+  await expect.poll(() => terminalText(screen)).toMatch(/\| console +\| idle in transaction/)
+  const text = await terminalText(screen)
   const pid = /^ *(\d+) \| console +\| idle in transaction/m.exec(text)![1]
   await typeLine(page, `terminate ${pid}`)
-  await expect.poll(() => screenText(screen)).toContain(`terminated session ${pid}`)
+  await expect.poll(() => terminalText(screen)).toContain(`terminated session ${pid}`)
   await expect(sessionsPanel.locator('tr[data-state="waiting"]')).toHaveCount(0, { timeout: 30_000 })
   await typeLine(page, 'locks')
-  await expect.poll(() => screenText(screen)).not.toMatch(/ f +\| \{/)
+  await expect.poll(() => terminalText(screen)).not.toMatch(/ f +\| \{/)
   // psql learns its connection is gone with its next statement
   await typeLine(page, 'select 1;')
   await expect
-    .poll(() => screenText(screen))
+    .poll(() => terminalText(screen))
     .toContain('FATAL:  terminating connection due to administrator command')
-  await expect.poll(() => screenText(screen)).toContain('The connection to the server was lost.')
+  await expect.poll(() => terminalText(screen)).toContain('The connection to the server was lost.')
 })
 
 test('a lesson snippet runs its command in the terminal', async ({ page }) => {
   const { screen } = await openTerminal(page)
   await page.getByRole('button', { name: 'Run in the terminal: status' }).click()
-  await expect.poll(() => screenText(screen)).toContain('simulated time')
-  await expect.poll(() => screenText(screen)).toContain('database       running')
+  await expect.poll(() => terminalText(screen)).toContain('simulated time')
+  await expect.poll(() => terminalText(screen)).toContain('database       running')
 })

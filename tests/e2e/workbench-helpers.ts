@@ -30,3 +30,25 @@ export function endpointCell(workbench: Locator, version: string, endpoint: stri
     .getByRole('region', { name: 'Versions × endpoints' })
     .locator(`td[data-version="${version}"][data-endpoint="${endpoint}"]`)
 }
+
+/** What the terminal shows, row by row, as text (xterm draws spaces as no-break spaces). */
+export async function terminalText(screen: Locator): Promise<string> {
+  const rows = await screen.locator('.xterm-rows > div').allTextContents()
+  return rows
+    .map((row) => row.replace(/\u00a0/g, ' ').trimEnd())
+    .join('\n')
+    .trimEnd()
+}
+
+/**
+ * The workbench's terminal, ready, scrolled into view (xterm draws only while on screen, as a
+ * learner would see it), showing its prompt, and focused.
+ */
+export async function focusTerminal(workbench: Locator): Promise<Locator> {
+  const screen = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
+  await expect(screen).toHaveAttribute('data-ready', 'true')
+  await screen.scrollIntoViewIfNeeded()
+  await expect.poll(() => terminalText(screen), { timeout: 15_000 }).toContain('postgres=>')
+  await screen.click()
+  return screen
+}

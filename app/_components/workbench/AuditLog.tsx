@@ -1,6 +1,7 @@
-import { memo, useId } from 'react'
+import { memo } from 'react'
 import type { AuditEntry } from '@/lib/scenario/workbench-protocol'
 import { formatClockMillis } from './format'
+import { LogPanel } from './LogPanel'
 
 /** What the audit log shows. */
 export interface AuditLogProps {
@@ -14,41 +15,27 @@ export interface AuditLogProps {
  * how the running system came to be as it is.
  */
 export const AuditLog = memo(function AuditLog({ entries }: AuditLogProps) {
-  const headingId = useId()
   const newestFirst = entries.slice().reverse()
   return (
-    <section className="wb-panel wb-log wb-audit" aria-labelledby={headingId}>
-      <h3 id={headingId}>Audit log</h3>
-      <div
-        className="wb-log-lines"
-        role="log"
-        aria-live="off"
-        aria-labelledby={headingId}
-        tabIndex={0}
-        data-count={newestFirst.length}
-      >
-        {newestFirst.length === 0 ? (
-          <p className="wb-empty">Nothing done yet.</p>
-        ) : (
-          <ol>
-            {newestFirst.map((entry, index) => (
-              <li
-                key={newestFirst.length - index}
-                className={`wb-log-line wb-audit-${entry.actor.replace(' ', '-')}`}
-                data-actor={entry.actor}
-                data-outcome={entry.outcome}
-              >
-                <span className="wb-audit-time">{formatClockMillis(entry.atMs)}</span>{' '}
-                <span className="wb-audit-actor">{entry.actor}</span>{' '}
-                <span>
-                  {entry.what}
-                  {entry.outcome === 'failed' && <span className="visually-hidden"> (failed)</span>}
-                </span>
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
-    </section>
+    <LogPanel
+      title="Audit log"
+      className="wb-audit"
+      empty="Nothing done yet."
+      lines={newestFirst.map((entry, index) => (
+        <li
+          key={newestFirst.length - index}
+          className={`wb-log-line wb-audit-${entry.actor.replace(' ', '-')}`}
+          data-actor={entry.actor}
+          data-outcome={entry.outcome}
+        >
+          <span className="wb-audit-time">{formatClockMillis(entry.atMs)}</span>{' '}
+          <span className="wb-audit-actor">{entry.actor}</span>{' '}
+          <span>
+            {entry.what}
+            {entry.outcome === 'failed' && <span className="visually-hidden"> (failed)</span>}
+          </span>
+        </li>
+      ))}
+    />
   )
 })

@@ -1,6 +1,7 @@
-import { memo, useId } from 'react'
+import { memo } from 'react'
 import type { RequestLogEntry } from '@/lib/scenario/workbench-protocol'
 import { formatClockMillis, formatDuration } from './format'
+import { LogPanel } from './LogPanel'
 
 /** What the request log shows. */
 export interface RequestLogProps {
@@ -15,39 +16,22 @@ export interface RequestLogProps {
  * status and, for a failure, the SQLSTATE and Postgres's message.
  */
 export const RequestLog = memo(function RequestLog({ entries, limit = 30 }: RequestLogProps) {
-  const headingId = useId()
   const newestFirst = entries.slice(-limit).reverse()
   return (
-    <section className="wb-panel wb-log" aria-labelledby={headingId}>
-      <h3 id={headingId}>Request log</h3>
-      {/* about ten updates a second: a live region would talk over everything else; the log
-          role sits on a wrapper, since on the <ol> itself it would hide the list from its items */}
-      <div
-        className="wb-log-lines"
-        role="log"
-        aria-live="off"
-        aria-labelledby={headingId}
-        tabIndex={0}
-        data-count={newestFirst.length}
-      >
-        {newestFirst.length === 0 ? (
-          <p className="wb-empty">No request answered yet.</p>
-        ) : (
-          <ol>
-            {newestFirst.map((entry) => (
-              <li
-                key={entry.id}
-                className={`wb-log-line wb-outcome-${entry.outcome}`}
-                data-outcome={entry.outcome}
-                data-code={entry.code}
-              >
-                {formatLogLine(entry)}
-              </li>
-            ))}
-          </ol>
-        )}
-      </div>
-    </section>
+    <LogPanel
+      title="Request log"
+      empty="No request answered yet."
+      lines={newestFirst.map((entry) => (
+        <li
+          key={entry.id}
+          className={`wb-log-line wb-outcome-${entry.outcome}`}
+          data-outcome={entry.outcome}
+          data-code={entry.code}
+        >
+          {formatLogLine(entry)}
+        </li>
+      ))}
+    />
   )
 })
 
