@@ -1,3 +1,5 @@
+import { normalizeStatement } from './split-sql'
+
 /** A Postgres error as data: the fields Postgres sends in its ErrorResponse. */
 export interface PgError {
   /** SQLSTATE, e.g. `42703` (undefined_column); `57014` when the statement was cancelled. */
@@ -145,8 +147,19 @@ export type TransactionState = 'idle' | 'open' | 'failed'
 
 // command tags of statements that cannot change what a snapshot holds
 const readOnlyCommands = new Set(['SELECT', 'SHOW', 'EXPLAIN', 'VALUES', 'TABLE', 'EMPTY', 'BEGIN', 'START'])
+// statements that write nothing themselves: they end a transaction or set the session
+const controlCommands = new Set(['WITH', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SET', 'RESET'])
 
 /** Whether a statement that ran may have changed the database (anything but a read). */
 export function changesDatabase(result: RunResult): boolean {
   return result.ok && !readOnlyCommands.has(result.command)
+}
+
+/**
+ * Whether a statement, by its first word, writes to the database: what an audit log records.
+ * Reads, transaction control and session settings do not.
+ */
+export function isWriteStatement(sql: string): boolean {
+  const firstWord = normalizeStatement(sql).split(' ')[0].toUpperCase()
+  return firstWord !== '' && !readOnlyCommands.has(firstWord) && !controlCommands.has(firstWord)
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import {
-  normalizeStatement,
+  isWriteStatement,
   splitSql,
   type Database,
   type PgError,
@@ -14,6 +14,7 @@ import {
   MetricsCollector,
   Simulation,
   stepWindowMs,
+  transactionControlOf,
   type ActionProgress,
   type RequestRecord,
   type SimEvent,
@@ -169,8 +170,9 @@ export function createSimulationExtension(
         if (request.step > scenario.steps.length)
           throw new Error(`the lesson has ${scenario.steps.length} steps, not ${request.step + 1}`)
         live = await LiveWorkbench.open(scenario, request, { context, schedule })
-        // a Stop from here on comes back to this step's start, not to an older state
-        await context.saveRestorePoint()
+        // a Stop from here on comes back to this step's start, not to an older state; a resumed
+        // worker was just opened on the restore point itself, so it has nothing new to save
+        if (!request.resume) await context.saveRestorePoint()
         return { step: request.step, nowMs: live.nowMs } satisfies OpenedWorkbench
       }
       case 'run':
@@ -366,7 +368,7 @@ class LiveWorkbench {
       const atMs = this.simulation.nowUs / 1000
       if (result.ok) this.isRestorePointDue = true
       // a script is in the log if any of its statements writes, whatever its first word
-      const writes = splitSql(sql).filter((statement) => changesSomething(statement.sql))
+      const writes = splitSql(sql).filter((statement) => isWriteStatement(statement.sql))
       if (writes.length > 0) {
         const more = writes.length > 1 ? ` (and ${writes.length - 1} more)` : ''
         this.note('by hand', `${firstLineOf(writes[0].sql)}${more}`, result.ok ? 'ok' : 'failed')
@@ -415,17 +417,16 @@ class LiveWorkbench {
   private noteConsoleChange(sql: string, result: RunResult, transaction: TransactionState): void {
     const ok = result.ok
     if (transaction === 'idle') {
-      const control = normalizeStatement(sql)
       // COMMIT of a failed transaction answers ROLLBACK: nothing it held was kept
-      if (/^(commit|end)\b/.test(control) && result.ok && result.command !== 'ROLLBACK') {
+      if (transactionControlOf(sql) === 'commit' && result.ok && result.command !== 'ROLLBACK') {
         for (const change of this.consoleChanges) this.note('by hand', change, 'ok')
-      } else if (changesSomething(sql)) {
+      } else if (isWriteStatement(sql)) {
         this.note('by hand', firstLineOf(sql), ok ? 'ok' : 'failed')
       }
       this.consoleChanges = []
       return
     }
-    if (ok && changesSomething(sql)) this.consoleChanges.push(firstLineOf(sql))
+    if (ok && isWriteStatement(sql)) this.consoleChanges.push(firstLineOf(sql))
   }
 
   cancelConsole(): boolean {
@@ -593,19 +594,6 @@ class LiveWorkbench {
               },
     }
   }
-}
-
-// Statements that only read are not the audit log's business; everything else is.
-function changesSomething(sql: string): boolean {
-  const statement = sql
-    .replace(/--[^\n]*/g, '')
-    .trim()
-    .toLowerCase()
-  return (
-    !/^(select|with|show|explain|table|values|begin|start|commit|end|rollback|abort|set|reset)\b/.test(
-      statement,
-    ) && statement !== ''
-  )
 }
 
 function firstLineOf(sql: string): string {

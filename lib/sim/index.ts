@@ -3,6 +3,7 @@ export * from './model'
 export {
   Simulation,
   stepWindowMs,
+  transactionControlOf,
   type RequestRecord,
   type RequestOutcome,
   type SessionSnapshot,

@@ -1496,7 +1496,7 @@ function commandTagOf(sql: string): string {
 }
 
 /** BEGIN, COMMIT or ROLLBACK in any of their spellings; undefined for anything else. */
-function transactionControlOf(sql: string): 'begin' | 'commit' | 'rollback' | undefined {
+export function transactionControlOf(sql: string): 'begin' | 'commit' | 'rollback' | undefined {
   const statement = normalizeStatement(sql)
   if (/^(begin|start transaction)\b/.test(statement)) return 'begin'
   if (/^(commit|end)\b/.test(statement) && !/^(commit|end) prepared\b/.test(statement)) return 'commit'
