@@ -15,7 +15,7 @@ async function openWorkbench(
   start: Snapshot,
   step = 0,
   sql: (string | null)[] = [],
-  resume?: { deployment: Record<string, number> },
+  resume?: { deployment: Record<string, number>; previousDeployment?: Record<string, number> },
 ) {
   const ticks: (() => void)[] = []
   const messages: unknown[] = []
@@ -340,6 +340,19 @@ describe('the workbench in the worker', () => {
       await workbench.call({ action: 'run', step: 1, how: 'solution' })
       const verdict = await workbench.tickUntilVerdict()
       assert.deepEqual([verdict.step, verdict.passed], [1, true])
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('remembers across a resume the deployment rollback goes back to', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1, [], {
+      deployment: { 'v1.0.0': 90, 'v1.1.0': 10 },
+      previousDeployment: { 'v1.0.0': 100 },
+    })
+    try {
+      await workbench.tick()
+      assert.deepEqual(workbench.batches().at(-1)?.previousDeployment, { 'v1.0.0': 100 })
     } finally {
       await workbench.call({ action: 'stop' })
     }
