@@ -1,7 +1,5 @@
 import type { Metadata, Viewport } from 'next'
-import Link from 'next/link'
 import type { ReactNode } from 'react'
-import { ThemeToggle } from './_components/ThemeToggle'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -28,24 +26,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <head>
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
       </head>
-      <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <Link href="/" className="brand">
-            Cutover
-          </Link>
-          <nav aria-label="Site">
-            <Link href="/">Lessons</Link>
-          </nav>
-          <ThemeToggle />
-        </header>
-        <main id="main">{children}</main>
-        <footer className="site-footer">
-          <p>Real PostgreSQL 18 (PGlite) runs in your browser. Nothing you type leaves this page.</p>
-        </footer>
-      </body>
+      <body>{children}</body>
     </html>
   )
 }

@@ -4,6 +4,8 @@ import { expect, test as base } from '@playwright/test'
 export interface PageWatch {
   /** The browser logs a 404 as a console error; this one is expected. */
   expectNotFound(path: string): void
+  /** A page of another origin the test itself serves (an embed's host page). */
+  allowOrigin(origin: string): void
 }
 
 /**
@@ -15,6 +17,7 @@ export const test = base.extend<{ pageWatch: PageWatch }>({
     async ({ page, baseURL }, use) => {
       const problems: string[] = []
       const expectedMissing = new Set<string>()
+      const allowedOrigins = new Set<string>()
       const origin = new URL(baseURL ?? 'http://localhost').origin
       page.on('console', (message) => {
         if (message.type() !== 'error') return
@@ -26,11 +29,14 @@ export const test = base.extend<{ pageWatch: PageWatch }>({
       page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`))
       page.context().on('request', (request) => {
         const url = new URL(request.url())
-        if (url.protocol.startsWith('http') && url.origin !== origin) {
+        if (url.protocol.startsWith('http') && url.origin !== origin && !allowedOrigins.has(url.origin)) {
           problems.push(`request to another host: ${request.url()}`)
         }
       })
-      await use({ expectNotFound: (path) => expectedMissing.add(path) })
+      await use({
+        expectNotFound: (path) => expectedMissing.add(path),
+        allowOrigin: (allowed) => allowedOrigins.add(allowed),
+      })
       expect(problems).toEqual([])
     },
     { auto: true },

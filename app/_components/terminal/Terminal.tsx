@@ -35,6 +35,9 @@ function saveHistory(history: readonly string[]): void {
   }
 }
 
+/** What the terminal drew, for a window that mirrors it (the audience view). */
+export type TerminalOutput = { kind: 'write'; text: string } | { kind: 'clear' }
+
 /**
  * The workbench's terminal: xterm.js showing the psql-style interpreter, whose session
  * lives in the lesson's simulation. The interpreter does the work; this draws and types.
@@ -43,18 +46,23 @@ export function Terminal({
   database,
   scenario,
   replaceWorker,
+  onOutput,
 }: {
   database: WorkerDatabase | undefined
   scenario: ConsoleScenario
   /** Stops a statement Postgres itself is running (the worker is replaced; traffic resumes). */
   replaceWorker: () => Promise<void>
+  /** Told of everything drawn, in order. */
+  onOutput?: (output: TerminalOutput) => void
 }) {
   const screen = useRef<HTMLDivElement>(null)
   const headingId = useId()
   const replaceWorkerRef = useRef(replaceWorker)
+  const onOutputRef = useRef(onOutput)
   useEffect(() => {
     replaceWorkerRef.current = replaceWorker
-  }, [replaceWorker])
+    onOutputRef.current = onOutput
+  }, [replaceWorker, onOutput])
 
   useEffect(() => {
     const element = screen.current
@@ -78,6 +86,10 @@ export function Terminal({
             selectionBackground: '#3a4a6b',
           },
         })
+        const write = (text: string) => {
+          term.write(text)
+          onOutputRef.current?.({ kind: 'write', text })
+        }
         const fit = new FitAddon()
         term.loadAddon(fit)
         term.open(element)
@@ -105,7 +117,7 @@ export function Terminal({
           names.versions = view.versions.map((version) => version.id)
           names.sessions = view.sessions.map((session) => session.owner)
         }
-        const print = (text: string) => term.write(text.replace(/\r?\n/g, '\r\n'))
+        const print = (text: string) => write(text.replace(/\r?\n/g, '\r\n'))
         let isRunning = false
         let isClosed = false
         let lastTabLine: string | undefined
@@ -113,10 +125,11 @@ export function Terminal({
 
         const apply = async (effects: EditorEffect[]): Promise<void> => {
           for (const effect of effects) {
-            if (effect.kind === 'write') term.write(effect.text)
+            if (effect.kind === 'write') write(effect.text)
             else if (effect.kind === 'clear screen') {
               term.clear()
-              term.write(`\r\x1b[K${interpreter.prompt}${editor.text}`)
+              onOutputRef.current?.({ kind: 'clear' })
+              write(`\r\x1b[K${interpreter.prompt}${editor.text}`)
             } else if (effect.kind === 'interrupt') {
               interpreter.resetBuffer()
               await apply(editor.begin(interpreter.prompt))
@@ -167,7 +180,7 @@ export function Terminal({
           // a second Tab lists the choices, as readline does
           if (candidates.length > 1 && lastTabLine === line) {
             print(`\n${candidates.join('  ')}\n`)
-            term.write(`${interpreter.prompt}${editor.text}`)
+            write(`${interpreter.prompt}${editor.text}`)
           }
           lastTabLine = line
         }

@@ -1,10 +1,21 @@
 'use client'
 
 import Link from 'next/link'
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react'
+import {
+  Fragment,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { StepRunHow, StepVerdict } from '@/lib/scenario/workbench-protocol'
+import type { StepRunHow, StepVerdict, WorkbenchSpeed } from '@/lib/scenario/workbench-protocol'
 import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import { decodeAttempt, encodeAttempt } from '../attempt-link'
+import { panelIds, type PanelId } from '../embed/embed-protocol'
 import { placeStatementError } from '../error-place'
 import { SolutionDiff } from '../SolutionDiff'
 import { SqlEditor, type SqlEditorError } from '../SqlEditor'
@@ -29,8 +40,8 @@ import {
   VersionGrid,
 } from './index'
 import { ClaimsCheck } from './ClaimsCheck'
-import { Terminal } from '../terminal/Terminal'
-import { useWorkbench } from './use-workbench'
+import { Terminal, type TerminalOutput } from '../terminal/Terminal'
+import { useWorkbench, type LiveAction } from './use-workbench'
 import './workbench.css'
 
 /** What the lesson page hands the workbench, all known at build time. */
@@ -59,25 +70,96 @@ export interface WorkbenchProps {
   requestsPerSecond: number
   /** Replaces the database worker to stop a statement Postgres is running (Ctrl+C in the terminal). */
   replaceWorker(): Promise<void>
+  /** Which panels show, in this order; every one on the lesson page. */
+  panels?: readonly WorkbenchPanel[]
+  /** Where progress is kept: the learner's (the default), the presenter's own, or this page only (an embed). */
+  progressScope?: 'learner' | 'presenter' | 'page'
+  /** Whether the address bar follows the step at hand; the lesson page's does. */
+  followsStepInUrl?: boolean
+  /** Whether traffic waits for Play when the lesson opens; it plays by default. */
+  startsPaused?: boolean
+  /** Shows and runs this step only (an embed), instead of the lesson's list of steps. */
+  onlyStep?: string
+  /** Told what happens: the embed's host and the audience window listen. */
+  onEvent?(event: WorkbenchEvent): void
+  /** Told of every change to the live state, in order (the presenter mirrors them). */
+  onLiveAction?(action: LiveAction): void
+  /** Told of everything the terminal draws. */
+  onTerminalOutput?(output: TerminalOutput): void
+  /** Commands from outside: an embed's host page, the presenter's keys. */
+  commands?: WorkbenchCommandSource
 }
 
-/** `applied`: run to open the lesson at a later step, with the learner's SQL or the solution. */
-type StepState = 'not run' | 'passed' | 'broke things' | 'applied' | 'running' | 'current'
+/** A panel of the workbench: an embed's panels, and the lesson page's claims check. */
+export type WorkbenchPanel = PanelId | 'check'
+
+/** The lesson page's panels, in its order. */
+export const allPanels: readonly WorkbenchPanel[] = [...panelIds, 'check']
+
+/** What the workbench tells whoever hosts it. */
+export type WorkbenchEvent =
+  /** The simulation is live for the first time, at this step. */
+  | { type: 'ready'; step: number }
+  | { type: 'verdict'; verdict: StepVerdict }
+  /** A `reset` command put the step (or the lesson) back where it started. */
+  | { type: 'reset'; step: number }
+  /** The step at hand and its SQL, whenever either changes. */
+  | { type: 'view'; current: number; sql: string }
+
+/** Where a step stands, as the list of steps shows it. */
+export type StepState = 'not run' | 'passed' | 'broke things' | 'applied' | 'running' | 'current'
+
+/** What an embed's host page or the presenter's keyboard can ask of the workbench. */
+export type WorkbenchCommand =
+  | { type: 'run'; how?: 'yours' | 'naive' }
+  | { type: 'reset' }
+  | { type: 'go'; to: 'next' | 'previous' }
+  | { type: 'toggle traffic' }
+  | { type: 'status'; reply(state: StepState | 'starting'): void }
+
+/** Commands sent to a workbench from outside it. */
+export interface WorkbenchCommandSource {
+  subscribe(listener: (command: WorkbenchCommand) => void): () => void
+}
+
+/** A command source the host sends into: `send` reaches the workbench subscribed to it. */
+export function createCommandSource(): WorkbenchCommandSource & { send(command: WorkbenchCommand): void } {
+  const listeners = new Set<(command: WorkbenchCommand) => void>()
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    send(command) {
+      for (const listener of listeners) listener(command)
+    },
+  }
+}
 
 /**
  * The lesson's workbench: the steps with their state, the SQL editor for the step at hand,
  * and the live panels of the simulation running beside the real Postgres.
  */
 export function Workbench(props: WorkbenchProps) {
-  const { lesson, steps, versions, database } = props
+  const { lesson, steps, versions, database, onEvent } = props
   const stepIds = useMemo(() => steps.map((step) => step.id), [steps])
+  const store = useMemo(
+    () => progressStore(props.progressScope ?? 'learner', lesson),
+    [props.progressScope, lesson],
+  )
+  const pinned = props.onlyStep === undefined ? -1 : stepIds.indexOf(props.onlyStep)
+  const panels = props.panels ?? allPanels
+  const onEventRef = useRef(onEvent)
+  useEffect(() => {
+    onEventRef.current = onEvent
+  }, [onEvent])
   const consoleScenario = useMemo(
     () => ({ versions, steps, requestsPerSecond: props.requestsPerSecond }),
     [versions, steps, props.requestsPerSecond],
   )
   const storedProgress = useSyncExternalStore(
     subscribeToProgress,
-    () => readStoredProgress(lesson),
+    () => readStoredProgress(store),
     () => null,
   )
   const progress = useMemo(() => parseProgress(storedProgress), [storedProgress])
@@ -91,6 +173,9 @@ export function Workbench(props: WorkbenchProps) {
   const [editorError, setEditorError] = useState<SqlEditorError | undefined>()
   const [announcement, setAnnouncement] = useState('')
   const lastRun = useRef<{ step: number; how: StepRunHow; sql: string } | undefined>(undefined)
+  // set the moment a run is asked for, before the worker hears of it, so a second Run (or a
+  // host's status question) in the same instant sees it
+  const isRunRequested = useRef(false)
   const progressRef = useRef(progress)
   useEffect(() => {
     progressRef.current = progress
@@ -100,15 +185,17 @@ export function Workbench(props: WorkbenchProps) {
     (update: (current: LessonProgress) => LessonProgress) => {
       const next = update(progressRef.current)
       progressRef.current = next
-      writeStoredProgress(lesson, JSON.stringify(next))
+      writeStoredProgress(store, JSON.stringify(next))
     },
-    [lesson],
+    [store],
   )
 
   const onVerdict = useCallback(
     (verdict: StepVerdict) => {
       const step = steps[verdict.step]
       if (!step) return
+      isRunRequested.current = false
+      onEventRef.current?.({ type: 'verdict', verdict })
       saveProgress((current) => recordVerdict(current, step.id, verdict.passed))
       setAnnouncement(
         verdict.passed
@@ -136,6 +223,8 @@ export function Workbench(props: WorkbenchProps) {
     scenario: props.scenario,
     snapshotUrl: props.snapshotUrl,
     onVerdict,
+    ...(props.onLiveAction && { onAction: props.onLiveAction }),
+    initialSpeed: props.startsPaused ? 0 : 1,
   })
   const { onLiveChange } = props
 
@@ -155,7 +244,7 @@ export function Workbench(props: WorkbenchProps) {
     (step: number) => {
       setShowSolution(false)
       setEditorError(undefined)
-      void open({ step, sql: sqlBefore(step, progressRef.current) })
+      return open({ step, sql: sqlBefore(step, progressRef.current) })
     },
     [open, sqlBefore],
   )
@@ -186,8 +275,20 @@ export function Workbench(props: WorkbenchProps) {
       })
       return
     }
-    openAt(fromUrl >= 0 ? fromUrl : firstUnpassedStep(progressRef.current, stepIds))
-  }, [database, hasLoadedProgress, open, openAt, props.initialStep, props.workerGeneration, state, stepIds])
+    void openAt(
+      pinned >= 0 ? pinned : fromUrl >= 0 ? fromUrl : firstUnpassedStep(progressRef.current, stepIds),
+    )
+  }, [
+    database,
+    hasLoadedProgress,
+    open,
+    openAt,
+    pinned,
+    props.initialStep,
+    props.workerGeneration,
+    state,
+    stepIds,
+  ])
 
   useEffect(() => {
     onLiveChange(state.phase === 'live')
@@ -201,18 +302,72 @@ export function Workbench(props: WorkbenchProps) {
   const hasLastRunBroken =
     state.runningStep === undefined && lastRunStep >= 0 && state.verdicts[lastRunStep]?.passed === false
   const current =
-    state.runningStep ?? (hasLastRunBroken ? lastRunStep : Math.min(state.nextStep, steps.length))
+    pinned >= 0
+      ? pinned
+      : (state.runningStep ?? (hasLastRunBroken ? lastRunStep : Math.min(state.nextStep, steps.length)))
+  const followsStepInUrl = props.followsStepInUrl ?? true
   useEffect(() => {
-    if (state.phase !== 'live') return
+    if (state.phase !== 'live' || !followsStepInUrl) return
     const step = steps[current]
     const path = step ? `/learn/${lesson}/${step.id}` : `/learn/${lesson}`
     if (window.location.pathname.replace(/\/$/, '') !== path) window.history.replaceState(null, '', path)
-  }, [current, lesson, state.phase, steps])
+  }, [current, followsStepInUrl, lesson, state.phase, steps])
+
+  const hasBeenLive = useRef(false)
+  useEffect(() => {
+    if (state.phase !== 'live' || hasBeenLive.current) return
+    hasBeenLive.current = true
+    onEventRef.current?.({ type: 'ready', step: current })
+  }, [current, state.phase])
 
   const isLive = state.phase === 'live'
   const isRunning = state.runningStep !== undefined
   const step = steps[current] as WorkbenchStep | undefined
-  const sql = step ? (progress.sql[step.id] ?? step.starter) : ''
+
+  // a share link's SQL is read once, shown as text in the editor, and runs only on Run step
+  const [sharedAttempt, setSharedAttempt] = useState<
+    { step: string; sql: string } | { problem: string } | undefined
+  >()
+  const takesSharedAttempts = (props.progressScope ?? 'learner') === 'learner' && pinned < 0
+  useEffect(() => {
+    if (!takesSharedAttempts) return
+    let isCurrent = true
+    void decodeAttempt(window.location.hash, { lesson, step: props.initialStep ?? '' }).then((decoded) => {
+      if (!isCurrent || !decoded) return
+      if (!decoded.ok) return setSharedAttempt({ problem: decoded.problem })
+      const target = steps.find((candidate) => candidate.id === decoded.attempt.step)
+      setSharedAttempt(
+        target?.isEditable
+          ? { step: decoded.attempt.step, sql: decoded.attempt.sql }
+          : { problem: `step “${target?.title ?? decoded.attempt.step}” takes no SQL to share` },
+      )
+    })
+    return () => {
+      isCurrent = false
+    }
+  }, [lesson, props.initialStep, steps, takesSharedAttempts])
+  const shownAttempt =
+    sharedAttempt && 'sql' in sharedAttempt && sharedAttempt.step === step?.id ? sharedAttempt : undefined
+  const sql = step ? (shownAttempt?.sql ?? progress.sql[step.id] ?? step.starter) : ''
+
+  const [shareLink, setShareLink] = useState<
+    { step: string; url: string; isCopied: boolean } | { step: string; problem: string } | undefined
+  >()
+  const share = async () => {
+    if (!step) return
+    const encoded = await encodeAttempt({ v: 1, lesson, step: step.id, sql })
+    if (!encoded.ok) return setShareLink({ step: step.id, problem: encoded.problem })
+    const url = `${window.location.origin}/learn/${lesson}/${step.id}#${encoded.fragment}`
+    const isCopied = await navigator.clipboard
+      ?.writeText(url)
+      .then(() => true)
+      .catch(() => false)
+    setShareLink({ step: step.id, url, isCopied: isCopied === true })
+  }
+
+  useEffect(() => {
+    onEventRef.current?.({ type: 'view', current, sql })
+  }, [current, sql])
   const lockedLines = useMemo(() => (step ? lockedLinesIn(sql, step) : []), [sql, step])
   const schemaForCompletion = useMemo(() => {
     const tables: Record<string, string[]> = {}
@@ -221,25 +376,38 @@ export function Workbench(props: WorkbenchProps) {
     return tables
   }, [state.schema])
 
-  const stateOf = (index: number): StepState => {
+  // `known` is the progress as last saved, which a command may have changed since this render
+  const stateOf = (index: number, known: LessonProgress = progress): StepState => {
     if (state.runningStep === index) return 'running'
     const id = steps[index].id
-    if (index < state.nextStep && progress.passed.includes(id)) return 'passed'
-    if (index < state.nextStep && progress.broke.includes(id)) return 'broke things'
+    if (index < state.nextStep && known.passed.includes(id)) return 'passed'
+    if (index < state.nextStep && known.broke.includes(id)) return 'broke things'
     if (index < state.nextStep) return 'applied'
     if (index === current && state.runningStep === undefined) return 'current'
     return 'not run'
   }
 
   const run = async (how: 'yours' | 'naive' | 'solution') => {
-    if (!step || !isLive || isRunning) return
+    if (!step || !isLive || isRunning || isRunRequested.current) return
+    isRunRequested.current = true
     setEditorError(undefined)
     const index = current
     // running a step that broke things again starts from where it started
-    if (index < state.nextStep && !(await open({ step: index, sql: sqlBefore(index, progressRef.current) })))
+    if (
+      index < state.nextStep &&
+      !(await open({ step: index, sql: sqlBefore(index, progressRef.current) }))
+    ) {
+      isRunRequested.current = false
       return
+    }
     lastRun.current = { step: index, how, sql }
-    void runStep(index, how, step.isEditable && how === 'yours' ? sql : undefined)
+    if (shownAttempt && how === 'yours') {
+      // once run, the shared SQL is the learner's own for this step
+      saveProgress((current) => ({ ...current, sql: { ...current.sql, [step.id]: shownAttempt.sql } }))
+      setSharedAttempt(undefined)
+    }
+    if (!(await runStep(index, how, step.isEditable && how === 'yours' ? sql : undefined)))
+      isRunRequested.current = false
   }
 
   const lastVerdict = state.verdicts[state.runningStep ?? lastRunStep]
@@ -247,17 +415,113 @@ export function Workbench(props: WorkbenchProps) {
     if (lastRunStep < 0) return
     saveProgress((current) => forgetVerdicts(current, [steps[lastRunStep].id]))
     setAnnouncement(`Undid step ${lastRunStep + 1}: the database is back where it stood before it.`)
-    openAt(lastRunStep)
+    void openAt(lastRunStep)
   }
   const resetLesson = () => {
     saveProgress((current) => forgetVerdicts(current, stepIds))
     setAnnouncement('The lesson is back at its start.')
-    openAt(0)
+    return openAt(0)
   }
   const resetProgress = () => {
     saveProgress(() => emptyProgress)
     setAnnouncement('Progress forgotten: every step is new again, with its starting SQL.')
-    openAt(0)
+    void openAt(0)
+  }
+  // an embed's one step goes back to where it started; elsewhere the whole lesson does
+  const reset = async () => {
+    if (isRunning || (!isLive && state.phase !== 'failed')) return
+    const step = pinned >= 0 ? pinned : 0
+    if (pinned >= 0) {
+      saveProgress((current) => forgetVerdicts(current, [steps[pinned].id]))
+      setAnnouncement(`Step ${pinned + 1} is back where it started.`)
+      if (!(await openAt(pinned))) return
+    } else if (!(await resetLesson())) return
+    onEventRef.current?.({ type: 'reset', step })
+  }
+
+  const lastSpeed = useRef<WorkbenchSpeed>(1)
+  useEffect(() => {
+    if (state.speed !== 0) lastSpeed.current = state.speed
+  }, [state.speed])
+  const onCommand = useRef<(command: WorkbenchCommand) => void>(() => undefined)
+  useEffect(() => {
+    onCommand.current = (command) => {
+      if (command.type === 'status') {
+        command.reply(
+          isRunRequested.current
+            ? 'running'
+            : state.phase === 'live'
+              ? stateOf(current, progressRef.current)
+              : 'starting',
+        )
+      } else if (command.type === 'run') {
+        if (command.how !== 'naive' || step?.naive !== undefined) void run(command.how ?? 'yours')
+      } else if (command.type === 'reset') {
+        void reset()
+      } else if (command.type === 'toggle traffic') {
+        if (isLive) setSpeed(state.speed === 0 ? lastSpeed.current : 0)
+      } else if (isLive && !isRunning && pinned < 0) {
+        const to = command.to === 'next' ? current + 1 : current - 1
+        if (to >= 0 && to < steps.length) void openAt(to)
+      }
+    }
+  })
+  const { commands } = props
+  useEffect(() => commands?.subscribe((command) => onCommand.current(command)), [commands])
+
+  const panelElements: Record<WorkbenchPanel, ReactNode> = {
+    traffic: (
+      <TrafficChart versions={versions} metrics={state.metrics} markers={state.markers} nowMs={state.nowMs} />
+    ),
+    versions: (
+      <VersionGrid
+        versions={versions}
+        endpoints={props.endpoints}
+        statuses={state.endpoints}
+        deployment={state.deployment}
+        nowMs={state.nowMs}
+      />
+    ),
+    terminal: (
+      <Terminal
+        database={database}
+        scenario={consoleScenario}
+        replaceWorker={props.replaceWorker}
+        {...(props.onTerminalOutput && { onOutput: props.onTerminalOutput })}
+      />
+    ),
+    deploy: (
+      <DeployPanel
+        versions={versions}
+        deployment={state.deployment}
+        isDatabaseDown={state.isDatabaseDown}
+        disabled={!isLive}
+        onDeploy={(shares) => void act({ action: 'deploy', shares })}
+        onDatabase={(databaseState) => void act({ action: 'database', state: databaseState })}
+      />
+    ),
+    sessions: (
+      <SessionsPanel
+        sessions={state.sessions}
+        moreSessions={state.moreSessions}
+        nowMs={state.nowMs}
+        onTerminate={(owner) => void act({ action: 'terminate', owner })}
+        disabled={!isLive}
+      />
+    ),
+    invariants: <InvariantChart points={state.invariants} names={props.invariants} nowMs={state.nowMs} />,
+    schema: <SchemaPanel schema={state.schema} />,
+    requests: <RequestLog entries={state.requests} />,
+    audit: <AuditLog entries={state.audit} />,
+    check: (
+      <ClaimsCheck
+        database={database}
+        lesson={lesson}
+        scenario={props.scenario}
+        snapshotUrl={props.snapshotUrl}
+        onFinished={() => openAt(Math.min(state.nextStep, steps.length))}
+      />
+    ),
   }
 
   const isComplete = steps.length > 0 && steps.every((candidate) => progress.passed.includes(candidate.id))
@@ -284,30 +548,32 @@ export function Workbench(props: WorkbenchProps) {
 
       <ClockPanel nowMs={state.nowMs} speed={state.speed} onSpeed={setSpeed} disabled={!isLive} />
 
-      <nav aria-label="Steps" className="workbench-steps">
-        <ol>
-          {steps.map((candidate, index) => {
-            const stepState = stateOf(index)
-            return (
-              <li key={candidate.id} data-state={stepState}>
-                <a
-                  href={`/learn/${lesson}/${candidate.id}`}
-                  aria-current={index === current ? 'step' : undefined}
-                  onClick={(event) => {
-                    event.preventDefault()
-                    if (!isLive && state.phase !== 'failed') return
-                    openAt(index)
-                  }}
-                >
-                  <span className="workbench-step-number">{index + 1}</span>
-                  <span className="workbench-step-title">{candidate.title}</span>
-                  <span className="workbench-step-state">{stepState}</span>
-                </a>
-              </li>
-            )
-          })}
-        </ol>
-      </nav>
+      {pinned < 0 && (
+        <nav aria-label="Steps" className="workbench-steps">
+          <ol>
+            {steps.map((candidate, index) => {
+              const stepState = stateOf(index)
+              return (
+                <li key={candidate.id} data-state={stepState}>
+                  <a
+                    href={`/learn/${lesson}/${candidate.id}`}
+                    aria-current={index === current ? 'step' : undefined}
+                    onClick={(event) => {
+                      event.preventDefault()
+                      if (!isLive && state.phase !== 'failed') return
+                      openAt(index)
+                    }}
+                  >
+                    <span className="workbench-step-number">{index + 1}</span>
+                    <span className="workbench-step-title">{candidate.title}</span>
+                    <span className="workbench-step-state">{stepState}</span>
+                  </a>
+                </li>
+              )
+            })}
+          </ol>
+        </nav>
+      )}
 
       <section className="workbench-step" aria-labelledby="workbench-step-heading">
         {step ? (
@@ -315,6 +581,29 @@ export function Workbench(props: WorkbenchProps) {
             <h3 id="workbench-step-heading">
               Step {current + 1}: {step.title}
             </h3>
+            {sharedAttempt && 'problem' in sharedAttempt && (
+              <div role="alert" className="workbench-shared is-refused">
+                <p>
+                  <strong>This share link was not loaded:</strong> {sharedAttempt.problem}. Nothing from it
+                  was run or kept.
+                </p>
+                <button type="button" className="secondary" onClick={() => setSharedAttempt(undefined)}>
+                  Dismiss
+                </button>
+              </div>
+            )}
+            {shownAttempt && (
+              <div role="status" className="workbench-shared">
+                <p>
+                  <strong>A shared attempt at step {current + 1} is in the editor, as text.</strong> Nothing
+                  of it has run: read it first, then press Run step to run it. Your own SQL for this step is
+                  kept until you edit or run this one.
+                </p>
+                <button type="button" className="secondary" onClick={() => setSharedAttempt(undefined)}>
+                  Back to my SQL
+                </button>
+              </div>
+            )}
             {step.isEditable ? (
               <>
                 <p className="muted">
@@ -331,6 +620,8 @@ export function Workbench(props: WorkbenchProps) {
                   value={sql}
                   onChange={(value) => {
                     setEditorError(undefined)
+                    // editing a shared attempt makes it the learner's SQL for this step
+                    if (shownAttempt) setSharedAttempt(undefined)
                     saveProgress((current) => ({ ...current, sql: { ...current.sql, [step.id]: value } }))
                   }}
                   onRun={() => void run('yours')}
@@ -355,6 +646,11 @@ export function Workbench(props: WorkbenchProps) {
                   disabled={!isLive || isRunning}
                 >
                   Try the naive way
+                </button>
+              )}
+              {takesSharedAttempts && step.isEditable && (
+                <button type="button" className="secondary" onClick={() => void share()}>
+                  Share my attempt
                 </button>
               )}
               {step.solution !== undefined && (
@@ -391,6 +687,24 @@ export function Workbench(props: WorkbenchProps) {
                   The naive way: <code>{step.naive}</code>
                 </p>
               ))}
+            {shareLink?.step === step.id &&
+              ('problem' in shareLink ? (
+                <p role="alert" className="sql-error">
+                  This attempt cannot be shared as a link: {shareLink.problem}.
+                </p>
+              ) : (
+                <div className="workbench-share">
+                  <label>
+                    Link to your attempt at step {current + 1}
+                    <input readOnly value={shareLink.url} onFocus={(event) => event.currentTarget.select()} />
+                  </label>
+                  <p className="muted" role="status">
+                    {shareLink.isCopied ? 'Copied to the clipboard. ' : ''}The link itself carries your SQL
+                    for this step, compressed; nothing is uploaded. Whoever opens it sees the SQL as text, and
+                    it runs only if they press Run step.
+                  </p>
+                </div>
+              ))}
             {showSolution && step.solution !== undefined && (
               <SolutionDiff yours={sql} solution={step.solution} />
             )}
@@ -398,22 +712,40 @@ export function Workbench(props: WorkbenchProps) {
         ) : (
           <h3 id="workbench-step-heading">Every step has run</h3>
         )}
-        <div className="workbench-actions">
-          <button
-            type="button"
-            className="secondary"
-            onClick={undo}
-            disabled={!isLive || isRunning || lastRunStep < 0}
-          >
-            {lastRunStep >= 0 ? `Undo step ${lastRunStep + 1}` : 'Undo'}
-          </button>
-          <button type="button" className="secondary" onClick={resetLesson} disabled={!isLive || isRunning}>
-            Reset the lesson
-          </button>
-          <button type="button" className="secondary" onClick={resetProgress} disabled={isRunning}>
-            Reset progress
-          </button>
-        </div>
+        {pinned >= 0 ? (
+          <div className="workbench-actions">
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void reset()}
+              disabled={!isLive || isRunning}
+            >
+              Reset the step
+            </button>
+          </div>
+        ) : (
+          <div className="workbench-actions">
+            <button
+              type="button"
+              className="secondary"
+              onClick={undo}
+              disabled={!isLive || isRunning || lastRunStep < 0}
+            >
+              {lastRunStep >= 0 ? `Undo step ${lastRunStep + 1}` : 'Undo'}
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void resetLesson()}
+              disabled={!isLive || isRunning}
+            >
+              Reset the lesson
+            </button>
+            <button type="button" className="secondary" onClick={resetProgress} disabled={isRunning}>
+              Reset progress
+            </button>
+          </div>
+        )}
         {state.problem && state.phase !== 'failed' && (
           <p role="alert" className="sql-error">
             {state.problem}
@@ -426,7 +758,7 @@ export function Workbench(props: WorkbenchProps) {
           </p>
         )}
         {!isRunning && lastVerdict && <VerdictView verdict={lastVerdict} steps={steps} />}
-        {isComplete && (
+        {isComplete && pinned < 0 && (
           <div className="workbench-complete" role="status">
             <strong>Lesson complete.</strong> Every step passed.{' '}
             {props.next ? (
@@ -439,46 +771,9 @@ export function Workbench(props: WorkbenchProps) {
       </section>
 
       <div className="workbench-panels">
-        <TrafficChart
-          versions={versions}
-          metrics={state.metrics}
-          markers={state.markers}
-          nowMs={state.nowMs}
-        />
-        <VersionGrid
-          versions={versions}
-          endpoints={props.endpoints}
-          statuses={state.endpoints}
-          deployment={state.deployment}
-          nowMs={state.nowMs}
-        />
-        <Terminal database={database} scenario={consoleScenario} replaceWorker={props.replaceWorker} />
-        <DeployPanel
-          versions={versions}
-          deployment={state.deployment}
-          isDatabaseDown={state.isDatabaseDown}
-          disabled={!isLive}
-          onDeploy={(shares) => void act({ action: 'deploy', shares })}
-          onDatabase={(databaseState) => void act({ action: 'database', state: databaseState })}
-        />
-        <SessionsPanel
-          sessions={state.sessions}
-          moreSessions={state.moreSessions}
-          nowMs={state.nowMs}
-          onTerminate={(owner) => void act({ action: 'terminate', owner })}
-          disabled={!isLive}
-        />
-        <InvariantChart points={state.invariants} names={props.invariants} nowMs={state.nowMs} />
-        <SchemaPanel schema={state.schema} />
-        <RequestLog entries={state.requests} />
-        <AuditLog entries={state.audit} />
-        <ClaimsCheck
-          database={database}
-          lesson={lesson}
-          scenario={props.scenario}
-          snapshotUrl={props.snapshotUrl}
-          onFinished={() => openAt(Math.min(state.nextStep, steps.length))}
-        />
+        {panels.map((panel) => (
+          <Fragment key={panel}>{panelElements[panel]}</Fragment>
+        ))}
       </div>
     </section>
   )
@@ -502,19 +797,36 @@ function subscribeToNothing(): () => void {
   return () => undefined
 }
 
-function readStoredProgress(lesson: string): string | null {
-  try {
-    return localStorage.getItem(progressKey(lesson))
-  } catch {
-    return progressWithoutStorage.get(lesson) ?? null
+/** Where one workbench keeps its progress: a localStorage key, or this page's memory only. */
+interface ProgressStore {
+  key: string
+  isPageOnly: boolean
+}
+
+// the presenter rehearsing a lesson keeps a progress of their own, apart from their learning
+function progressStore(scope: 'learner' | 'presenter' | 'page', lesson: string): ProgressStore {
+  if (scope === 'page') return { key: `page:${lesson}`, isPageOnly: true }
+  return {
+    key: scope === 'presenter' ? `${progressKey(lesson)}:presenter` : progressKey(lesson),
+    isPageOnly: false,
   }
 }
 
-function writeStoredProgress(lesson: string, value: string): void {
+function readStoredProgress(store: ProgressStore): string | null {
+  if (store.isPageOnly) return progressWithoutStorage.get(store.key) ?? null
   try {
-    localStorage.setItem(progressKey(lesson), value)
+    return localStorage.getItem(store.key)
   } catch {
-    progressWithoutStorage.set(lesson, value)
+    return progressWithoutStorage.get(store.key) ?? null
+  }
+}
+
+function writeStoredProgress(store: ProgressStore, value: string): void {
+  try {
+    if (store.isPageOnly) progressWithoutStorage.set(store.key, value)
+    else localStorage.setItem(store.key, value)
+  } catch {
+    progressWithoutStorage.set(store.key, value)
   }
   for (const listener of progressListeners) listener()
 }

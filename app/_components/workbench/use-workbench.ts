@@ -27,7 +27,8 @@ const keptAuditEntries = 200
 const keptRequests = 200
 const keptInvariantPoints = 2000
 
-const initialState: LiveState = {
+/** The state before the simulation opens. */
+export const initialLiveState: LiveState = {
   phase: 'waiting',
   nowMs: 0,
   speed: 1,
@@ -47,7 +48,12 @@ const initialState: LiveState = {
   verdicts: {},
 }
 
-type Action =
+/**
+ * One change to the live state. The audience window folds the presenter's changes with the
+ * same reducer, so both windows show the same state by construction.
+ */
+export type LiveAction =
+  | { type: 'replace'; state: LiveState }
   | { type: 'opening' }
   | { type: 'opened'; opened: OpenedWorkbench; speed: WorkbenchSpeed; resumed: boolean }
   | { type: 'failed'; problem: string }
@@ -58,12 +64,15 @@ type Action =
   | { type: 'schema'; schema: SchemaView }
   | { type: 'speed'; speed: WorkbenchSpeed }
 
-function reduce(state: LiveState, action: Action): LiveState {
+/** Folds one change into the live state. */
+export function reduceLiveState(state: LiveState, action: LiveAction): LiveState {
   switch (action.type) {
+    case 'replace':
+      return action.state
     case 'opening':
       // the audit log outlives a reopen: undoing a step or jumping back is itself in it
       return {
-        ...initialState,
+        ...initialLiveState,
         phase: 'opening',
         speed: state.speed,
         schema: state.schema,
@@ -170,22 +179,35 @@ export function useWorkbench({
   scenario,
   snapshotUrl,
   onVerdict,
+  onAction,
+  initialSpeed = 1,
 }: {
   database: WorkerDatabase | undefined
   lesson: string
   scenario: unknown
   snapshotUrl: string
   onVerdict: (verdict: StepVerdict) => void
+  /** Told of every change to the state, in order (the presenter mirrors them to the audience). */
+  onAction?: (action: LiveAction) => void
+  /** The speed the simulation opens at: 0 waits for Play. */
+  initialSpeed?: WorkbenchSpeed
 }) {
-  const [state, dispatch] = useReducer(reduce, initialState)
+  const [state, dispatchHere] = useReducer(reduceLiveState, initialLiveState)
   const start = useRef<Promise<Blob> | undefined>(undefined)
   const onVerdictRef = useRef(onVerdict)
-  const speedRef = useRef<WorkbenchSpeed>(1)
+  const onActionRef = useRef(onAction)
+  const speedRef = useRef<WorkbenchSpeed>(initialSpeed)
   const openId = useRef(0)
 
   useEffect(() => {
     onVerdictRef.current = onVerdict
-  }, [onVerdict])
+    onActionRef.current = onAction
+  }, [onVerdict, onAction])
+
+  const dispatch = useCallback((action: LiveAction) => {
+    dispatchHere(action)
+    onActionRef.current?.(action)
+  }, [])
 
   useEffect(() => {
     if (!database) return
@@ -210,7 +232,7 @@ export function useWorkbench({
         .callExtension('simulation', { action: 'stop' } satisfies SimulationRequest)
         .catch(() => undefined)
     }
-  }, [database])
+  }, [database, dispatch])
 
   const call = useCallback(
     async (request: SimulationRequest): Promise<unknown> => {
@@ -251,7 +273,7 @@ export function useWorkbench({
         return false
       }
     },
-    [call, database, lesson, scenario, snapshotUrl],
+    [call, database, dispatch, lesson, scenario, snapshotUrl],
   )
 
   const act = useCallback(
@@ -264,7 +286,7 @@ export function useWorkbench({
         return undefined
       }
     },
-    [call],
+    [call, dispatch],
   )
 
   const runStep = useCallback(
@@ -280,7 +302,7 @@ export function useWorkbench({
         return false
       }
     },
-    [call],
+    [call, dispatch],
   )
 
   const setSpeed = useCallback(
@@ -289,7 +311,7 @@ export function useWorkbench({
       dispatch({ type: 'speed', speed })
       void act({ action: 'speed', speed })
     },
-    [act],
+    [act, dispatch],
   )
 
   return { state, open, runStep, setSpeed, act }

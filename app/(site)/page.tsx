@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import { courseLessons, lessonNumber } from './course'
+import { courseLessons, lessonNumber } from '@/app/course'
 
 export default async function CourseIndex() {
   const lessons = await courseLessons()

@@ -1,26 +1,19 @@
 import { evaluate } from '@mdx-js/mdx'
 import Link from 'next/link'
-import { notFound } from 'next/navigation'
 import * as runtime from 'react/jsx-runtime'
-import { readEngineManifest } from '@/lib/engine/manifest'
 import { lessonRemarkPlugins } from '@/lib/scenario/mdx-plugins'
-import { describeWorkbenchSteps } from '@/lib/scenario/workbench-steps'
-import { courseLessons, lessonNumber } from '../../course'
-import { LessonDatabase } from './LessonDatabase'
-import { lessonComponents } from './lesson-components'
-import { LessonWorkbench } from './LessonWorkbench'
+import { lessonNumber } from '@/app/course'
+import { readLessonSetup } from '@/app/_components/lesson/lesson-setup'
+import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
+import { lessonComponents } from '@/app/_components/lesson/lesson-components'
+import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
 
 /**
  * A lesson: its prose beside the workbench bound to its scenario. `step` is the step in the
  * URL, which the workbench opens at, with the database in that step's starting state.
  */
 export async function LessonView({ slug, step }: { slug: string; step?: string }) {
-  const lessons = await courseLessons()
-  const index = lessons.findIndex((candidate) => candidate.slug === slug)
-  if (index === -1) notFound()
-  const lesson = lessons[index]
-  const manifest = await readEngineManifest()
-  const snapshotUrl = manifest.snapshots[lesson.slug]
+  const { lesson, lessons, index, engine, snapshotUrl, workbench } = await readLessonSetup(slug)
   const { default: Content } = await evaluate(lesson.body, {
     ...runtime,
     baseUrl: import.meta.url,
@@ -32,10 +25,7 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
 
   return (
     <article className={scenario ? 'lesson has-workbench' : 'lesson'}>
-      <LessonDatabase
-        engine={{ worker: manifest.worker, wasm: manifest.wasm, data: manifest.data }}
-        snapshotUrl={snapshotUrl}
-      >
+      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
         <div className="lesson-prose">
           <header className="lesson-header">
             <p className="lesson-kicker">
@@ -62,18 +52,9 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
             )}
           </nav>
         </div>
-        {scenario && snapshotUrl && (
+        {workbench && (
           <LessonWorkbench
-            lesson={lesson.slug}
-            scenario={scenario}
-            steps={describeWorkbenchSteps(scenario)}
-            versions={scenario.versions.map(({ id, label }) => ({ id, label: label ?? id }))}
-            requestsPerSecond={scenario.requestsPerSecond}
-            endpoints={scenario.versions.flatMap((version) =>
-              version.endpoints.map((endpoint) => ({ version: version.id, name: endpoint.name })),
-            )}
-            invariants={scenario.invariants.map((invariant) => invariant.name)}
-            snapshotUrl={snapshotUrl}
+            {...workbench}
             {...(step && { initialStep: step })}
             {...(next && { next: { href: `/learn/${next.slug}`, title: next.meta.title } })}
           />

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { courseLessons } from '../../course'
+import { courseLessons } from '@/app/course'
 import { LessonView } from './LessonView'
 
 interface LessonPageProps {

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
-import { courseLessons } from '../../../course'
+import { courseLessons } from '@/app/course'
+import { everyLessonStep } from '@/app/_components/lesson/lesson-setup'
 import { LessonView } from '../LessonView'
 
 interface StepPageProps {
@@ -10,9 +11,7 @@ interface StepPageProps {
 export const dynamicParams = false
 
 export async function generateStaticParams() {
-  return (await courseLessons()).flatMap((lesson) =>
-    (lesson.scenario?.steps ?? []).map((step) => ({ lesson: lesson.slug, step: step.id })),
-  )
+  return everyLessonStep()
 }
 
 export async function generateMetadata({ params }: StepPageProps): Promise<Metadata> {

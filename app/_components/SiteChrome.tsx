@@ -1,0 +1,28 @@
+import Link from 'next/link'
+import type { ReactNode } from 'react'
+import { ThemeToggle } from './ThemeToggle'
+
+/** The course's header and footer around a page; embeds and the audience view go without them. */
+export function SiteChrome({ children }: { children: ReactNode }) {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <Link href="/" className="brand">
+          Cutover
+        </Link>
+        <nav aria-label="Site">
+          <Link href="/">Lessons</Link>
+          <Link href="/embedding">Embed a step</Link>
+        </nav>
+        <ThemeToggle />
+      </header>
+      <main id="main">{children}</main>
+      <footer className="site-footer">
+        <p>Real PostgreSQL 18 (PGlite) runs in your browser. Nothing you type leaves this page.</p>
+      </footer>
+    </>
+  )
+}

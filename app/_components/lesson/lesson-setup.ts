@@ -1,0 +1,67 @@
+import 'server-only'
+import { notFound } from 'next/navigation'
+import type { EngineAssetUrls } from '@/lib/engine'
+import { readEngineManifest } from '@/lib/engine/manifest'
+import type { Lesson } from '@/lib/scenario'
+import { describeWorkbenchSteps } from '@/lib/scenario/workbench-steps'
+import { courseLessons } from '@/app/course'
+
+/** What every view of a lesson's workbench is built from: the lesson page, an embed, the presenter. */
+export interface LessonSetup {
+  lesson: Lesson
+  index: number
+  lessons: Lesson[]
+  engine: EngineAssetUrls
+  snapshotUrl: string | undefined
+  /** The workbench's props known at build time; undefined for a lesson without a scenario. */
+  workbench?: {
+    lesson: string
+    scenario: unknown
+    steps: ReturnType<typeof describeWorkbenchSteps>
+    versions: { id: string; label: string }[]
+    requestsPerSecond: number
+    endpoints: { version: string; name: string }[]
+    invariants: string[]
+    snapshotUrl: string
+  }
+}
+
+/** The lesson with this slug and its workbench's props; the 404 page for any other slug. */
+export async function readLessonSetup(slug: string): Promise<LessonSetup> {
+  const lessons = await courseLessons()
+  const index = lessons.findIndex((candidate) => candidate.slug === slug)
+  if (index === -1) notFound()
+  const lesson = lessons[index]
+  const manifest = await readEngineManifest()
+  const snapshotUrl = manifest.snapshots[lesson.slug]
+  const scenario = lesson.scenario
+  return {
+    lesson,
+    index,
+    lessons,
+    engine: { worker: manifest.worker, wasm: manifest.wasm, data: manifest.data },
+    snapshotUrl,
+    ...(scenario &&
+      snapshotUrl && {
+        workbench: {
+          lesson: lesson.slug,
+          scenario,
+          steps: describeWorkbenchSteps(scenario),
+          versions: scenario.versions.map(({ id, label }) => ({ id, label: label ?? id })),
+          requestsPerSecond: scenario.requestsPerSecond,
+          endpoints: scenario.versions.flatMap((version) =>
+            version.endpoints.map((endpoint) => ({ version: version.id, name: endpoint.name })),
+          ),
+          invariants: scenario.invariants.map((invariant) => invariant.name),
+          snapshotUrl,
+        },
+      }),
+  }
+}
+
+/** Every lesson and step, for routes that have a page per step. */
+export async function everyLessonStep(): Promise<{ lesson: string; step: string }[]> {
+  return (await courseLessons()).flatMap((lesson) =>
+    (lesson.scenario?.steps ?? []).map((step) => ({ lesson: lesson.slug, step: step.id })),
+  )
+}

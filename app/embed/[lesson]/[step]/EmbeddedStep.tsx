@@ -1,0 +1,174 @@
+'use client'
+
+import { useEffect, useMemo, useSyncExternalStore } from 'react'
+import {
+  parseEmbedOptions,
+  readEmbedCommand,
+  type EmbedEvent,
+  type EmbedOptions,
+} from '@/app/_components/embed/embed-protocol'
+import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
+import {
+  createCommandSource,
+  type StepState,
+  type WorkbenchEvent,
+  type WorkbenchProps,
+} from '@/app/_components/workbench/Workbench'
+import '@/app/_components/embed/embed.css'
+
+type EmbedWorkbenchProps = Pick<
+  WorkbenchProps,
+  | 'lesson'
+  | 'scenario'
+  | 'steps'
+  | 'versions'
+  | 'endpoints'
+  | 'invariants'
+  | 'snapshotUrl'
+  | 'requestsPerSecond'
+>
+
+/** The embed's step: its options read from the address, its events sent to the host page. */
+export function EmbeddedStep({
+  workbench,
+  step,
+  stepTitle,
+  lessonTitle,
+}: {
+  workbench: EmbedWorkbenchProps
+  step: string
+  stepTitle: string
+  lessonTitle: string
+}) {
+  // the query string is read in the browser: the page itself is static
+  const search = useSyncExternalStore(
+    subscribeToNothing,
+    () => window.location.search,
+    () => null,
+  )
+  const parsed = useMemo(() => (search === null ? undefined : parseEmbedOptions(search)), [search])
+  const commands = useMemo(() => createCommandSource(), [])
+  const lesson = workbench.lesson
+  const isDelmo = workbench.steps.find((candidate) => candidate.id === step)?.language === 'delmo'
+
+  const options = parsed?.options
+  useEffect(() => {
+    if (!options) return
+    if (options.theme === 'auto') delete document.documentElement.dataset.theme
+    else document.documentElement.dataset.theme = options.theme
+  }, [options])
+
+  // events go to the host page; with an `origin` option, to that origin only
+  useEffect(() => {
+    if (!options) return
+    const post = eventPoster(options, lesson, step)
+    const observer = new ResizeObserver(() =>
+      post({ type: 'resize', height: Math.ceil(document.documentElement.scrollHeight) }),
+    )
+    observer.observe(document.body)
+    const onMessage = (message: MessageEvent) => {
+      if (message.source !== window.parent || window.parent === window) return
+      if (options.origin && message.origin !== options.origin) return
+      const command = readEmbedCommand(message.data)
+      if (!command) return
+      if (command.type === 'status')
+        commands.send({
+          type: 'status',
+          reply: (state) => post({ type: 'status', state: statusOf(state, isDelmo) }),
+        })
+      else commands.send({ type: command.type })
+    }
+    window.addEventListener('message', onMessage)
+    return () => {
+      observer.disconnect()
+      window.removeEventListener('message', onMessage)
+    }
+  }, [commands, isDelmo, lesson, options, step])
+
+  const onEvent = useMemo(() => {
+    if (!options) return undefined
+    const post = eventPoster(options, lesson, step)
+    return (event: WorkbenchEvent) => {
+      if (event.type === 'ready') post({ type: 'ready', title: stepTitle })
+      else if (event.type === 'reset') post({ type: 'reset' })
+      else if (event.type === 'verdict') {
+        const { verdict } = event
+        post({
+          type: 'step-run',
+          outcome: verdict.passed ? 'passed' : isDelmo ? 'not yet' : 'broke things',
+          how: verdict.how === 'scripted' ? 'yours' : verdict.how,
+          claims: {
+            held: verdict.expectations.filter((expectation) => expectation.held).length,
+            total: verdict.expectations.length,
+          },
+        })
+        if (verdict.passed) post({ type: 'step-passed' })
+      }
+    }
+  }, [isDelmo, lesson, options, step, stepTitle])
+
+  return (
+    <>
+      <header className="embed-header">
+        <p>
+          <span className="muted">Cutover ·</span> {lessonTitle}
+        </p>
+        <a href={`/learn/${lesson}/${step}`} target="_blank" rel="noopener">
+          Open the full lesson ↗
+        </a>
+      </header>
+      {parsed && !parsed.ok && (
+        <div role="alert" className="embed-problem">
+          <p>
+            <strong>This embed’s options were not used</strong> — it shows the defaults. Fix the address:
+          </p>
+          <ul>
+            {parsed.problems.map((problem) => (
+              <li key={problem}>
+                <code>{problem}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {parsed && (
+        <LessonWorkbench
+          {...workbench}
+          onlyStep={step}
+          initialStep={step}
+          panels={parsed.options.panels}
+          progressScope="page"
+          followsStepInUrl={false}
+          startsPaused={parsed.options.traffic === 'paused'}
+          commands={commands}
+          {...(onEvent && { onEvent })}
+        />
+      )}
+    </>
+  )
+}
+
+type EmbedEventBody = EmbedEvent extends infer Event
+  ? Event extends EmbedEvent
+    ? Omit<Event, 'source' | 'version' | 'lesson' | 'step'>
+    : never
+  : never
+
+function eventPoster(options: EmbedOptions, lesson: string, step: string) {
+  return (body: EmbedEventBody) => {
+    if (window.parent === window) return
+    const event = { source: 'cutover', version: 1, lesson, step, ...body } as EmbedEvent
+    // the events carry nothing of the learner's, so any host may hear them unless one is named
+    window.parent.postMessage(event, options.origin ?? '*')
+  }
+}
+
+function statusOf(state: StepState | 'starting', isDelmo: boolean) {
+  if (state === 'current' || state === 'applied') return 'not run'
+  if (state === 'broke things' && isDelmo) return 'not yet'
+  return state
+}
+
+function subscribeToNothing(): () => void {
+  return () => undefined
+}

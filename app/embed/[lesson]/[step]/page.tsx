@@ -1,0 +1,46 @@
+import type { Metadata } from 'next'
+import { notFound } from 'next/navigation'
+import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
+import { everyLessonStep, readLessonSetup } from '@/app/_components/lesson/lesson-setup'
+import { EmbeddedStep } from './EmbeddedStep'
+
+interface EmbedPageProps {
+  params: Promise<{ lesson: string; step: string }>
+}
+
+// every step of every lesson is known at build time; anything else is the static 404 page
+export const dynamicParams = false
+
+export function generateStaticParams() {
+  return everyLessonStep()
+}
+
+export async function generateMetadata({ params }: EmbedPageProps): Promise<Metadata> {
+  const { lesson: slug, step: id } = await params
+  const { lesson } = await readLessonSetup(slug)
+  const step = lesson.scenario?.steps.find((candidate) => candidate.id === id)
+  return step ? { title: `${step.title} · ${lesson.meta.title}`, robots: { index: false } } : {}
+}
+
+/**
+ * One step of one lesson, for an iframe on another site: its workbench without the site's
+ * header, options from the query string, and events to the host page.
+ */
+export default async function EmbedPage({ params }: EmbedPageProps) {
+  const { lesson: slug, step: id } = await params
+  const { lesson, engine, snapshotUrl, workbench } = await readLessonSetup(slug)
+  const index = workbench?.steps.findIndex((step) => step.id === id) ?? -1
+  if (!workbench || index === -1) notFound()
+  return (
+    <div className="embed">
+      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
+        <EmbeddedStep
+          workbench={workbench}
+          step={id}
+          stepTitle={workbench.steps[index].title}
+          lessonTitle={lesson.meta.title}
+        />
+      </LessonDatabase>
+    </div>
+  )
+}

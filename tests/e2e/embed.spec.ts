@@ -1,0 +1,159 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Page } from '@playwright/test'
+import { expect, test } from './fixtures'
+
+// A documentation site on another origin: a page of its own with the step in an iframe, which
+// records every message the frame sends and can send the frame commands.
+async function serveHostPage(frameUrl: string): Promise<{ server: Server; origin: string }> {
+  const frameOrigin = new URL(frameUrl).origin
+  const html = `<!doctype html><html><head><title>Docs</title></head><body>
+<h1>Our deploy guide</h1>
+<iframe id="step" title="Cutover step" src="${frameUrl}" style="width:100%;height:900px;border:0"></iframe>
+<script>
+  window.received = []
+  window.addEventListener('message', (event) => {
+    if (event.origin === ${JSON.stringify(frameOrigin)}) window.received.push(event.data)
+  })
+  window.send = (message) =>
+    document.getElementById('step').contentWindow.postMessage(message, ${JSON.stringify(frameOrigin)})
+</script></body></html>`
+  const server = createServer((_, response) => {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+interface Received {
+  type: string
+  [key: string]: unknown
+}
+
+async function received(page: Page, type?: string): Promise<Received[]> {
+  const all = (await page.evaluate('window.received')) as Received[]
+  return all.filter((event) => event.type !== 'resize' && (type === undefined || event.type === type))
+}
+
+async function send(page: Page, message: unknown): Promise<void> {
+  await page.evaluate((body) => (window as unknown as { send(message: unknown): void }).send(body), message)
+}
+
+// the frame answers in order, so an answer to `status` comes after every message sent before it
+async function askStatus(page: Page): Promise<unknown> {
+  const before = (await received(page, 'status')).length
+  await send(page, { source: 'cutover-host', version: 1, type: 'status' })
+  await expect.poll(async () => (await received(page, 'status')).length).toBe(before + 1)
+  return (await received(page, 'status')).at(-1)?.state
+}
+
+test('a step embedded on another origin tells its host ready, run and passed, and ignores malformed messages', async ({
+  page,
+  baseURL,
+  pageWatch,
+}) => {
+  test.setTimeout(120_000)
+  const { server, origin } = await serveHostPage(
+    `${baseURL}/embed/two-versions/serve?panels=traffic,versions,audit`,
+  )
+  pageWatch.allowOrigin(origin)
+  try {
+    await page.goto(`${origin}/`)
+    const frame = page.frameLocator('#step')
+    await expect(frame.getByRole('heading', { name: 'Step 1: v0.1.0 serves the shop' })).toBeVisible()
+    await expect(frame.getByRole('link', { name: 'Open the full lesson ↗' })).toHaveAttribute(
+      'href',
+      '/learn/two-versions/serve',
+    )
+    // no site chrome, and only the panels asked for
+    await expect(frame.getByRole('link', { name: 'Cutover' })).toHaveCount(0)
+    await expect(frame.getByRole('navigation', { name: 'Steps' })).toHaveCount(0)
+    await expect(frame.getByRole('region', { name: 'Audit log' })).toBeVisible()
+    await expect(frame.getByRole('region', { name: 'Terminal' })).toHaveCount(0)
+
+    await expect
+      .poll(() => received(page, 'ready'), { timeout: 30_000 })
+      .toEqual([
+        {
+          source: 'cutover',
+          version: 1,
+          lesson: 'two-versions',
+          step: 'serve',
+          type: 'ready',
+          title: 'v0.1.0 serves the shop',
+        },
+      ])
+    await frame.getByRole('button', { name: '10×' }).click()
+
+    // a run asked for in any malformed way is not taken: the step has not started
+    for (const malformed of [
+      '{"source":"cutover-host","version":1,"type":"run"}',
+      { type: 'run' },
+      { source: 'cutover-host', version: 1, type: 'run', sql: 'drop table orders' },
+      { source: 'cutover-host', version: 2, type: 'run' },
+      { source: 'cutover-host', version: 1, type: 'deploy' },
+    ])
+      await send(page, malformed)
+    expect(await askStatus(page)).toBe('not run')
+    await expect(frame.getByRole('button', { name: 'Run step' })).toBeEnabled()
+    expect(await received(page, 'step-run')).toEqual([])
+
+    await send(page, { source: 'cutover-host', version: 1, type: 'run' })
+    await expect.poll(() => received(page, 'step-passed'), { timeout: 60_000 }).toHaveLength(1)
+    const runs = await received(page, 'step-run')
+    expect(runs).toEqual([
+      {
+        source: 'cutover',
+        version: 1,
+        lesson: 'two-versions',
+        step: 'serve',
+        type: 'step-run',
+        outcome: 'passed',
+        how: 'yours',
+        claims: { held: expect.any(Number), total: expect.any(Number) },
+      },
+    ])
+    expect(runs[0].claims).toEqual({
+      held: (runs[0].claims as { total: number }).total,
+      total: expect.any(Number),
+    })
+    await expect(frame.getByText('✓ Passed: step 1')).toBeVisible()
+
+    // a malformed reset leaves the passed step as it is; a well-formed one resets it
+    await send(page, { source: 'cutover-host', version: 1, type: 'reset', step: 'expand' })
+    await send(page, { source: 'other', version: 1, type: 'reset' })
+    expect(await askStatus(page)).toBe('passed')
+    await send(page, { source: 'cutover-host', version: 1, type: 'reset' })
+    await expect.poll(() => received(page, 'reset'), { timeout: 30_000 }).toHaveLength(1)
+    expect(await askStatus(page)).toBe('not run')
+    await expect(frame.getByText('✓ Passed: step 1')).toHaveCount(0)
+
+    // nothing of the learner's leaves the frame: every event is one of the documented shapes
+    for (const event of (await page.evaluate('window.received')) as Received[]) {
+      expect(Object.keys(event).sort()).not.toContain('sql')
+      expect(event.source).toBe('cutover')
+    }
+  } finally {
+    server.close()
+  }
+})
+
+test('an embed’s options are read with a schema: a wrong one is named and none of them is used', async ({
+  page,
+}) => {
+  await page.goto('/embed/two-versions/serve?panels=traffic,chat&theme=dark')
+  const problem = page.getByRole('alert').filter({ hasText: 'options' })
+  await expect(problem).toContainText('This embed’s options were not used')
+  await expect(problem).toContainText('panels.1: no panel is called "chat"')
+  // the defaults instead: the terminal shows, and the theme is not forced dark
+  await expect(page.getByRole('region', { name: 'Terminal' })).toBeVisible()
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBeUndefined()
+
+  await page.goto('/embed/two-versions/serve?theme=dark&panels=sessions&traffic=paused')
+  await expect(page.getByRole('region', { name: 'Sessions and locks' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'Terminal' })).toHaveCount(0)
+  expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
+  await expect(page.getByRole('button', { name: 'Pause' })).toHaveAttribute('aria-pressed', 'true', {
+    timeout: 30_000,
+  })
+})
