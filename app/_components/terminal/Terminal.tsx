@@ -35,6 +35,14 @@ function saveHistory(history: readonly string[]): void {
   }
 }
 
+/** The terminal's colours, dark in either page theme, as a psql window usually is. */
+export const terminalTheme = {
+  background: '#111318',
+  foreground: '#e6e6e6',
+  cursor: '#e6e6e6',
+  selectionBackground: '#3a4a6b',
+}
+
 /** What the terminal drew, for a window that mirrors it (the audience view). */
 export type TerminalOutput = { kind: 'write'; text: string } | { kind: 'clear' }
 
@@ -47,6 +55,7 @@ export function Terminal({
   scenario,
   replaceWorker,
   onOutput,
+  fontSize = 13,
 }: {
   database: WorkerDatabase | undefined
   scenario: ConsoleScenario
@@ -54,6 +63,8 @@ export function Terminal({
   replaceWorker: () => Promise<void>
   /** Told of everything drawn, in order. */
   onOutput?: (output: TerminalOutput) => void
+  /** In CSS pixels; 13 by default, larger for a projector. */
+  fontSize?: number
 }) {
   const screen = useRef<HTMLDivElement>(null)
   const headingId = useId()
@@ -76,15 +87,10 @@ export function Terminal({
           convertEol: false,
           cursorBlink: true,
           fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-          fontSize: 13,
+          fontSize,
           scrollback: 5000,
           screenReaderMode: false,
-          theme: {
-            background: '#111318',
-            foreground: '#e6e6e6',
-            cursor: '#e6e6e6',
-            selectionBackground: '#3a4a6b',
-          },
+          theme: terminalTheme,
         })
         const write = (text: string) => {
           term.write(text)
@@ -237,7 +243,7 @@ export function Terminal({
       isDisposed = true
       dispose()
     }
-  }, [database, scenario])
+  }, [database, fontSize, scenario])
 
   return (
     <section className="wb-panel terminal-panel" aria-labelledby={headingId}>

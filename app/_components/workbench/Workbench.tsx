@@ -88,6 +88,8 @@ export interface WorkbenchProps {
   onTerminalOutput?(output: TerminalOutput): void
   /** Commands from outside: an embed's host page, the presenter's keys. */
   commands?: WorkbenchCommandSource
+  /** The terminal's font size in CSS pixels (larger for a projector). */
+  terminalFontSize?: number
 }
 
 /** A panel of the workbench: an embed's panels, and the lesson page's claims check. */
@@ -831,7 +833,8 @@ function writeStoredProgress(store: ProgressStore, value: string): void {
   for (const listener of progressListeners) listener()
 }
 
-function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: WorkbenchStep[] }) {
+/** A step's outcome: passed or not, its error, and each claim with what was seen. */
+export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: WorkbenchStep[] }) {
   const how =
     verdict.how === 'naive' ? ' the naive way' : verdict.how === 'solution' ? ' with the solution' : ''
   return (

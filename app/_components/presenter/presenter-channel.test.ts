@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { initialLiveState, reduceLiveState } from '../workbench/use-workbench'
+import { foldTerminalOutput, keptTerminalChars, readPresenterMessage } from './presenter-channel'
+
+const envelope = { channel: 'cutover-presenter', version: 1, lesson: 'lock-queue' }
+
+describe('the presenter channel', () => {
+  it('passes on a snapshot of the live state, which the audience folds further with the same reducer', () => {
+    const state = reduceLiveState(initialLiveState, { type: 'opening' })
+    const message = readPresenterMessage(
+      {
+        ...envelope,
+        kind: 'snapshot',
+        state,
+        view: { current: 2, sql: 'select 1;' },
+        terminal: 'postgres=> ',
+      },
+      'lock-queue',
+    )
+    assert.deepEqual(message, {
+      kind: 'snapshot',
+      state,
+      view: { current: 2, sql: 'select 1;' },
+      terminal: 'postgres=> ',
+    })
+    const running = readPresenterMessage(
+      { ...envelope, kind: 'action', action: { type: 'running', step: 2 } },
+      'lock-queue',
+    )
+    assert.ok(running?.kind === 'action')
+    assert.equal(reduceLiveState(state, running.action).runningStep, 2)
+  })
+
+  it('drops messages for another lesson, of another shape, or with fields of their own', () => {
+    for (const data of [
+      { ...envelope, lesson: 'split-column', kind: 'hello' },
+      { ...envelope, kind: 'view', view: { current: -1, sql: '' } },
+      { ...envelope, kind: 'action', action: { type: 'drop everything' } },
+      { ...envelope, kind: 'hello', extra: true },
+      { ...envelope, version: 2, kind: 'hello' },
+      'hello',
+    ])
+      assert.equal(readPresenterMessage(data, 'lock-queue'), undefined)
+  })
+
+  it('keeps the terminal’s output for a late audience, cleared by a clear and cut to its last part', () => {
+    assert.equal(
+      foldTerminalOutput(foldTerminalOutput('', { kind: 'write', text: 'a' }), { kind: 'write', text: 'b' }),
+      'ab',
+    )
+    assert.equal(foldTerminalOutput('abc', { kind: 'clear' }), '')
+    const long = foldTerminalOutput('x'.repeat(keptTerminalChars), { kind: 'write', text: 'end' })
+    assert.equal(long.length, keptTerminalChars)
+    assert.ok(long.endsWith('end'))
+  })
+})

@@ -1,0 +1,130 @@
+import { z } from 'zod'
+import type { TerminalOutput } from '../terminal/Terminal'
+import type { LiveAction, LiveState } from '../workbench/use-workbench'
+
+/** The step at hand in the presenter's window and the SQL in its editor. */
+export interface PresenterView {
+  current: number
+  sql: string
+}
+
+/** What the presenter's window tells the audience window, and what the audience asks. */
+export type PresenterMessage =
+  | { kind: 'hello' }
+  | { kind: 'snapshot'; state: LiveState; view: PresenterView; terminal: string }
+  | { kind: 'action'; action: LiveAction }
+  | { kind: 'view'; view: PresenterView }
+  | { kind: 'terminal'; output: TerminalOutput }
+  | { kind: 'bye' }
+
+const viewSchema = z.strictObject({ current: z.number().int().nonnegative(), sql: z.string() })
+
+// The live state and its actions come from our own presenter window (BroadcastChannel is
+// same-origin), folded by the same reducer; their shape is checked down to the fields the
+// audience view reads, and the rest is kept as it came.
+const liveStateSchema = z.looseObject({
+  phase: z.enum(['waiting', 'opening', 'live', 'failed']),
+  nowMs: z.number(),
+  speed: z.union([z.literal(0), z.literal(1), z.literal(10)]),
+  metrics: z.array(z.looseObject({ second: z.number(), version: z.string() })),
+  markers: z.array(z.looseObject({ index: z.number(), atMs: z.number() })),
+  audit: z.array(z.looseObject({ atMs: z.number(), what: z.string() })),
+  requests: z.array(z.looseObject({ id: z.number() })),
+  endpoints: z.array(z.looseObject({ version: z.string(), endpoint: z.string() })),
+  sessions: z.array(z.looseObject({ owner: z.union([z.string(), z.number()]) })),
+  moreSessions: z.number(),
+  invariants: z.array(z.looseObject({ atMs: z.number(), name: z.string() })),
+  deployment: z.record(z.string(), z.number()),
+  nextStep: z.number().int(),
+  runningStep: z.number().int().optional(),
+  verdicts: z.record(z.string(), z.looseObject({ step: z.number(), passed: z.boolean() })),
+})
+
+const liveActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('replace'), state: liveStateSchema }),
+  z.strictObject({ type: z.literal('opening') }),
+  z.strictObject({
+    type: z.literal('opened'),
+    opened: z.looseObject({ step: z.number().int(), nowMs: z.number() }),
+    speed: z.union([z.literal(0), z.literal(1), z.literal(10)]),
+    resumed: z.boolean(),
+  }),
+  z.strictObject({ type: z.literal('failed'), problem: z.string() }),
+  z.strictObject({ type: z.literal('problem'), problem: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('batch'),
+    batch: z.looseObject({ type: z.literal('workbench'), nowMs: z.number(), metrics: z.array(z.unknown()) }),
+  }),
+  z.strictObject({
+    type: z.literal('verdict'),
+    verdict: z.looseObject({ type: z.literal('verdict'), step: z.number().int(), passed: z.boolean() }),
+  }),
+  z.strictObject({ type: z.literal('running'), step: z.number().int() }),
+  z.strictObject({ type: z.literal('schema'), schema: z.looseObject({ tables: z.array(z.unknown()) }) }),
+  z.strictObject({ type: z.literal('speed'), speed: z.union([z.literal(0), z.literal(1), z.literal(10)]) }),
+])
+
+const envelope = { channel: z.literal('cutover-presenter'), version: z.literal(1), lesson: z.string() }
+
+/** A message on the presenter's channel, as it must be; anything else is dropped. */
+export const presenterMessageSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ ...envelope, kind: z.literal('hello') }),
+  z.strictObject({
+    ...envelope,
+    kind: z.literal('snapshot'),
+    state: liveStateSchema,
+    view: viewSchema,
+    terminal: z.string(),
+  }),
+  z.strictObject({ ...envelope, kind: z.literal('action'), action: liveActionSchema }),
+  z.strictObject({ ...envelope, kind: z.literal('view'), view: viewSchema }),
+  z.strictObject({
+    ...envelope,
+    kind: z.literal('terminal'),
+    output: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('write'), text: z.string() }),
+      z.strictObject({ kind: z.literal('clear') }),
+    ]),
+  }),
+  z.strictObject({ ...envelope, kind: z.literal('bye') }),
+])
+
+/** The channel a lesson's presenter and audience windows share, within one browser. */
+export function openPresenterChannel(lesson: string) {
+  const channel = new BroadcastChannel(`cutover-presenter:${lesson}`)
+  return {
+    send(message: PresenterMessage) {
+      channel.postMessage({ channel: 'cutover-presenter', version: 1, lesson, ...message })
+    },
+    /** Hears well-formed messages for this lesson only. */
+    listen(listener: (message: PresenterMessage) => void): () => void {
+      const onMessage = (event: MessageEvent) => {
+        const parsed = readPresenterMessage(event.data, lesson)
+        if (parsed) listener(parsed)
+      }
+      channel.addEventListener('message', onMessage)
+      return () => channel.removeEventListener('message', onMessage)
+    },
+    close() {
+      channel.close()
+    },
+  }
+}
+
+/** A channel message for this lesson, or undefined for anything malformed or for another lesson. */
+export function readPresenterMessage(data: unknown, lesson: string): PresenterMessage | undefined {
+  const parsed = presenterMessageSchema.safeParse(data)
+  if (!parsed.success || parsed.data.lesson !== lesson) return undefined
+  const { channel: _channel, version: _version, lesson: _lesson, ...message } = parsed.data
+  return message as PresenterMessage
+}
+
+/** How much terminal output a late audience window is sent: the screen and a long scrollback. */
+export const keptTerminalChars = 200_000
+
+/** The terminal's output so far, as a late audience window replays it. */
+export function foldTerminalOutput(kept: string, output: TerminalOutput): string {
+  if (output.kind === 'clear') return ''
+  const next = kept + output.text
+  return next.length > keptTerminalChars ? next.slice(next.length - keptTerminalChars) : next
+}

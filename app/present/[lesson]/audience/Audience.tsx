@@ -1,0 +1,139 @@
+'use client'
+
+import { useEffect, useMemo, useReducer, useState } from 'react'
+import { foldTerminalOutput, openPresenterChannel, type PresenterView } from '@/app/_components/presenter/presenter-channel'
+import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
+import { TerminalMirror, type TerminalFeed } from '@/app/_components/terminal/TerminalMirror'
+import { ClockPanel, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
+import { initialLiveState, reduceLiveState } from '@/app/_components/workbench/use-workbench'
+import { VerdictView, type WorkbenchProps } from '@/app/_components/workbench/Workbench'
+import '@/app/_components/workbench/workbench.css'
+import '@/app/_components/presenter/presenter.css'
+
+/** The terminal's output as the audience window keeps it, for the mirror to replay and follow. */
+function createTerminalFeed(): TerminalFeed & { take(output: TerminalOutput): void; reset(text: string): void } {
+  let kept = ''
+  const listeners = new Set<(output: TerminalOutput) => void>()
+  const emit = (output: TerminalOutput) => {
+    for (const listener of listeners) listener(output)
+  }
+  return {
+    replay: () => kept,
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    take(output) {
+      kept = foldTerminalOutput(kept, output)
+      emit(output)
+    },
+    reset(text) {
+      kept = text
+      emit({ kind: 'clear' })
+      emit({ kind: 'write', text })
+    },
+  }
+}
+
+/**
+ * The projector's window: what the presenter's window shows, drawn from the state it sends
+ * over the BroadcastChannel. It runs no database and takes no input: the presenter drives.
+ */
+export function Audience({
+  workbench,
+  lessonTitle,
+}: {
+  workbench: Pick<WorkbenchProps, 'lesson' | 'steps' | 'versions' | 'endpoints'>
+  lessonTitle: string
+}) {
+  const lesson = workbench.lesson
+  const [state, dispatch] = useReducer(reduceLiveState, initialLiveState)
+  const [view, setView] = useState<PresenterView | undefined>()
+  const [presenter, setPresenter] = useState<'waiting' | 'here' | 'gone'>('waiting')
+  const feed = useMemo(() => createTerminalFeed(), [])
+
+  useEffect(() => {
+    const channel = openPresenterChannel(lesson)
+    const stop = channel.listen((message) => {
+      if (message.kind === 'snapshot') {
+        dispatch({ type: 'replace', state: message.state })
+        setView(message.view)
+        feed.reset(message.terminal)
+        setPresenter('here')
+      } else if (message.kind === 'action') dispatch(message.action)
+      else if (message.kind === 'view') setView(message.view)
+      else if (message.kind === 'terminal') feed.take(message.output)
+      else if (message.kind === 'bye') setPresenter('gone')
+    })
+    channel.send({ kind: 'hello' })
+    const sayBye = () => channel.send({ kind: 'bye' })
+    window.addEventListener('pagehide', sayBye)
+    return () => {
+      sayBye()
+      stop()
+      window.removeEventListener('pagehide', sayBye)
+      channel.close()
+    }
+  }, [feed, lesson])
+
+  const steps = workbench.steps
+  const step = view ? steps[view.current] : undefined
+  const lastRunStep = Math.min(state.nextStep, steps.length) - 1
+  const verdict = state.runningStep === undefined ? state.verdicts[lastRunStep] : undefined
+
+  return (
+    <div className="audience">
+      <header className="presenter-bar">
+        <div>
+          <p className="presenter-lesson">{lessonTitle}</p>
+          <h1 className="presenter-step" data-step={step?.id}>
+            {step ? `Step ${view!.current + 1} of ${steps.length}: ${step.title}` : view ? 'Every step has run' : ''}
+          </h1>
+        </div>
+        {presenter !== 'here' && (
+          <p role="status" className="audience-waiting">
+            {presenter === 'waiting'
+              ? `Waiting for the presenter: open /present/${lesson} in this browser.`
+              : 'The presenter’s window closed. This view comes back when it opens again.'}
+          </p>
+        )}
+      </header>
+      <div className="audience-main">
+        <div className="audience-column">
+          <TrafficChart versions={workbench.versions} metrics={state.metrics} markers={state.markers} nowMs={state.nowMs} />
+          <VersionGrid
+            versions={workbench.versions}
+            endpoints={workbench.endpoints}
+            statuses={state.endpoints}
+            deployment={state.deployment}
+            nowMs={state.nowMs}
+          />
+          <ClockPanel nowMs={state.nowMs} speed={state.speed} onSpeed={() => undefined} disabled />
+        </div>
+        <div className="audience-column">
+          <TerminalMirror feed={feed} fontSize={18} />
+          {step?.isEditable && view && (
+            <section className="wb-panel" aria-label="The step’s SQL">
+              <pre className="audience-sql">
+                <code>{view.sql}</code>
+              </pre>
+            </section>
+          )}
+          {state.runningStep !== undefined && (
+            <p className="workbench-running" role="status">
+              Step {state.runningStep + 1} is running…
+            </p>
+          )}
+          {verdict && <VerdictView verdict={verdict} steps={steps} />}
+          <SessionsPanel
+            sessions={state.sessions}
+            moreSessions={state.moreSessions}
+            nowMs={state.nowMs}
+            onTerminate={() => undefined}
+            disabled
+          />
+        </div>
+      </div>
+    </div>
+  )
+}
