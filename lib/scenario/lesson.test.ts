@@ -18,6 +18,22 @@ async function lessonsDir(lessons: Record<string, Record<string, string>>): Prom
 
 const goodMdx = '---\ntitle: First\nsummary: One line.\ndurationMinutes: 5\n---\n\n# Hello\n'
 
+const twoSteps = `versions:
+  - id: v1
+    endpoints: [{ name: GET /, sql: select 1 }]
+steps:
+  - { id: serve, title: Serve, deploy: { v1: 100 } }
+  - { id: add-column, title: Add a column, migrate: alter table t add column x int }
+`
+
+// goodMdx ends on line 7, so notes that start with a blank line start on line 9 of the file
+async function loadNotes(notes: string, files: Record<string, string> = { 'scenario.yaml': twoSteps }) {
+  const root = await lessonsDir({
+    '01-notes': { 'lesson.mdx': goodMdx + notes, 'setup.sql': 'select 1;', ...files },
+  })
+  return loadLessons(join(root, 'content', 'lessons'), root)
+}
+
 describe('loadLessons', () => {
   it('returns lessons in folder order with the slug taken from the folder name', async () => {
     const root = await lessonsDir({
@@ -79,5 +95,51 @@ describe('loadLessons', () => {
       problems.map((problem) => problem.file),
       ['content/lessons/03-no-setup/setup.sql', 'content/lessons/intro'],
     )
+  })
+
+  it('loads speaker notes for the whole lesson and for steps of its scenario', async () => {
+    const { lessons, problems } = await loadNotes(
+      '\n<SpeakerNotes>\nPoint at the **traffic** chart.\n</SpeakerNotes>\n\n' +
+        '<SpeakerNotes step="add-column">\nAsk the class what v1 does.\n</SpeakerNotes>\n',
+    )
+    assert.deepEqual(problems, [])
+    assert.deepEqual(
+      lessons.map((lesson) => lesson.scenario?.steps.map((step) => step.id)),
+      [['serve', 'add-column']],
+    )
+  })
+
+  it('names the file, line and field of a note whose step is not in the scenario', async () => {
+    const { lessons, problems } = await loadNotes(
+      '\n<SpeakerNotes>\nFine.\n</SpeakerNotes>\n\n<SpeakerNotes step="add-colum">\nA typo.\n</SpeakerNotes>\n',
+    )
+    assert.deepEqual(lessons, [])
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:13: SpeakerNotes.step: no step "add-colum" in scenario.yaml; its steps are serve, add-column',
+    ])
+  })
+
+  it('refuses a step written as an expression, and any other attribute', async () => {
+    const { problems } = await loadNotes(
+      '\n<SpeakerNotes step={\'serve\'} slide="2">\nNotes.\n</SpeakerNotes>\n',
+    )
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes.step: write the step as a string, step="add-column", not as an expression {\'serve\'}',
+      'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes: takes only step="…"; found slide',
+    ])
+  })
+
+  it('refuses a step note in a lesson without a scenario', async () => {
+    const { problems } = await loadNotes('\n<SpeakerNotes step="serve">\nNotes.\n</SpeakerNotes>\n', {})
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes.step: names step "serve", but this lesson has no scenario.yaml and so no steps; leave step out for notes on the whole lesson',
+    ])
+  })
+
+  it('refuses notes inline in a paragraph', async () => {
+    const { problems } = await loadNotes('\nSome prose <SpeakerNotes>hidden</SpeakerNotes> goes on.\n')
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes: inline in a paragraph: put <SpeakerNotes> on lines of its own, with a blank line before it',
+    ])
   })
 })

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { lessonRemarkPlugins } from './mdx-plugins'
 import { scenarioSchema, type Scenario } from './scenario'
+import { checkSpeakerNotes, findSpeakerNotes, type MdxNode, type SpeakerNotesNode } from './speaker-notes'
 
 /** The frontmatter every `lesson.mdx` starts with. */
 export const lessonMetaSchema = z
@@ -140,24 +141,36 @@ async function loadLesson(
     }
   }
   const body = source.slice(match[0].length)
-  try {
-    await compile(body, { remarkPlugins: lessonRemarkPlugins })
-  } catch (error) {
-    const place = error as { line?: number; reason?: string; message: string }
-    const line = place.line === undefined ? undefined : place.line + match[0].split('\n').length - 1
-    problems.push({
-      file: line === undefined ? mdxFile : `${mdxFile}:${line}`,
-      field: 'body',
-      message: place.reason ?? place.message,
-    })
-    return undefined
-  }
+  // a line of the body is reported as a line of the file, frontmatter counted
+  const bodyLineOffset = match[0].split('\n').length - 1
+  const mdxFileAt = (line: number | undefined) =>
+    line === undefined ? mdxFile : `${mdxFile}:${line + bodyLineOffset}`
+  // read first: the speaker notes name its steps
   const scenario = await loadScenario(
     join(folderPath, 'scenario.yaml'),
     `${shownPath}/scenario.yaml`,
     problems,
   )
-  if (!meta.success || setupSql === undefined || scenario === null) return undefined
+  const notes: SpeakerNotesNode[] = []
+  try {
+    await compile(body, {
+      remarkPlugins: [
+        ...lessonRemarkPlugins,
+        () => (tree: MdxNode) => {
+          notes.push(...findSpeakerNotes(tree))
+        },
+      ],
+    })
+  } catch (error) {
+    const place = error as { line?: number; reason?: string; message: string }
+    problems.push({ file: mdxFileAt(place.line), field: 'body', message: place.reason ?? place.message })
+    return undefined
+  }
+  const noteProblems = checkSpeakerNotes(notes, scenario)
+  for (const { line, field, message } of noteProblems)
+    problems.push({ file: mdxFileAt(line), field, message })
+  if (!meta.success || setupSql === undefined || scenario === null || noteProblems.length > 0)
+    return undefined
   return { slug, folder, meta: meta.data, body, setupSql, ...(scenario && { scenario }) }
 }
 

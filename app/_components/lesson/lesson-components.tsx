@@ -1,9 +1,11 @@
 import type { MDXComponents } from 'mdx/types'
 import { TerminalSnippet } from '@/app/_components/terminal/TerminalSnippet'
+import { SpeakerNotes } from './SpeakerNotes'
 import { SqlBox } from './SqlBox'
 
 /** The one registry of what lesson MDX can use: authors write plain tags, these render them. */
 export const lessonComponents: MDXComponents = {
+  SpeakerNotes,
   SqlBox,
   TerminalSnippet,
 }
