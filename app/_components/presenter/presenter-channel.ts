@@ -115,7 +115,8 @@ export function openPresenterChannel(lesson: string) {
 export function readPresenterMessage(data: unknown, lesson: string): PresenterMessage | undefined {
   const parsed = presenterMessageSchema.safeParse(data)
   if (!parsed.success || parsed.data.lesson !== lesson) return undefined
-  const { channel: _channel, version: _version, lesson: _lesson, ...message } = parsed.data
+  const message: Record<string, unknown> = { ...parsed.data }
+  for (const key of ['channel', 'version', 'lesson']) delete message[key]
   return message as PresenterMessage
 }
 

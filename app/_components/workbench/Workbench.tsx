@@ -151,6 +151,7 @@ export function Workbench(props: WorkbenchProps) {
   )
   const pinned = props.onlyStep === undefined ? -1 : stepIds.indexOf(props.onlyStep)
   const panels = props.panels ?? allPanels
+  const followsStepInUrl = props.followsStepInUrl ?? true
   const onEventRef = useRef(onEvent)
   useEffect(() => {
     onEventRef.current = onEvent
@@ -261,7 +262,7 @@ export function Workbench(props: WorkbenchProps) {
     openedFor.current = key
     const fromUrl = props.initialStep ? stepIds.indexOf(props.initialStep) : -1
     // a step's link on a narrow screen, where the workbench sits below the prose, goes to it
-    if (isFirst && fromUrl >= 0 && window.matchMedia('(max-width: 1099px)').matches)
+    if (isFirst && fromUrl >= 0 && followsStepInUrl && window.matchMedia('(max-width: 1099px)').matches)
       document.getElementById('workbench-heading')?.scrollIntoView()
     if (!isFirst) {
       // Stop replaced the worker, which came back at its last saved state: traffic resumes there
@@ -282,6 +283,7 @@ export function Workbench(props: WorkbenchProps) {
     )
   }, [
     database,
+    followsStepInUrl,
     hasLoadedProgress,
     open,
     openAt,
@@ -307,7 +309,6 @@ export function Workbench(props: WorkbenchProps) {
     pinned >= 0
       ? pinned
       : (state.runningStep ?? (hasLastRunBroken ? lastRunStep : Math.min(state.nextStep, steps.length)))
-  const followsStepInUrl = props.followsStepInUrl ?? true
   useEffect(() => {
     if (state.phase !== 'live' || !followsStepInUrl) return
     const step = steps[current]

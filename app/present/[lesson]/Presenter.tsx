@@ -92,7 +92,12 @@ export function Presenter({
     const opened = openPresenterChannel(lesson)
     channel.current = opened
     const sendSnapshot = () =>
-      opened.send({ kind: 'snapshot', state: mirrored.current, view: viewRef.current, terminal: terminal.current })
+      opened.send({
+        kind: 'snapshot',
+        state: mirrored.current,
+        view: viewRef.current,
+        terminal: terminal.current,
+      })
     const stop = opened.listen((message) => {
       if (message.kind === 'hello') {
         setHasAudience(true)
@@ -130,7 +135,8 @@ export function Presenter({
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target)) return
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target))
+        return
       const key = event.key.length === 1 ? event.key.toLowerCase() : event.key
       const command = commandForKey[key === '?' ? '?' : key]
       if (!command) return
@@ -152,20 +158,34 @@ export function Presenter({
         <div>
           <p className="presenter-lesson">{lessonTitle} · presenter</p>
           <p className="presenter-step" aria-live="polite">
-            {step ? `Step ${view.current + 1} of ${workbench.steps.length}: ${step.title}` : 'Every step has run'}
+            {step
+              ? `Step ${view.current + 1} of ${workbench.steps.length}: ${step.title}`
+              : 'Every step has run'}
           </p>
         </div>
         <div className="presenter-controls" role="group" aria-label="Presenter controls">
-          <button type="button" className="secondary" onClick={() => commands.send({ type: 'go', to: 'previous' })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => commands.send({ type: 'go', to: 'previous' })}
+          >
             ← Previous
           </button>
-          <button type="button" className="secondary" onClick={() => commands.send({ type: 'go', to: 'next' })}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => commands.send({ type: 'go', to: 'next' })}
+          >
             Next →
           </button>
           <button
             type="button"
             onClick={() =>
-              window.open(`/present/${lesson}/audience`, `cutover-audience-${lesson}`, 'popup,width=1280,height=800')
+              window.open(
+                `/present/${lesson}/audience`,
+                `cutover-audience-${lesson}`,
+                'popup,width=1280,height=800',
+              )
             }
           >
             Open the audience window
@@ -198,7 +218,9 @@ export function Presenter({
               </li>
             ))}
           </ul>
-          <p className="muted">Keys act outside the editor and the terminal; Esc then Tab leaves the terminal.</p>
+          <p className="muted">
+            Keys act outside the editor and the terminal; Esc then Tab leaves the terminal.
+          </p>
         </section>
       )}
       <div className="presenter-main">

@@ -35,9 +35,12 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
             <h1>{lesson.meta.title}</h1>
             <p className="lesson-lede">{lesson.meta.summary}</p>
             {scenario && (
-              <a className="lesson-to-workbench" href="#workbench-heading">
-                Go to the workbench ↓
-              </a>
+              <p className="lesson-links">
+                <a className="lesson-to-workbench" href="#workbench-heading">
+                  Go to the workbench ↓
+                </a>
+                <Link href={`/present/${lesson.slug}`}>Teach it: presenter mode</Link>
+              </p>
             )}
           </header>
           <div className="lesson-body">

@@ -1,7 +1,11 @@
 'use client'
 
 import { useEffect, useMemo, useReducer, useState } from 'react'
-import { foldTerminalOutput, openPresenterChannel, type PresenterView } from '@/app/_components/presenter/presenter-channel'
+import {
+  foldTerminalOutput,
+  openPresenterChannel,
+  type PresenterView,
+} from '@/app/_components/presenter/presenter-channel'
 import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
 import { TerminalMirror, type TerminalFeed } from '@/app/_components/terminal/TerminalMirror'
 import { ClockPanel, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
@@ -11,7 +15,10 @@ import '@/app/_components/workbench/workbench.css'
 import '@/app/_components/presenter/presenter.css'
 
 /** The terminal's output as the audience window keeps it, for the mirror to replay and follow. */
-function createTerminalFeed(): TerminalFeed & { take(output: TerminalOutput): void; reset(text: string): void } {
+function createTerminalFeed(): TerminalFeed & {
+  take(output: TerminalOutput): void
+  reset(text: string): void
+} {
   let kept = ''
   const listeners = new Set<(output: TerminalOutput) => void>()
   const emit = (output: TerminalOutput) => {
@@ -87,7 +94,11 @@ export function Audience({
         <div>
           <p className="presenter-lesson">{lessonTitle}</p>
           <h1 className="presenter-step" data-step={step?.id}>
-            {step ? `Step ${view!.current + 1} of ${steps.length}: ${step.title}` : view ? 'Every step has run' : ''}
+            {step
+              ? `Step ${view!.current + 1} of ${steps.length}: ${step.title}`
+              : view
+                ? 'Every step has run'
+                : ''}
           </h1>
         </div>
         {presenter !== 'here' && (
@@ -100,7 +111,12 @@ export function Audience({
       </header>
       <div className="audience-main">
         <div className="audience-column">
-          <TrafficChart versions={workbench.versions} metrics={state.metrics} markers={state.markers} nowMs={state.nowMs} />
+          <TrafficChart
+            versions={workbench.versions}
+            metrics={state.metrics}
+            markers={state.markers}
+            nowMs={state.nowMs}
+          />
           <VersionGrid
             versions={workbench.versions}
             endpoints={workbench.endpoints}

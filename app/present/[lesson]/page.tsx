@@ -1,0 +1,57 @@
+import { evaluate } from '@mdx-js/mdx'
+import type { Metadata } from 'next'
+import { notFound } from 'next/navigation'
+import type { ReactNode } from 'react'
+import * as runtime from 'react/jsx-runtime'
+import { lessonRemarkPlugins, remarkOnlySpeakerNotes } from '@/lib/scenario/mdx-plugins'
+import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
+import { lessonComponents } from '@/app/_components/lesson/lesson-components'
+import { readLessonSetup } from '@/app/_components/lesson/lesson-setup'
+import { courseLessons } from '@/app/course'
+import { Presenter } from './Presenter'
+
+interface PresentPageProps {
+  params: Promise<{ lesson: string }>
+}
+
+export const dynamicParams = false
+
+export async function generateStaticParams() {
+  return (await courseLessons())
+    .filter((lesson) => lesson.scenario)
+    .map((lesson) => ({ lesson: lesson.slug }))
+}
+
+export async function generateMetadata({ params }: PresentPageProps): Promise<Metadata> {
+  const { lesson } = await readLessonSetup((await params).lesson)
+  return { title: `Present: ${lesson.meta.title}`, robots: { index: false } }
+}
+
+/** One speaker note in the presenter's window; notes for other steps are hidden by the presenter. */
+function PresenterNote({ step, children }: { step?: string; children?: ReactNode }) {
+  return (
+    <section className="speaker-note" data-step={step ?? ''}>
+      {children}
+    </section>
+  )
+}
+
+/** A lesson for an instructor at a projector: the presenter's window, with speaker notes. */
+export default async function PresentPage({ params }: PresentPageProps) {
+  const { lesson, engine, snapshotUrl, workbench } = await readLessonSetup((await params).lesson)
+  if (!workbench) notFound()
+  const { default: Notes } = await evaluate(lesson.body, {
+    ...runtime,
+    baseUrl: import.meta.url,
+    remarkPlugins: [...lessonRemarkPlugins, remarkOnlySpeakerNotes],
+  })
+  return (
+    <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
+      <Presenter
+        workbench={workbench}
+        lessonTitle={lesson.meta.title}
+        notes={<Notes components={{ ...lessonComponents, SpeakerNotes: PresenterNote }} />}
+      />
+    </LessonDatabase>
+  )
+}
