@@ -78,11 +78,10 @@ describe('share links', () => {
     const damaged = await decodeAttempt('#attempt=AAAA', here)
     assert.match(damaged?.ok === false ? damaged.problem : '', /damaged/)
     const control = await decodeAttempt(await fragmentOf({ ...attempt, sql: 'select 1;\u0000' }), here)
-    assert.match(control?.ok === false ? control.problem : '', /control characters/)
+    assert.match(control?.ok === false ? control.problem : '', /control or invisible characters/)
+    const bidi = await decodeAttempt(await fragmentOf({ ...attempt, sql: "select '\u202e1 ;'" }), here)
+    assert.match(bidi?.ok === false ? bidi.problem : '', /control or invisible characters/)
     const elsewhere = await decodeAttempt(await fragmentOf({ ...attempt, step: 'contract' }), here)
-    assert.match(
-      elsewhere?.ok === false ? elsewhere.problem : '',
-      /at two-versions\/contract, not at this step/,
-    )
+    assert.match(elsewhere?.ok === false ? elsewhere.problem : '', /at another step or lesson/)
   })
 })

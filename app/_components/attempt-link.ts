@@ -12,8 +12,10 @@ const maxInflatedBytes = 4 * maxSharedSqlChars + 1024
 
 const fragmentKey = 'attempt'
 
-// control characters other than tab and line ends have no place in SQL typed in an editor
-const controlCharacter = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
+// control characters other than tab and line ends have no place in SQL typed in an editor, nor
+// have the invisible ones that make text read otherwise than it runs (bidi overrides, zero-width)
+const controlCharacter =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/
 
 /** What a share link carries: one step's SQL, for one lesson, and nothing else. */
 export const sharedAttemptSchema = z.strictObject({
@@ -23,7 +25,7 @@ export const sharedAttemptSchema = z.strictObject({
   sql: z
     .string()
     .max(maxSharedSqlChars, `the SQL is longer than ${maxSharedSqlChars} characters`)
-    .refine((sql) => !controlCharacter.test(sql), 'the SQL holds control characters'),
+    .refine((sql) => !controlCharacter.test(sql), 'the SQL holds control or invisible characters'),
 })
 
 export type SharedAttempt = z.infer<typeof sharedAttemptSchema>
@@ -97,10 +99,8 @@ export async function decodeAttempt(
     }
   }
   if (parsed.data.lesson !== expected.lesson || parsed.data.step !== expected.step)
-    return {
-      ok: false,
-      problem: `the link carries an attempt at ${parsed.data.lesson}/${parsed.data.step}, not at this step`,
-    }
+    // the link's own words are not repeated: a refusal must not become a message of its choosing
+    return { ok: false, problem: 'the link carries an attempt at another step or lesson, not at this one' }
   return { ok: true, attempt: parsed.data }
 }
 

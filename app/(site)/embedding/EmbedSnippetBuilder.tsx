@@ -26,7 +26,8 @@ export function EmbedSnippetBuilder({
   const [shown, setShown] = useState<string[]>(defaultPanels)
   const [theme, setTheme] = useState('auto')
   const [isPaused, setIsPaused] = useState(false)
-  const [copied, setCopied] = useState(false)
+  const [hostOrigin, setHostOrigin] = useState('')
+  const [copiedSnippet, setCopiedSnippet] = useState<string | undefined>()
   // the snippet names the origin this page is served from, known in the browser only
   const origin = useSyncExternalStore(
     () => () => undefined,
@@ -39,6 +40,8 @@ export function EmbedSnippetBuilder({
   if (theme !== 'auto') query.set('theme', theme)
   if (shown.join(',') !== defaultPanels.join(',') && shown.length > 0) query.set('panels', shown.join(','))
   if (isPaused) query.set('traffic', 'paused')
+  const hostOriginProblem = hostOrigin.trim() === '' ? undefined : originProblem(hostOrigin.trim())
+  if (hostOrigin.trim() !== '' && !hostOriginProblem) query.set('origin', new URL(hostOrigin.trim()).origin)
   const path = `/embed/${lesson.slug}/${step.id}${query.size > 0 ? `?${query.toString().replace(/%2C/g, ',')}` : ''}`
   const snippet = `<iframe src="${origin}${path}" title="${escapeAttribute(`${lesson.title}: ${step.title}`)}" style="width: 100%; height: 900px; border: 0" loading="lazy"></iframe>`
 
@@ -86,8 +89,26 @@ export function EmbedSnippetBuilder({
           Traffic waits for Play
         </label>
       </div>
+      <label className="embed-builder-origin">
+        Your site’s origin (optional: events then go only there, and commands are taken only from it)
+        <input
+          type="url"
+          placeholder="https://docs.example.com"
+          value={hostOrigin}
+          onChange={(event) => setHostOrigin(event.target.value)}
+          aria-invalid={hostOriginProblem !== undefined}
+        />
+      </label>
+      {hostOriginProblem && (
+        <p role="alert" className="sql-error">
+          {hostOriginProblem}
+        </p>
+      )}
       <fieldset className="embed-builder-panels">
         <legend>Panels</legend>
+        {shown.length === 0 && (
+          <p className="muted">With no panel ticked, the embed shows the default ones.</p>
+        )}
         {panels.map((panel) => (
           <label key={panel} className="embed-builder-check">
             <input
@@ -121,8 +142,8 @@ export function EmbedSnippetBuilder({
           onClick={() =>
             void navigator.clipboard
               ?.writeText(snippet)
-              .then(() => setCopied(true))
-              .catch(() => setCopied(false))
+              .then(() => setCopiedSnippet(snippet))
+              .catch(() => setCopiedSnippet(undefined))
           }
         >
           Copy the snippet
@@ -131,11 +152,22 @@ export function EmbedSnippetBuilder({
           Open this embed ↗
         </a>{' '}
         <span role="status" className="muted">
-          {copied ? 'Copied.' : ''}
+          {copiedSnippet === snippet ? 'Copied.' : ''}
         </span>
       </p>
     </div>
   )
+}
+
+function originProblem(text: string): string | undefined {
+  try {
+    const url = new URL(text)
+    return url.protocol === 'http:' || url.protocol === 'https:'
+      ? undefined
+      : 'An origin starts with https:// (or http://).'
+  } catch {
+    return 'That is not an address: write it as https://docs.example.com.'
+  }
 }
 
 function escapeAttribute(text: string): string {

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { courseLessons } from '@/app/course'
-import { defaultEmbedPanels, panelIds } from '@/app/_components/embed/embed-protocol'
+import { defaultEmbedPanels } from '@/app/_components/embed/embed-protocol'
+import { panelIds } from '@/app/_components/workbench/panels'
 import { EmbedSnippetBuilder } from './EmbedSnippetBuilder'
 import './embedding.css'
 
@@ -13,7 +14,7 @@ export const metadata: Metadata = {
 const events: { type: string; when: string; example: object }[] = [
   {
     type: 'ready',
-    when: 'The step’s database is up and its traffic is live, once.',
+    when: 'Once, when the step’s database is up and its simulation is open (playing, or paused with traffic=paused). Send commands after it.',
     example: { type: 'ready', title: 'v0.1.0 serves the shop' },
   },
   {
@@ -28,12 +29,17 @@ const events: { type: string; when: string; example: object }[] = [
   },
   {
     type: 'reset',
-    when: 'The step is back where it started, after a reset command.',
+    when: 'The step is back where it started, after a reset command or the frame’s own Reset button.',
     example: { type: 'reset' },
   },
   {
+    type: 'failed',
+    when: 'The step’s simulation could not open; a reset command (or the Reset button) tries again.',
+    example: { type: 'failed' },
+  },
+  {
     type: 'status',
-    when: 'The answer to a status command: starting, not run, running, passed, broke things or not yet.',
+    when: 'The answer to a status command: starting, failed, not run, running, passed, broke things or not yet.',
     example: { type: 'status', state: 'not run' },
   },
   {
@@ -44,8 +50,14 @@ const events: { type: string; when: string; example: object }[] = [
 ]
 
 const commands: { type: string; does: string }[] = [
-  { type: 'run', does: 'Runs the step with what is in its editor, as the Run step button does.' },
-  { type: 'reset', does: 'Puts the step back where it started; a reset event follows.' },
+  {
+    type: 'run',
+    does: 'Runs the step with what is in its editor, as the Run step button does; ignored while the step is starting or running.',
+  },
+  {
+    type: 'reset',
+    does: 'Puts the database and the step’s outcome back where the step started (the editor keeps its SQL); a reset event follows. Ignored while the step runs.',
+  },
   { type: 'status', does: 'Asks where the step stands; a status event answers.' },
 ]
 
@@ -85,63 +97,65 @@ export default async function EmbeddingPage() {
         Options go in the frame’s query string. They are checked together: if one is wrong, the frame says
         which and shows the defaults instead of half of what you asked.
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Option</th>
-            <th>Values</th>
-            <th>Default</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <td>
-              <code>theme</code>
-            </td>
-            <td>
-              <code>auto</code>, <code>light</code>, <code>dark</code>
-            </td>
-            <td>
-              <code>auto</code> (the reader’s system)
-            </td>
-          </tr>
-          <tr>
-            <td>
-              <code>panels</code>
-            </td>
-            <td>
-              comma-separated, in the order shown:{' '}
-              {panelIds.map((id, index) => (
-                <span key={id}>
-                  {index > 0 && ', '}
-                  <code>{id}</code>
-                </span>
-              ))}
-            </td>
-            <td>
-              <code>{defaultEmbedPanels.join(',')}</code>
-            </td>
-          </tr>
-          <tr>
-            <td>
-              <code>traffic</code>
-            </td>
-            <td>
-              <code>playing</code>, <code>paused</code> (waits for Play)
-            </td>
-            <td>
-              <code>playing</code>
-            </td>
-          </tr>
-          <tr>
-            <td>
-              <code>origin</code>
-            </td>
-            <td>your page’s origin, e.g. https://docs.example.com</td>
-            <td>none: events go to any parent page</td>
-          </tr>
-        </tbody>
-      </table>
+      <div className="embedding-table" role="region" aria-label="Options" tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th>Option</th>
+              <th>Values</th>
+              <th>Default</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>
+                <code>theme</code>
+              </td>
+              <td>
+                <code>auto</code>, <code>light</code>, <code>dark</code>
+              </td>
+              <td>
+                <code>auto</code> (the reader’s system)
+              </td>
+            </tr>
+            <tr>
+              <td>
+                <code>panels</code>
+              </td>
+              <td>
+                comma-separated, in the order shown:{' '}
+                {panelIds.map((id, index) => (
+                  <span key={id}>
+                    {index > 0 && ', '}
+                    <code>{id}</code>
+                  </span>
+                ))}
+              </td>
+              <td>
+                <code>{defaultEmbedPanels.join(',')}</code>
+              </td>
+            </tr>
+            <tr>
+              <td>
+                <code>traffic</code>
+              </td>
+              <td>
+                <code>playing</code>, <code>paused</code> (waits for Play)
+              </td>
+              <td>
+                <code>playing</code>
+              </td>
+            </tr>
+            <tr>
+              <td>
+                <code>origin</code>
+              </td>
+              <td>your page’s origin, e.g. https://docs.example.com</td>
+              <td>none: events go to any parent page</td>
+            </tr>
+          </tbody>
+        </table>
+      </div>
 
       <h2>Events and commands</h2>
       <p>
@@ -151,52 +165,56 @@ export default async function EmbeddingPage() {
         database answered. Without an <code>origin</code> option events are sent to any parent (they carry
         nothing private); with one, only to that origin.
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Event</th>
-            <th>When</th>
-            <th>Example</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.type}>
-              <td>
-                <code>{event.type}</code>
-              </td>
-              <td>{event.when}</td>
-              <td>
-                <code>{JSON.stringify(event.example)}</code>
-              </td>
+      <div className="embedding-table" role="region" aria-label="Events" tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th>Event</th>
+              <th>When</th>
+              <th>Example</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {events.map((event) => (
+              <tr key={event.type}>
+                <td>
+                  <code>{event.type}</code>
+                </td>
+                <td>{event.when}</td>
+                <td>
+                  <code>{JSON.stringify(event.example)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p>
         The parent can send three commands, each exactly{' '}
         <code>{'{ source: "cutover-host", version: 1, type }'}</code>. Any other message — another shape, an
         extra field, a string — is ignored, and so is any message not from the parent window (or, with{' '}
         <code>origin</code>, not from that origin).
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Command</th>
-            <th>What it does</th>
-          </tr>
-        </thead>
-        <tbody>
-          {commands.map((command) => (
-            <tr key={command.type}>
-              <td>
-                <code>{command.type}</code>
-              </td>
-              <td>{command.does}</td>
+      <div className="embedding-table" role="region" aria-label="Commands" tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th>Command</th>
+              <th>What it does</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {commands.map((command) => (
+              <tr key={command.type}>
+                <td>
+                  <code>{command.type}</code>
+                </td>
+                <td>{command.does}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <pre>
         <code>{listener}</code>
       </pre>
@@ -204,8 +222,9 @@ export default async function EmbeddingPage() {
       <h2>What to know</h2>
       <ul>
         <li>
-          Every reader runs their own database in their browser: nothing is sent to a server, and what they do
-          in the frame is kept only while the page is open.
+          Every reader runs their own database in their browser: nothing is sent to a server. The step’s SQL
+          and outcome last as long as the page; the terminal’s command history is kept in the browser’s
+          storage, as on the course itself.
         </li>
         <li>
           Time and concurrency are simulated; the SQL, its errors and its locks are real Postgres. The frame

@@ -1,19 +1,5 @@
 import { z } from 'zod'
-
-/** The workbench's panels an embed can show, by the names its query string uses. */
-export const panelIds = [
-  'traffic',
-  'versions',
-  'terminal',
-  'deploy',
-  'sessions',
-  'invariants',
-  'schema',
-  'requests',
-  'audit',
-] as const
-
-export type PanelId = (typeof panelIds)[number]
+import { panelIds, type PanelId } from '../workbench/panels'
 
 /** What an embed shows when its query string says nothing. */
 export const defaultEmbedPanels: readonly PanelId[] = ['traffic', 'versions', 'terminal']
@@ -99,10 +85,11 @@ export const embedEventSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({ ...fromFrame, type: z.literal('step-passed') }),
   z.strictObject({ ...fromFrame, type: z.literal('reset') }),
+  z.strictObject({ ...fromFrame, type: z.literal('failed') }),
   z.strictObject({
     ...fromFrame,
     type: z.literal('status'),
-    state: z.enum(['starting', 'not run', 'running', 'passed', 'broke things', 'not yet']),
+    state: z.enum(['starting', 'failed', 'not run', 'running', 'passed', 'broke things', 'not yet']),
   }),
   z.strictObject({ ...fromFrame, type: z.literal('resize'), height: z.number().int().nonnegative() }),
 ])

@@ -8,20 +8,31 @@ export interface PresenterView {
   sql: string
 }
 
-/** What the presenter's window tells the audience window, and what the audience asks. */
+/**
+ * What the presenter's window tells the audience windows, and what they say back: `hello` asks
+ * for a snapshot, `here` answers one (a presenter that reloaded learns who is watching), and
+ * `bye` says a window closed. Audience windows name themselves with a random id.
+ */
 export type PresenterMessage =
-  | { kind: 'hello' }
-  | { kind: 'snapshot'; state: LiveState; view: PresenterView; terminal: string }
+  | { kind: 'hello'; id: string }
+  | { kind: 'here'; id: string }
+  | { kind: 'snapshot'; state: LiveState; view: PresenterView; terminal: string; size?: TerminalSize }
   | { kind: 'action'; action: LiveAction }
   | { kind: 'view'; view: PresenterView }
   | { kind: 'terminal'; output: TerminalOutput }
-  | { kind: 'bye' }
+  | { kind: 'bye'; from: 'presenter' | 'audience'; id: string }
+
+/** The presenter's terminal in characters: the mirror takes the same, so redrawn lines land right. */
+export interface TerminalSize {
+  cols: number
+  rows: number
+}
 
 const viewSchema = z.strictObject({ current: z.number().int().nonnegative(), sql: z.string() })
 
 // The live state and its actions come from our own presenter window (BroadcastChannel is
-// same-origin), folded by the same reducer; their shape is checked down to the fields the
-// audience view reads, and the rest is kept as it came.
+// same-origin), folded by the same reducer. Their shape is checked at the top and in the fields
+// that key the panels (versions, steps, times); the rest of each item is taken as it came.
 const liveStateSchema = z.looseObject({
   phase: z.enum(['waiting', 'opening', 'live', 'failed']),
   nowMs: z.number(),
@@ -68,13 +79,15 @@ const envelope = { channel: z.literal('cutover-presenter'), version: z.literal(1
 
 /** A message on the presenter's channel, as it must be; anything else is dropped. */
 export const presenterMessageSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ ...envelope, kind: z.literal('hello') }),
+  z.strictObject({ ...envelope, kind: z.literal('hello'), id: z.string().max(64) }),
+  z.strictObject({ ...envelope, kind: z.literal('here'), id: z.string().max(64) }),
   z.strictObject({
     ...envelope,
     kind: z.literal('snapshot'),
     state: liveStateSchema,
     view: viewSchema,
     terminal: z.string(),
+    size: z.strictObject({ cols: z.number().int().positive(), rows: z.number().int().positive() }).optional(),
   }),
   z.strictObject({ ...envelope, kind: z.literal('action'), action: liveActionSchema }),
   z.strictObject({ ...envelope, kind: z.literal('view'), view: viewSchema }),
@@ -84,9 +97,19 @@ export const presenterMessageSchema = z.discriminatedUnion('kind', [
     output: z.discriminatedUnion('kind', [
       z.strictObject({ kind: z.literal('write'), text: z.string() }),
       z.strictObject({ kind: z.literal('clear') }),
+      z.strictObject({
+        kind: z.literal('size'),
+        cols: z.number().int().positive(),
+        rows: z.number().int().positive(),
+      }),
     ]),
   }),
-  z.strictObject({ ...envelope, kind: z.literal('bye') }),
+  z.strictObject({
+    ...envelope,
+    kind: z.literal('bye'),
+    from: z.enum(['presenter', 'audience']),
+    id: z.string().max(64),
+  }),
 ])
 
 /** The channel a lesson's presenter and audience windows share, within one browser. */
@@ -125,7 +148,11 @@ export const keptTerminalChars = 200_000
 
 /** The terminal's output so far, as a late audience window replays it. */
 export function foldTerminalOutput(kept: string, output: TerminalOutput): string {
+  if (output.kind === 'size') return kept
   if (output.kind === 'clear') return ''
   const next = kept + output.text
-  return next.length > keptTerminalChars ? next.slice(next.length - keptTerminalChars) : next
+  if (next.length <= keptTerminalChars) return next
+  // cut at a line's start, so no escape sequence is cut in half
+  const cut = next.indexOf('\n', next.length - keptTerminalChars)
+  return cut === -1 ? '' : next.slice(cut + 1)
 }

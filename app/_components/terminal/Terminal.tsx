@@ -44,7 +44,8 @@ export const terminalTheme = {
 }
 
 /** What the terminal drew, for a window that mirrors it (the audience view). */
-export type TerminalOutput = { kind: 'write'; text: string } | { kind: 'clear' }
+export type TerminalOutput =
+  { kind: 'write'; text: string } | { kind: 'clear' } | { kind: 'size'; cols: number; rows: number }
 
 /**
  * The workbench's terminal: xterm.js showing the psql-style interpreter, whose session
@@ -99,8 +100,12 @@ export function Terminal({
         const fit = new FitAddon()
         term.loadAddon(fit)
         term.open(element)
-        fit.fit()
-        const resize = new ResizeObserver(() => fit.fit())
+        const fitAndTell = () => {
+          fit.fit()
+          onOutputRef.current?.({ kind: 'size', cols: term.cols, rows: term.rows })
+        }
+        fitAndTell()
+        const resize = new ResizeObserver(fitAndTell)
         resize.observe(element)
         term.textarea?.setAttribute('aria-label', 'Terminal: psql and operator commands')
 

@@ -5,10 +5,14 @@ import '@xterm/xterm/css/xterm.css'
 import { terminalTheme, type TerminalOutput } from './Terminal'
 import './terminal.css'
 
+/** What a mirror draws: the other terminal's output and size, or everything again from scratch. */
+export type MirroredOutput =
+  TerminalOutput | { kind: 'reset'; text: string; size?: { cols: number; rows: number } }
+
 /** What feeds a mirror: the output so far, then each new piece as it is drawn. */
 export interface TerminalFeed {
-  replay(): string
-  subscribe(listener: (output: TerminalOutput) => void): () => void
+  replay(): { text: string; size?: { cols: number; rows: number } }
+  subscribe(listener: (output: MirroredOutput) => void): () => void
 }
 
 /**
@@ -38,18 +42,23 @@ export function TerminalMirror({ feed, fontSize = 13 }: { feed: TerminalFeed; fo
         const fit = new FitAddon()
         term.loadAddon(fit)
         term.open(element)
-        fit.fit()
-        const resize = new ResizeObserver(() => fit.fit())
-        resize.observe(element)
-        term.write(feed.replay())
+        // the other terminal's size, not this window's: its lines were drawn for that width
+        const initial = feed.replay()
+        if (initial.size) term.resize(initial.size.cols, initial.size.rows)
+        else fit.fit()
+        term.write(initial.text)
         const stop = feed.subscribe((output) => {
           if (output.kind === 'clear') term.clear()
-          else term.write(output.text)
+          else if (output.kind === 'size') term.resize(output.cols, output.rows)
+          else if (output.kind === 'reset') {
+            term.reset()
+            if (output.size) term.resize(output.size.cols, output.size.rows)
+            term.write(output.text)
+          } else term.write(output.text)
         })
         element.dataset.ready = 'true'
         dispose = () => {
           stop()
-          resize.disconnect()
           term.dispose()
           delete element.dataset.ready
         }

@@ -14,8 +14,8 @@ import {
 import type { WorkerDatabase } from '@/lib/engine'
 import type { StepRunHow, StepVerdict, WorkbenchSpeed } from '@/lib/scenario/workbench-protocol'
 import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
-import { decodeAttempt, encodeAttempt } from '../attempt-link'
-import { panelIds, type PanelId } from '../embed/embed-protocol'
+import { encodeAttempt } from '../attempt-link'
+import { panelIds, type PanelId } from './panels'
 import { placeStatementError } from '../error-place'
 import { SolutionDiff } from '../SolutionDiff'
 import { SqlEditor, type SqlEditorError } from '../SqlEditor'
@@ -41,6 +41,7 @@ import {
 } from './index'
 import { ClaimsCheck } from './ClaimsCheck'
 import { Terminal, type TerminalOutput } from '../terminal/Terminal'
+import { useSharedAttempt } from './use-shared-attempt'
 import { useWorkbench, type LiveAction } from './use-workbench'
 import './workbench.css'
 
@@ -102,13 +103,18 @@ export const allPanels: readonly WorkbenchPanel[] = [...panelIds, 'check']
 export type WorkbenchEvent =
   /** The simulation is live for the first time, at this step. */
   | { type: 'ready'; step: number }
+  /** The simulation could not open; Reset tries again. */
+  | { type: 'failed' }
   | { type: 'verdict'; verdict: StepVerdict }
   /** A `reset` command put the step (or the lesson) back where it started. */
   | { type: 'reset'; step: number }
   /** The step at hand and its SQL, whenever either changes. */
   | { type: 'view'; current: number; sql: string }
 
-/** Where a step stands, as the list of steps shows it. */
+/**
+ * Where a step stands, as the list of steps shows it. `applied`: run to open the lesson at a
+ * later step, with the learner's SQL or the solution.
+ */
 export type StepState = 'not run' | 'passed' | 'broke things' | 'applied' | 'running' | 'current'
 
 /** What an embed's host page or the presenter's keyboard can ask of the workbench. */
@@ -117,7 +123,10 @@ export type WorkbenchCommand =
   | { type: 'reset' }
   | { type: 'go'; to: 'next' | 'previous' }
   | { type: 'toggle traffic' }
-  | { type: 'status'; reply(state: StepState | 'starting'): void }
+  | { type: 'status'; reply(status: StepStatus): void }
+
+/** Where the step at hand stands, as a status command is answered. */
+export type StepStatus = 'starting' | 'failed' | 'not run' | 'running' | 'passed' | 'broke things'
 
 /** Commands sent to a workbench from outside it. */
 export interface WorkbenchCommandSource {
@@ -247,6 +256,8 @@ export function Workbench(props: WorkbenchProps) {
     (step: number) => {
       setShowSolution(false)
       setEditorError(undefined)
+      // a reopen ends any run asked for: its verdict will not come
+      isRunRequested.current = false
       return open({ step, sql: sqlBefore(step, progressRef.current) })
     },
     [open, sqlBefore],
@@ -266,6 +277,7 @@ export function Workbench(props: WorkbenchProps) {
       document.getElementById('workbench-heading')?.scrollIntoView()
     if (!isFirst) {
       // Stop replaced the worker, which came back at its last saved state: traffic resumes there
+      isRunRequested.current = false
       const step = Math.max(0, state.nextStep - (state.runningStep !== undefined ? 1 : 0))
       void open({
         step,
@@ -316,6 +328,10 @@ export function Workbench(props: WorkbenchProps) {
     if (window.location.pathname.replace(/\/$/, '') !== path) window.history.replaceState(null, '', path)
   }, [current, followsStepInUrl, lesson, state.phase, steps])
 
+  useEffect(() => {
+    if (state.phase === 'failed') onEventRef.current?.({ type: 'failed' })
+  }, [state.phase])
+
   const hasBeenLive = useRef(false)
   useEffect(() => {
     if (state.phase !== 'live' || hasBeenLive.current) return
@@ -327,28 +343,17 @@ export function Workbench(props: WorkbenchProps) {
   const isRunning = state.runningStep !== undefined
   const step = steps[current] as WorkbenchStep | undefined
 
-  // a share link's SQL is read once, shown as text in the editor, and runs only on Run step
-  const [sharedAttempt, setSharedAttempt] = useState<
-    { step: string; sql: string } | { problem: string } | undefined
-  >()
+  // a share link's SQL is shown as text in the editor, and runs only on Run step
   const takesSharedAttempts = (props.progressScope ?? 'learner') === 'learner' && pinned < 0
-  useEffect(() => {
-    if (!takesSharedAttempts) return
-    let isCurrent = true
-    void decodeAttempt(window.location.hash, { lesson, step: props.initialStep ?? '' }).then((decoded) => {
-      if (!isCurrent || !decoded) return
-      if (!decoded.ok) return setSharedAttempt({ problem: decoded.problem })
-      const target = steps.find((candidate) => candidate.id === decoded.attempt.step)
-      setSharedAttempt(
-        target?.isEditable
-          ? { step: decoded.attempt.step, sql: decoded.attempt.sql }
-          : { problem: `step “${target?.title ?? decoded.attempt.step}” takes no SQL to share` },
-      )
-    })
-    return () => {
-      isCurrent = false
-    }
-  }, [lesson, props.initialStep, steps, takesSharedAttempts])
+  const [sharedAttempt, setSharedAttempt] = useSharedAttempt({
+    lesson,
+    steps,
+    initialStep: props.initialStep,
+    isEnabled: takesSharedAttempts,
+    onArrive: (index) => {
+      if (index !== current) void openAt(index)
+    },
+  })
   const shownAttempt =
     sharedAttempt && 'sql' in sharedAttempt && sharedAttempt.step === step?.id ? sharedAttempt : undefined
   const sql = step ? (shownAttempt?.sql ?? progress.sql[step.id] ?? step.starter) : ''
@@ -358,7 +363,10 @@ export function Workbench(props: WorkbenchProps) {
   >()
   const share = async () => {
     if (!step) return
-    const encoded = await encodeAttempt({ v: 1, lesson, step: step.id, sql })
+    const encoded = await encodeAttempt({ v: 1, lesson, step: step.id, sql }).catch(() => ({
+      ok: false as const,
+      problem: 'this browser cannot compress it',
+    }))
     if (!encoded.ok) return setShareLink({ step: step.id, problem: encoded.problem })
     const url = `${window.location.origin}/learn/${lesson}/${step.id}#${encoded.fragment}`
     const isCopied = await navigator.clipboard
@@ -432,7 +440,7 @@ export function Workbench(props: WorkbenchProps) {
   }
   // an embed's one step goes back to where it started; elsewhere the whole lesson does
   const reset = async () => {
-    if (isRunning || (!isLive && state.phase !== 'failed')) return
+    if (isRunning || isRunRequested.current || (!isLive && state.phase !== 'failed')) return
     const step = pinned >= 0 ? pinned : 0
     if (pinned >= 0) {
       saveProgress((current) => forgetVerdicts(current, [steps[pinned].id]))
@@ -446,24 +454,29 @@ export function Workbench(props: WorkbenchProps) {
   useEffect(() => {
     if (state.speed !== 0) lastSpeed.current = state.speed
   }, [state.speed])
+  // answered from what was saved, not from the last render: a host may ask the moment it heard
+  // a verdict, before the page has drawn it
+  const statusNow = (): StepStatus => {
+    if (state.phase === 'failed') return 'failed'
+    if (state.phase !== 'live') return 'starting'
+    if (isRunRequested.current) return 'running'
+    const id = steps[current]?.id ?? ''
+    if (progressRef.current.passed.includes(id)) return 'passed'
+    if (progressRef.current.broke.includes(id)) return 'broke things'
+    return 'not run'
+  }
   const onCommand = useRef<(command: WorkbenchCommand) => void>(() => undefined)
   useEffect(() => {
     onCommand.current = (command) => {
       if (command.type === 'status') {
-        command.reply(
-          isRunRequested.current
-            ? 'running'
-            : state.phase === 'live'
-              ? stateOf(current, progressRef.current)
-              : 'starting',
-        )
+        command.reply(statusNow())
       } else if (command.type === 'run') {
         if (command.how !== 'naive' || step?.naive !== undefined) void run(command.how ?? 'yours')
       } else if (command.type === 'reset') {
         void reset()
       } else if (command.type === 'toggle traffic') {
         if (isLive) setSpeed(state.speed === 0 ? lastSpeed.current : 0)
-      } else if (isLive && !isRunning && pinned < 0) {
+      } else if (isLive && !isRunning && !isRunRequested.current && pinned < 0) {
         const to = command.to === 'next' ? current + 1 : current - 1
         if (to >= 0 && to < steps.length) void openAt(to)
       }
@@ -491,6 +504,7 @@ export function Workbench(props: WorkbenchProps) {
         scenario={consoleScenario}
         replaceWorker={props.replaceWorker}
         {...(props.onTerminalOutput && { onOutput: props.onTerminalOutput })}
+        {...(props.terminalFontSize && { fontSize: props.terminalFontSize })}
       />
     ),
     deploy: (
@@ -721,7 +735,7 @@ export function Workbench(props: WorkbenchProps) {
               type="button"
               className="secondary"
               onClick={() => void reset()}
-              disabled={!isLive || isRunning}
+              disabled={(!isLive && state.phase !== 'failed') || isRunning}
             >
               Reset the step
             </button>

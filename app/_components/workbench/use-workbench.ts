@@ -293,8 +293,11 @@ export function useWorkbench({
     async (step: number, how: 'yours' | 'naive' | 'solution', sql?: string) => {
       const request: SimulationRequest = { action: 'run', step, how, ...(sql !== undefined && { sql }) }
       dispatch({ type: 'problem', problem: undefined })
+      const openedAs = openId.current
       try {
         await call(request)
+        // a reopen while the worker took the run replaced it: it is not running any more
+        if (openedAs !== openId.current) return false
         dispatch({ type: 'running', step })
         return true
       } catch (error) {

@@ -5,6 +5,7 @@ import {
   foldTerminalOutput,
   openPresenterChannel,
   type PresenterView,
+  type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
 import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
 import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
@@ -29,29 +30,35 @@ type PresenterWorkbenchProps = Pick<
   | 'requestsPerSecond'
 >
 
-/** The presenter's keys: what each does, as the help lists them. */
-const keys: { keys: string[]; does: string; command: WorkbenchCommand | 'help' }[] = [
-  { keys: ['→', 'PageDown'], does: 'next step', command: { type: 'go', to: 'next' } },
-  { keys: ['←', 'PageUp'], does: 'previous step', command: { type: 'go', to: 'previous' } },
-  { keys: ['R'], does: 'run the step', command: { type: 'run' } },
-  { keys: ['N'], does: 'run it the naive way', command: { type: 'run', how: 'naive' } },
-  { keys: ['Home'], does: 'reset the lesson', command: { type: 'reset' } },
-  { keys: ['Space', 'P'], does: 'play or pause traffic', command: { type: 'toggle traffic' } },
-  { keys: ['?'], does: 'show or hide these keys', command: 'help' },
+/** The presenter's keys: their values (KeyboardEvent.key, letters in lower case), names, and what they do. */
+const keys: { values: string[]; names: string[]; does: string; command: WorkbenchCommand | 'help' }[] = [
+  {
+    values: ['ArrowRight', 'PageDown'],
+    names: ['→', 'PageDown'],
+    does: 'next step',
+    command: { type: 'go', to: 'next' },
+  },
+  {
+    values: ['ArrowLeft', 'PageUp'],
+    names: ['←', 'PageUp'],
+    does: 'previous step',
+    command: { type: 'go', to: 'previous' },
+  },
+  { values: ['r'], names: ['R'], does: 'run the step', command: { type: 'run' } },
+  { values: ['n'], names: ['N'], does: 'run it the naive way', command: { type: 'run', how: 'naive' } },
+  { values: ['Home'], names: ['Home'], does: 'reset the lesson', command: { type: 'reset' } },
+  {
+    values: [' ', 'p'],
+    names: ['Space', 'P'],
+    does: 'play or pause traffic',
+    command: { type: 'toggle traffic' },
+  },
+  { values: ['?'], names: ['?'], does: 'show or hide these keys', command: 'help' },
 ]
 
-const commandForKey: Record<string, WorkbenchCommand | 'help'> = {
-  ArrowRight: { type: 'go', to: 'next' },
-  PageDown: { type: 'go', to: 'next' },
-  ArrowLeft: { type: 'go', to: 'previous' },
-  PageUp: { type: 'go', to: 'previous' },
-  r: { type: 'run' },
-  n: { type: 'run', how: 'naive' },
-  Home: { type: 'reset' },
-  ' ': { type: 'toggle traffic' },
-  p: { type: 'toggle traffic' },
-  '?': 'help',
-}
+const commandForKey = new Map(
+  keys.flatMap((entry) => entry.values.map((value) => [value, entry.command] as const)),
+)
 
 // keys typed into the editor, the terminal or a field are the learner's text, not commands
 function isTyping(target: EventTarget | null): boolean {
@@ -80,12 +87,13 @@ export function Presenter({
   const lesson = workbench.lesson
   const commands = useMemo(() => createCommandSource(), [])
   const [view, setView] = useState<PresenterView>({ current: 0, sql: '' })
-  const [hasAudience, setHasAudience] = useState(false)
+  const [audiences, setAudiences] = useState<ReadonlySet<string>>(new Set())
   const [isHelpShown, setIsHelpShown] = useState(false)
   const channel = useRef<ReturnType<typeof openPresenterChannel> | undefined>(undefined)
   // the presenter folds the same actions it sends, to hand a late audience the state so far
   const mirrored = useRef(initialLiveState)
   const terminal = useRef('')
+  const terminalSize = useRef<TerminalSize | undefined>(undefined)
   const viewRef = useRef(view)
 
   useEffect(() => {
@@ -97,16 +105,18 @@ export function Presenter({
         state: mirrored.current,
         view: viewRef.current,
         terminal: terminal.current,
+        ...(terminalSize.current && { size: terminalSize.current }),
       })
     const stop = opened.listen((message) => {
-      if (message.kind === 'hello') {
-        setHasAudience(true)
-        sendSnapshot()
-      } else if (message.kind === 'bye') setHasAudience(false)
+      if (message.kind === 'hello' || message.kind === 'here')
+        setAudiences((current) => new Set(current).add(message.id))
+      if (message.kind === 'hello') sendSnapshot()
+      if (message.kind === 'bye' && message.from === 'audience')
+        setAudiences((current) => new Set([...current].filter((id) => id !== message.id)))
     })
     // an audience window left open across a reload starts again from this window's state
     sendSnapshot()
-    const sayBye = () => opened.send({ kind: 'bye' })
+    const sayBye = () => opened.send({ kind: 'bye', from: 'presenter', id: 'presenter' })
     window.addEventListener('pagehide', sayBye)
     return () => {
       sayBye()
@@ -122,6 +132,7 @@ export function Presenter({
     channel.current?.send({ kind: 'action', action })
   }, [])
   const onTerminalOutput = useCallback((output: TerminalOutput) => {
+    if (output.kind === 'size') terminalSize.current = { cols: output.cols, rows: output.rows }
     terminal.current = foldTerminalOutput(terminal.current, output)
     channel.current?.send({ kind: 'terminal', output })
   }, [])
@@ -137,11 +148,9 @@ export function Presenter({
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target))
         return
-      const key = event.key.length === 1 ? event.key.toLowerCase() : event.key
-      const command = commandForKey[key === '?' ? '?' : key]
+      const command = commandForKey.get(event.key.length === 1 ? event.key.toLowerCase() : event.key)
       if (!command) return
-      // Space on a focused button presses it; only elsewhere is it play and pause
-      if (key === ' ' && event.target instanceof HTMLButtonElement) return
+      // taken even on a focused button: after a click on Next, Space must pause, not go on
       event.preventDefault()
       if (command === 'help') setIsHelpShown((shown) => !shown)
       else commands.send(command)
@@ -153,15 +162,15 @@ export function Presenter({
   const step = workbench.steps[view.current]
   const stepId = step?.id ?? ''
   return (
-    <div className="presenter">
+    <main className="presenter">
       <header className="presenter-bar">
         <div>
           <p className="presenter-lesson">{lessonTitle} · presenter</p>
-          <p className="presenter-step" aria-live="polite">
+          <h1 className="presenter-step">
             {step
               ? `Step ${view.current + 1} of ${workbench.steps.length}: ${step.title}`
               : 'Every step has run'}
-          </p>
+          </h1>
         </div>
         <div className="presenter-controls" role="group" aria-label="Presenter controls">
           <button
@@ -191,7 +200,11 @@ export function Presenter({
             Open the audience window
           </button>
           <span className="presenter-audience" role="status">
-            {hasAudience ? 'Audience window: in step' : 'Audience window: not open'}
+            {audiences.size === 0
+              ? 'Audience window: not open'
+              : audiences.size === 1
+                ? 'Audience window: in step'
+                : `${audiences.size} audience windows: in step`}
           </span>
           <button
             type="button"
@@ -208,7 +221,7 @@ export function Presenter({
           <ul>
             {keys.map((entry) => (
               <li key={entry.does}>
-                {entry.keys.map((name, index) => (
+                {entry.names.map((name, index) => (
                   <span key={name}>
                     {index > 0 && ' or '}
                     <kbd>{name}</kbd>
@@ -242,7 +255,7 @@ export function Presenter({
           {notes}
         </aside>
       </div>
-    </div>
+    </main>
   )
 }
 

@@ -6,7 +6,7 @@ import * as runtime from 'react/jsx-runtime'
 import { lessonRemarkPlugins, remarkOnlySpeakerNotes } from '@/lib/scenario/mdx-plugins'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { lessonComponents } from '@/app/_components/lesson/lesson-components'
-import { readLessonSetup } from '@/app/_components/lesson/lesson-setup'
+import { readLessonSetup } from '@/app/lesson-setup'
 import { courseLessons } from '@/app/course'
 import { Presenter } from './Presenter'
 

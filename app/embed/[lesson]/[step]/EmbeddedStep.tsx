@@ -10,7 +10,7 @@ import {
 import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
 import {
   createCommandSource,
-  type StepState,
+  type StepStatus,
   type WorkbenchEvent,
   type WorkbenchProps,
 } from '@/app/_components/workbench/Workbench'
@@ -52,6 +52,8 @@ export function EmbeddedStep({
   const isDelmo = workbench.steps.find((candidate) => candidate.id === step)?.language === 'delmo'
 
   const options = parsed?.options
+  // rejected options turn the host's line off too: a rejected `origin` must not become any origin
+  const hostLine = parsed?.ok ? parsed.options : undefined
   useEffect(() => {
     if (!options) return
     if (options.theme === 'auto') delete document.documentElement.dataset.theme
@@ -60,15 +62,17 @@ export function EmbeddedStep({
 
   // events go to the host page; with an `origin` option, to that origin only
   useEffect(() => {
-    if (!options) return
-    const post = eventPoster(options, lesson, step)
+    if (!hostLine) return
+    const post = eventPoster(hostLine, lesson, step)
+    // the content's own height, which can shrink, unlike the document's scroll height
+    const content = document.querySelector('.embed')
     const observer = new ResizeObserver(() =>
-      post({ type: 'resize', height: Math.ceil(document.documentElement.scrollHeight) }),
+      post({ type: 'resize', height: Math.ceil(content?.getBoundingClientRect().height ?? 0) }),
     )
-    observer.observe(document.body)
+    if (content) observer.observe(content)
     const onMessage = (message: MessageEvent) => {
       if (message.source !== window.parent || window.parent === window) return
-      if (options.origin && message.origin !== options.origin) return
+      if (hostLine.origin && message.origin !== hostLine.origin) return
       const command = readEmbedCommand(message.data)
       if (!command) return
       if (command.type === 'status')
@@ -83,14 +87,15 @@ export function EmbeddedStep({
       observer.disconnect()
       window.removeEventListener('message', onMessage)
     }
-  }, [commands, isDelmo, lesson, options, step])
+  }, [commands, hostLine, isDelmo, lesson, step])
 
   const onEvent = useMemo(() => {
-    if (!options) return undefined
-    const post = eventPoster(options, lesson, step)
+    if (!hostLine) return undefined
+    const post = eventPoster(hostLine, lesson, step)
     return (event: WorkbenchEvent) => {
       if (event.type === 'ready') post({ type: 'ready', title: stepTitle })
       else if (event.type === 'reset') post({ type: 'reset' })
+      else if (event.type === 'failed') post({ type: 'failed' })
       else if (event.type === 'verdict') {
         const { verdict } = event
         post({
@@ -105,22 +110,23 @@ export function EmbeddedStep({
         if (verdict.passed) post({ type: 'step-passed' })
       }
     }
-  }, [isDelmo, lesson, options, step, stepTitle])
+  }, [hostLine, isDelmo, lesson, step, stepTitle])
 
   return (
     <>
       <header className="embed-header">
-        <p>
+        <h1>
           <span className="muted">Cutover ·</span> {lessonTitle}
-        </p>
+        </h1>
         <a href={`/learn/${lesson}/${step}`} target="_blank" rel="noopener">
-          Open the full lesson ↗
+          Open the full lesson ↗<span className="visually-hidden"> (opens in a new tab)</span>
         </a>
       </header>
       {parsed && !parsed.ok && (
         <div role="alert" className="embed-problem">
           <p>
-            <strong>This embed’s options were not used</strong> — it shows the defaults. Fix the address:
+            <strong>This embed’s options were not used</strong> — it shows the defaults, and sends the page no
+            events until the address is fixed:
           </p>
           <ul>
             {parsed.problems.map((problem) => (
@@ -163,10 +169,8 @@ function eventPoster(options: EmbedOptions, lesson: string, step: string) {
   }
 }
 
-function statusOf(state: StepState | 'starting', isDelmo: boolean) {
-  if (state === 'current' || state === 'applied') return 'not run'
-  if (state === 'broke things' && isDelmo) return 'not yet'
-  return state
+function statusOf(status: StepStatus, isDelmo: boolean) {
+  return status === 'broke things' && isDelmo ? 'not yet' : status
 }
 
 function subscribeToNothing(): () => void {

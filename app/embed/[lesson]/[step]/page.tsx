@@ -1,8 +1,11 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
-import { everyLessonStep, readLessonSetup } from '@/app/_components/lesson/lesson-setup'
+import { everyLessonStep, readLessonSetup } from '@/app/lesson-setup'
 import { EmbeddedStep } from './EmbeddedStep'
+
+// Runs before first paint: the theme the host page asked for, so a dark page does not flash light.
+const themeFromQuery = `try{var t=new URLSearchParams(location.search).get('theme');if(t==='dark'||t==='light')document.documentElement.dataset.theme=t}catch(e){}`
 
 interface EmbedPageProps {
   params: Promise<{ lesson: string; step: string }>
@@ -32,7 +35,8 @@ export default async function EmbedPage({ params }: EmbedPageProps) {
   const index = workbench?.steps.findIndex((step) => step.id === id) ?? -1
   if (!workbench || index === -1) notFound()
   return (
-    <div className="embed">
+    <main className="embed">
+      <script dangerouslySetInnerHTML={{ __html: themeFromQuery }} />
       <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
         <EmbeddedStep
           workbench={workbench}
@@ -41,6 +45,6 @@ export default async function EmbedPage({ params }: EmbedPageProps) {
           lessonTitle={lesson.meta.title}
         />
       </LessonDatabase>
-    </div>
+    </main>
   )
 }

@@ -5,9 +5,14 @@ import {
   foldTerminalOutput,
   openPresenterChannel,
   type PresenterView,
+  type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
 import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
-import { TerminalMirror, type TerminalFeed } from '@/app/_components/terminal/TerminalMirror'
+import {
+  TerminalMirror,
+  type MirroredOutput,
+  type TerminalFeed,
+} from '@/app/_components/terminal/TerminalMirror'
 import { ClockPanel, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
 import { initialLiveState, reduceLiveState } from '@/app/_components/workbench/use-workbench'
 import { VerdictView, type WorkbenchProps } from '@/app/_components/workbench/Workbench'
@@ -17,27 +22,29 @@ import '@/app/_components/presenter/presenter.css'
 /** The terminal's output as the audience window keeps it, for the mirror to replay and follow. */
 function createTerminalFeed(): TerminalFeed & {
   take(output: TerminalOutput): void
-  reset(text: string): void
+  reset(text: string, size?: TerminalSize): void
 } {
   let kept = ''
-  const listeners = new Set<(output: TerminalOutput) => void>()
-  const emit = (output: TerminalOutput) => {
+  let lastSize: TerminalSize | undefined
+  const listeners = new Set<(output: MirroredOutput) => void>()
+  const emit = (output: MirroredOutput) => {
     for (const listener of listeners) listener(output)
   }
   return {
-    replay: () => kept,
+    replay: () => ({ text: kept, ...(lastSize && { size: lastSize }) }),
     subscribe(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
     take(output) {
+      if (output.kind === 'size') lastSize = { cols: output.cols, rows: output.rows }
       kept = foldTerminalOutput(kept, output)
       emit(output)
     },
-    reset(text) {
+    reset(text, size) {
       kept = text
-      emit({ kind: 'clear' })
-      emit({ kind: 'write', text })
+      lastSize = size
+      emit({ kind: 'reset', text, ...(size && { size }) })
     },
   }
 }
@@ -61,19 +68,22 @@ export function Audience({
 
   useEffect(() => {
     const channel = openPresenterChannel(lesson)
+    const id = crypto.randomUUID()
     const stop = channel.listen((message) => {
       if (message.kind === 'snapshot') {
         dispatch({ type: 'replace', state: message.state })
         setView(message.view)
-        feed.reset(message.terminal)
+        feed.reset(message.terminal, message.size)
         setPresenter('here')
+        // a presenter that reloaded learns this window is still watching
+        channel.send({ kind: 'here', id })
       } else if (message.kind === 'action') dispatch(message.action)
       else if (message.kind === 'view') setView(message.view)
       else if (message.kind === 'terminal') feed.take(message.output)
-      else if (message.kind === 'bye') setPresenter('gone')
+      else if (message.kind === 'bye' && message.from === 'presenter') setPresenter('gone')
     })
-    channel.send({ kind: 'hello' })
-    const sayBye = () => channel.send({ kind: 'bye' })
+    channel.send({ kind: 'hello', id })
+    const sayBye = () => channel.send({ kind: 'bye', from: 'audience', id })
     window.addEventListener('pagehide', sayBye)
     return () => {
       sayBye()
@@ -89,7 +99,7 @@ export function Audience({
   const verdict = state.runningStep === undefined ? state.verdicts[lastRunStep] : undefined
 
   return (
-    <div className="audience">
+    <main className="audience">
       <header className="presenter-bar">
         <div>
           <p className="presenter-lesson">{lessonTitle}</p>
@@ -98,7 +108,7 @@ export function Audience({
               ? `Step ${view!.current + 1} of ${steps.length}: ${step.title}`
               : view
                 ? 'Every step has run'
-                : ''}
+                : 'Waiting for the presenter'}
           </h1>
         </div>
         {presenter !== 'here' && (
@@ -150,6 +160,6 @@ export function Audience({
           />
         </div>
       </div>
-    </div>
+    </main>
   )
 }

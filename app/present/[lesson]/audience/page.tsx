@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { readLessonSetup } from '@/app/_components/lesson/lesson-setup'
+import { readLessonSetup } from '@/app/lesson-setup'
 import { courseLessons } from '@/app/course'
 import { Audience } from './Audience'
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { courseLessons } from '@/app/course'
-import { everyLessonStep } from '@/app/_components/lesson/lesson-setup'
+import { everyLessonStep } from '@/app/lesson-setup'
 import { LessonView } from '../LessonView'
 
 interface StepPageProps {
