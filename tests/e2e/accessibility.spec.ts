@@ -152,6 +152,42 @@ test('the home page has no serious axe violations, light or dark, by system or t
   await expectNoSeriousViolationsInEveryTheme(page, 'the home page')
 })
 
+test('the embedding page, an embed, and the presenter and audience windows have no serious axe violations', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000)
+  await page.goto('/embedding')
+  await expect(page.getByRole('heading', { level: 1, name: 'Embed a step in your docs' })).toBeVisible()
+  await expectNoSeriousViolationsInEveryTheme(page, 'the embedding page')
+
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.goto(`/embed/lock-queue/upgrade?theme=${scheme}&panels=traffic,versions,sessions`)
+    await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
+      'Live:',
+      { timeout: 60_000 },
+    )
+    await expectTheme(page, scheme)
+    await expectNoSeriousViolations(page, `an embed, theme=${scheme}`)
+  }
+
+  await page.goto('/present/lock-queue')
+  await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
+    'Live:',
+    { timeout: 60_000 },
+  )
+  const audience = await context.newPage()
+  await audience.goto('/present/lock-queue/audience')
+  await expect(audience.getByRole('heading', { level: 1 })).toContainText('Step 1 of')
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await audience.emulateMedia({ colorScheme: scheme })
+    await expectNoSeriousViolations(page, `the presenter's window, ${scheme}`)
+    await expectNoSeriousViolations(audience, `the audience window, ${scheme}`)
+  }
+})
+
 /** Presses Tab until `target` has focus (not at all if it has it already); returns how many presses it took. */
 async function tabTo(page: Page, target: Locator, max = 200): Promise<number> {
   for (let presses = 0; presses <= max; presses++) {

@@ -215,7 +215,7 @@ export default async function EmbeddingPage() {
           </tbody>
         </table>
       </div>
-      <pre>
+      <pre tabIndex={0} aria-label="Listening to the frame, and sending it a command">
         <code>{listener}</code>
       </pre>
 
