@@ -2,8 +2,8 @@
 // lesson's database, next to a bare page that creates PGlite with initdb on the same origin;
 // then the longest main-thread task while the lesson plays a minute of live traffic at 10×;
 // then, for every lesson with a workbench, how long until its traffic is live in the page and
-// how long its headless check takes in Node; then the simulator's throughput and the wall time
-// of ten virtual minutes.
+// how long its headless check takes in Node; how long an embedded step takes to tell its host
+// page it is ready; then the simulator's throughput and the wall time of ten virtual minutes.
 // Prints a table, then one JSON object as the last line.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
@@ -48,6 +48,22 @@ async function buildBarePage(): Promise<string> {
   await writeFile(
     join(dir, 'index.html'),
     '<!doctype html><title>bare</title><script type="module" src="bare.js"></script>',
+  )
+  return dir
+}
+
+const embedPath = '/embed/two-versions/serve'
+
+// a host page on the same server that embeds a step and notes when the frame says ready
+async function buildHostPage(): Promise<string> {
+  const dir = join(root, '.cutover', 'bench-host')
+  await mkdir(dir, { recursive: true })
+  await writeFile(
+    join(dir, 'index.html'),
+    `<!doctype html><title>host</title><iframe src="${embedPath}" style="width:100%;height:900px;border:0"></iframe>
+<script>addEventListener('message', (event) => {
+  if (event.data?.source === 'cutover' && event.data.type === 'ready') performance.mark('host:embed-ready')
+})</script>`,
   )
   return dir
 }
@@ -273,7 +289,11 @@ async function main(): Promise<void> {
   }
   ensureBrowser()
   const bareDir = await buildBarePage()
-  const server = createStaticServer({ root: join(root, 'out'), mounts: { '/__bench/bare/': bareDir } })
+  const hostDir = await buildHostPage()
+  const server = createStaticServer({
+    root: join(root, 'out'),
+    mounts: { '/__bench/bare/': bareDir, '/__bench/host/': hostDir },
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`
   const browser = await chromium.launch(chromiumLaunchOptions())
@@ -281,6 +301,7 @@ async function main(): Promise<void> {
   const ready: number[] = []
   const bare: number[] = []
   const recover: number[] = []
+  const embedReady: number[] = []
   let live: LiveTraffic
   let terminal: number[]
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
@@ -292,6 +313,7 @@ async function main(): Promise<void> {
       ready.push(await timeToMark(browser, `${origin}${lessonPath}`, 'cutover:database-ready'))
       bare.push(await timeToMark(browser, `${origin}/__bench/bare/`, 'bare:database-ready'))
       recover.push(await timeToRecover(browser, `${origin}${lessonPath}`))
+      embedReady.push(await timeToMark(browser, `${origin}/__bench/host/`, 'host:embed-ready'))
     }
     for (let run = 0; run < lessonRuns; run++)
       for (const lesson of withWorkbench)
@@ -307,6 +329,7 @@ async function main(): Promise<void> {
     [`lesson page → database ready (${lessonPath}, snapshot)`, ready],
     ['bare page → PGlite.create() with initdb', bare],
     ['Stop on pg_sleep → database answers again', recover],
+    [`host page → embedded step's ready event (${embedPath})`, embedReady],
     [`terminal: Enter → result and prompt (${terminalQueries} queries)`, terminal],
   ]
   console.log(`\n${runs} runs each, fresh browser context (cold cache) per run, localhost\n`)
@@ -353,6 +376,7 @@ async function main(): Promise<void> {
       bare_initdb_ready_ms_median: Math.round(bareMedian),
       ready_ratio: Number((readyMedian / bareMedian).toFixed(3)),
       cancel_recover_ms_median: Math.round(median(recover)),
+      embed_ready_ms_median: Math.round(median(embedReady)),
       terminal_roundtrip_ms_median: Math.round(median(terminal)),
       lesson_live_ms_median: Object.fromEntries(
         Object.entries(liveBySlug).map(([slug, values]) => [slug, Math.round(median(values))]),
