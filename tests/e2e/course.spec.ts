@@ -59,3 +59,28 @@ test('every lesson fits a phone’s width: long code and wide tables scroll in t
     expect({ path, scrollWidth: widths[0] }).toEqual({ path, scrollWidth: widths[1] })
   }
 })
+
+test('the embedding page, an embed and the audience window fit a 375 px screen, as a narrow iframe would be', async ({
+  page,
+}) => {
+  test.setTimeout(90_000)
+  await page.setViewportSize({ width: 375, height: 800 })
+  for (const path of [
+    '/embedding',
+    '/embed/split-column/canary?panels=traffic,versions,terminal,sessions,deploy,audit',
+    '/present/split-column/audience',
+  ]) {
+    await page.goto(path)
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+    if (path.startsWith('/embed/'))
+      await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
+        'Live:',
+        { timeout: 60_000 },
+      )
+    const widths = await page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ])
+    expect({ path, scrollWidth: widths[0] }).toEqual({ path, scrollWidth: widths[1] })
+  }
+})
