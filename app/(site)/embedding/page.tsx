@@ -34,7 +34,7 @@ const events: { type: string; when: string; example: object }[] = [
   },
   {
     type: 'failed',
-    when: 'The step’s simulation could not open; a reset command (or the Reset button) tries again.',
+    when: 'The step’s database could not start, or its simulation could not open; for the latter, a reset command (or the Reset button) tries again.',
     example: { type: 'failed' },
   },
   {

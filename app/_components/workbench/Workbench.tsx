@@ -103,7 +103,7 @@ export const allPanels: readonly WorkbenchPanel[] = [...panelIds, 'check']
 export type WorkbenchEvent =
   /** The simulation is live for the first time, at this step. */
   | { type: 'ready'; step: number }
-  /** The simulation could not open; Reset tries again. */
+  /** The database could not start, or the simulation could not open (Reset tries that again). */
   | { type: 'failed' }
   | { type: 'verdict'; verdict: StepVerdict }
   /** A `reset` command put the step (or the lesson) back where it started. */
@@ -328,9 +328,10 @@ export function Workbench(props: WorkbenchProps) {
     if (window.location.pathname.replace(/\/$/, '') !== path) window.history.replaceState(null, '', path)
   }, [current, followsStepInUrl, lesson, state.phase, steps])
 
+  const hasFailed = state.phase === 'failed' || props.databaseProblem !== undefined
   useEffect(() => {
-    if (state.phase === 'failed') onEventRef.current?.({ type: 'failed' })
-  }, [state.phase])
+    if (hasFailed) onEventRef.current?.({ type: 'failed' })
+  }, [hasFailed])
 
   const hasBeenLive = useRef(false)
   useEffect(() => {
@@ -457,9 +458,10 @@ export function Workbench(props: WorkbenchProps) {
   // answered from what was saved, not from the last render: a host may ask the moment it heard
   // a verdict, before the page has drawn it
   const statusNow = (): StepStatus => {
-    if (state.phase === 'failed') return 'failed'
-    if (state.phase !== 'live') return 'starting'
+    if (state.phase === 'failed' || props.databaseProblem) return 'failed'
+    // before the phase: re-running a step reopens the simulation first
     if (isRunRequested.current) return 'running'
+    if (state.phase !== 'live') return 'starting'
     const id = steps[current]?.id ?? ''
     if (progressRef.current.passed.includes(id)) return 'passed'
     if (progressRef.current.broke.includes(id)) return 'broke things'

@@ -150,7 +150,14 @@ export function Presenter({
         return
       const command = commandForKey.get(event.key.length === 1 ? event.key.toLowerCase() : event.key)
       if (!command) return
-      // taken even on a focused button: after a click on Next, Space must pause, not go on
+      // a button reached by keyboard is pressed by Space as usual; one just clicked with the
+      // mouse (Next, Previous) is not :focus-visible, and Space then pauses rather than goes on
+      if (
+        event.key === ' ' &&
+        event.target instanceof HTMLButtonElement &&
+        event.target.matches(':focus-visible')
+      )
+        return
       event.preventDefault()
       if (command === 'help') setIsHelpShown((shown) => !shown)
       else commands.send(command)

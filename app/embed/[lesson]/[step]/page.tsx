@@ -4,8 +4,9 @@ import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { everyLessonStep, readLessonSetup } from '@/app/lesson-setup'
 import { EmbeddedStep } from './EmbeddedStep'
 
-// Runs before first paint: the theme the host page asked for, so a dark page does not flash light.
-const themeFromQuery = `try{var t=new URLSearchParams(location.search).get('theme');if(t==='dark'||t==='light')document.documentElement.dataset.theme=t}catch(e){}`
+// Runs before first paint: the theme the host page asked for, so a dark page does not flash light;
+// without one, the system's (not a theme this browser chose on the course's own pages).
+const themeFromQuery = `try{var t=new URLSearchParams(location.search).get('theme'),d=document.documentElement.dataset;if(t==='dark'||t==='light')d.theme=t;else delete d.theme}catch(e){}`
 
 interface EmbedPageProps {
   params: Promise<{ lesson: string; step: string }>

@@ -68,7 +68,8 @@ export function Audience({
 
   useEffect(() => {
     const channel = openPresenterChannel(lesson)
-    const id = crypto.randomUUID()
+    // randomUUID exists only in secure contexts; a class may serve the course over plain http
+    const id = Array.from(crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(36)).join('')
     const stop = channel.listen((message) => {
       if (message.kind === 'snapshot') {
         dispatch({ type: 'replace', state: message.state })
