@@ -4,6 +4,7 @@ import type { EngineAssetUrls } from '@/lib/engine'
 import { readEngineManifest } from '@/lib/engine/manifest'
 import type { Lesson } from '@/lib/scenario'
 import { describeWorkbenchSteps } from '@/lib/scenario/workbench-steps'
+import type { LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
 import { courseLessons } from '@/app/course'
 
 /** What every view of a lesson's workbench is built from: the lesson page, an embed, the presenter. */
@@ -14,16 +15,7 @@ export interface LessonSetup {
   engine: EngineAssetUrls
   snapshotUrl: string | undefined
   /** The workbench's props known at build time; undefined for a lesson without a scenario. */
-  workbench?: {
-    lesson: string
-    scenario: unknown
-    steps: ReturnType<typeof describeWorkbenchSteps>
-    versions: { id: string; label: string }[]
-    requestsPerSecond: number
-    endpoints: { version: string; name: string }[]
-    invariants: string[]
-    snapshotUrl: string
-  }
+  workbench?: LessonWorkbenchData
 }
 
 /** The lesson with this slug and its workbench's props; the 404 page for any other slug. */
@@ -57,6 +49,13 @@ export async function readLessonSetup(slug: string): Promise<LessonSetup> {
         },
       }),
   }
+}
+
+/** Every lesson with a workbench, for routes that have a page per lesson. */
+export async function everyLessonWithWorkbench(): Promise<{ lesson: string }[]> {
+  return (await courseLessons())
+    .filter((lesson) => lesson.scenario)
+    .map((lesson) => ({ lesson: lesson.slug }))
 }
 
 /** Every lesson and step, for routes that have a page per step. */

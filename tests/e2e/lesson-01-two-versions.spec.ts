@@ -1,6 +1,6 @@
 import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, runStep, step, terminalText } from './workbench-helpers'
+import { endpointCell, openLesson, replaceStepSql, runStep, step, terminalText } from './workbench-helpers'
 
 // Each test starts from no stored progress: every page gets a fresh browser context.
 
@@ -72,18 +72,14 @@ test('the lesson, naive ways included: a migration v0.1.0 cannot write to, code 
     .toEqual([true, 0])
 
   // step 2, safe: the learner makes the new columns nullable
-  const editor = workbench.getByRole('textbox', { name: 'SQL for step 2' })
-  // the editor wraps long lines, and Home goes to the start of the wrapped part: click the line's start
-  await editor
-    .locator('.cm-line')
-    .nth(1)
-    .click({ position: { x: 1, y: 4 } })
-  await page.keyboard.press('Control+Shift+End')
   // one line: Enter in the editor could take a completion instead of a new line
-  await page.keyboard.type(
+  await replaceStepSql(
+    page,
+    workbench,
+    2,
     'alter table product add column slug varchar(255); alter table product add column created_at timestamptz;',
   )
-  await editor.press('Control+Enter')
+  await workbench.getByRole('textbox', { name: 'SQL for step 2' }).press('Control+Enter')
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   await expect(column(workbench, 'slug')).toContainText('nullable')
   await expect(column(workbench, 'created_at')).toContainText('nullable')

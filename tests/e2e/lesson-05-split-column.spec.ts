@@ -1,6 +1,6 @@
-import type { Locator, Page } from '@playwright/test'
+import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
+import { endpointCell, openLesson, replaceStepSql, runStep, step } from './workbench-helpers'
 
 async function undo(workbench: Locator, number: number) {
   await workbench.getByRole('button', { name: `Undo step ${number}` }).click()
@@ -8,19 +8,6 @@ async function undo(workbench: Locator, number: number) {
     timeout: 30_000,
   })
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'current')
-}
-
-// everything below the editor's first line, which is the lesson's and locked. The editor wraps
-// long lines, and Home goes to the start of the wrapped part: click the line's very start.
-async function replaceSql(page: Page, workbench: Locator, number: number, sql: string) {
-  const editor = workbench.getByRole('textbox', { name: `SQL for step ${number}` })
-  await editor
-    .locator('.cm-line')
-    .nth(1)
-    .click({ position: { x: 1, y: 4 } })
-  await page.keyboard.press('Shift+Control+End')
-  await page.keyboard.type(sql)
-  await expect(editor).toContainText(sql)
 }
 
 // the invariant's count of rows where name is not first || ' ' || last: the corruption counter
@@ -56,7 +43,7 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBe(0)
 
   // the expand alone
-  await replaceSql(
+  await replaceStepSql(
     page,
     workbench,
     2,
@@ -104,7 +91,7 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await expect(workbench.getByText('✗ Broke things: step 9 the naive way')).toBeVisible({ timeout: 60_000 })
   expect(await corruptRows(workbench)).toBeGreaterThan(0)
   await undo(workbench, 9)
-  await replaceSql(
+  await replaceStepSql(
     page,
     workbench,
     9,

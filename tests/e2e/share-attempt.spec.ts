@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { openLesson, step } from './workbench-helpers'
+import { openLesson, replaceStepSql, step } from './workbench-helpers'
 
 const safeMigration =
   'alter table product add column slug varchar(255); alter table product add column created_at timestamptz;'
@@ -23,13 +23,7 @@ test('a share link carries the attempt to another browser as text, which runs on
 }) => {
   test.setTimeout(120_000)
   const workbench = await openLesson(page, '/learn/two-versions/expand')
-  const editor = workbench.getByRole('textbox', { name: 'SQL for step 2' })
-  await editor
-    .locator('.cm-line')
-    .nth(1)
-    .click({ position: { x: 1, y: 4 } })
-  await page.keyboard.press('Control+Shift+End')
-  await page.keyboard.type(safeMigration)
+  await replaceStepSql(page, workbench, 2, safeMigration)
   await workbench.getByRole('button', { name: 'Share my attempt' }).click()
   const link = await workbench.getByRole('textbox', { name: 'Link to your attempt at step 2' }).inputValue()
   expect(link).toMatch(new RegExp(`^${baseURL}/learn/two-versions/expand#attempt=[A-Za-z0-9_-]+$`))

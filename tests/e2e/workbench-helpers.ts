@@ -52,3 +52,24 @@ export async function focusTerminal(workbench: Locator): Promise<Locator> {
   await screen.click()
   return screen
 }
+
+/**
+ * Replaces everything below the first line of step `number`'s editor (the lesson's, locked) with
+ * `sql`. The editor wraps long lines, and Home goes to the start of the wrapped part: the click
+ * is at the line's very start.
+ */
+export async function replaceStepSql(
+  page: Page,
+  workbench: Locator,
+  number: number,
+  sql: string,
+): Promise<void> {
+  const editor = workbench.getByRole('textbox', { name: `SQL for step ${number}` })
+  await editor
+    .locator('.cm-line')
+    .nth(1)
+    .click({ position: { x: 1, y: 4 } })
+  await page.keyboard.press('Shift+Control+End')
+  await page.keyboard.type(sql)
+  await expect(editor).toContainText(sql)
+}

@@ -1,6 +1,7 @@
 'use client'
 
-import { useId, useState, useSyncExternalStore } from 'react'
+import { useId, useState } from 'react'
+import { useBrowserValue } from '@/app/_components/use-browser-value'
 
 interface LessonChoice {
   slug: string
@@ -29,11 +30,7 @@ export function EmbedSnippetBuilder({
   const [hostOrigin, setHostOrigin] = useState('')
   const [copiedSnippet, setCopiedSnippet] = useState<string | undefined>()
   // the snippet names the origin this page is served from, known in the browser only
-  const origin = useSyncExternalStore(
-    () => () => undefined,
-    () => window.location.origin,
-    () => 'https://cutover.example',
-  )
+  const origin = useBrowserValue(() => window.location.origin, 'https://cutover.example')
   if (!lesson || !step) return null
 
   const query = new URLSearchParams()

@@ -3,6 +3,19 @@
 import { Workbench, type WorkbenchProps } from '@/app/_components/workbench/Workbench'
 import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
 
+/** What every view of a lesson's workbench is given, all known at build time. */
+export type LessonWorkbenchData = Pick<
+  WorkbenchProps,
+  | 'lesson'
+  | 'scenario'
+  | 'steps'
+  | 'versions'
+  | 'endpoints'
+  | 'invariants'
+  | 'snapshotUrl'
+  | 'requestsPerSecond'
+>
+
 /** The workbench, bound to the lesson page's database. */
 export function LessonWorkbench(
   props: Omit<

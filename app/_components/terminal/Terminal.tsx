@@ -1,6 +1,7 @@
 'use client'
 
 import { useEffect, useId, useRef } from 'react'
+import type { ITerminalOptions } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { WorkerDatabase } from '@/lib/engine'
 import { workbenchConsole, type ConsoleScenario } from '@/lib/scenario/workbench-console'
@@ -35,12 +36,19 @@ function saveHistory(history: readonly string[]): void {
   }
 }
 
-/** The terminal's colours, dark in either page theme, as a psql window usually is. */
-export const terminalTheme = {
-  background: '#111318',
-  foreground: '#e6e6e6',
-  cursor: '#e6e6e6',
-  selectionBackground: '#3a4a6b',
+/** The look of every terminal on the course: dark in either page theme, as a psql window usually is. */
+export function terminalLook(fontSize: number): ITerminalOptions {
+  return {
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
+    fontSize,
+    scrollback: 5000,
+    theme: {
+      background: '#111318',
+      foreground: '#e6e6e6',
+      cursor: '#e6e6e6',
+      selectionBackground: '#3a4a6b',
+    },
+  }
 }
 
 /** What the terminal drew, for a window that mirrors it (the audience view). */
@@ -84,15 +92,7 @@ export function Terminal({
     void Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]).then(
       ([{ Terminal: Xterm }, { FitAddon }]) => {
         if (isDisposed) return
-        const term = new Xterm({
-          convertEol: false,
-          cursorBlink: true,
-          fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-          fontSize,
-          scrollback: 5000,
-          screenReaderMode: false,
-          theme: terminalTheme,
-        })
+        const term = new Xterm({ ...terminalLook(fontSize), convertEol: false, cursorBlink: true })
         const write = (text: string) => {
           term.write(text)
           onOutputRef.current?.({ kind: 'write', text })

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef } from 'react'
 import '@xterm/xterm/css/xterm.css'
-import { terminalTheme, type TerminalOutput } from './Terminal'
+import { terminalLook, type TerminalOutput } from './Terminal'
 import './terminal.css'
 
 /** What a mirror draws: the other terminal's output and size, or everything again from scratch. */
@@ -31,14 +31,7 @@ export function TerminalMirror({ feed, fontSize = 13 }: { feed: TerminalFeed; fo
     void Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]).then(
       ([{ Terminal: Xterm }, { FitAddon }]) => {
         if (isDisposed) return
-        const term = new Xterm({
-          disableStdin: true,
-          cursorBlink: false,
-          fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-          fontSize,
-          scrollback: 5000,
-          theme: terminalTheme,
-        })
+        const term = new Xterm({ ...terminalLook(fontSize), disableStdin: true, cursorBlink: false })
         const fit = new FitAddon()
         term.loadAddon(fit)
         term.open(element)

@@ -41,6 +41,7 @@ import {
 } from './index'
 import { ClaimsCheck } from './ClaimsCheck'
 import { Terminal, type TerminalOutput } from '../terminal/Terminal'
+import { useBrowserValue } from '../use-browser-value'
 import { useSharedAttempt } from './use-shared-attempt'
 import { useWorkbench, type LiveAction } from './use-workbench'
 import './workbench.css'
@@ -176,11 +177,7 @@ export function Workbench(props: WorkbenchProps) {
   )
   const progress = useMemo(() => parseProgress(storedProgress), [storedProgress])
   // progress is read on the client only; the first render (server and hydration) has none yet
-  const hasLoadedProgress = useSyncExternalStore(
-    subscribeToNothing,
-    () => true,
-    () => false,
-  )
+  const hasLoadedProgress = useBrowserValue(() => true, false)
   const [showSolution, setShowSolution] = useState(false)
   const [editorError, setEditorError] = useState<SqlEditorError | undefined>()
   const [announcement, setAnnouncement] = useState('')
@@ -810,10 +807,6 @@ function subscribeToProgress(listener: () => void): () => void {
     progressListeners.delete(listener)
     window.removeEventListener('storage', listener)
   }
-}
-
-function subscribeToNothing(): () => void {
-  return () => undefined
 }
 
 /** Where one workbench keeps its progress: a localStorage key, or this page's memory only. */

@@ -7,28 +7,15 @@ import {
   type PresenterView,
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
-import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
+import { LessonWorkbench, type LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
 import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
 import { initialLiveState, reduceLiveState, type LiveAction } from '@/app/_components/workbench/use-workbench'
 import {
   createCommandSource,
   type WorkbenchCommand,
   type WorkbenchEvent,
-  type WorkbenchProps,
 } from '@/app/_components/workbench/Workbench'
 import '@/app/_components/presenter/presenter.css'
-
-type PresenterWorkbenchProps = Pick<
-  WorkbenchProps,
-  | 'lesson'
-  | 'scenario'
-  | 'steps'
-  | 'versions'
-  | 'endpoints'
-  | 'invariants'
-  | 'snapshotUrl'
-  | 'requestsPerSecond'
->
 
 /** The presenter's keys: their values (KeyboardEvent.key, letters in lower case), names, and what they do. */
 const keys: { values: string[]; names: string[]; does: string; command: WorkbenchCommand | 'help' }[] = [
@@ -80,7 +67,7 @@ export function Presenter({
   lessonTitle,
   notes,
 }: {
-  workbench: PresenterWorkbenchProps
+  workbench: LessonWorkbenchData
   lessonTitle: string
   notes: ReactNode
 }) {

@@ -6,8 +6,7 @@ import * as runtime from 'react/jsx-runtime'
 import { lessonRemarkPlugins, remarkOnlySpeakerNotes } from '@/lib/scenario/mdx-plugins'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { lessonComponents } from '@/app/_components/lesson/lesson-components'
-import { readLessonSetup } from '@/app/lesson-setup'
-import { courseLessons } from '@/app/course'
+import { everyLessonWithWorkbench, readLessonSetup } from '@/app/lesson-setup'
 import { Presenter } from './Presenter'
 
 interface PresentPageProps {
@@ -16,10 +15,8 @@ interface PresentPageProps {
 
 export const dynamicParams = false
 
-export async function generateStaticParams() {
-  return (await courseLessons())
-    .filter((lesson) => lesson.scenario)
-    .map((lesson) => ({ lesson: lesson.slug }))
+export function generateStaticParams() {
+  return everyLessonWithWorkbench()
 }
 
 export async function generateMetadata({ params }: PresentPageProps): Promise<Metadata> {

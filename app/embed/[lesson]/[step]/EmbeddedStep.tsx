@@ -1,32 +1,20 @@
 'use client'
 
-import { useEffect, useMemo, useSyncExternalStore } from 'react'
+import { useEffect, useMemo } from 'react'
+import { useBrowserValue } from '@/app/_components/use-browser-value'
 import {
   parseEmbedOptions,
   readEmbedCommand,
   type EmbedEvent,
   type EmbedOptions,
 } from '@/app/_components/embed/embed-protocol'
-import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
+import { LessonWorkbench, type LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
 import {
   createCommandSource,
   type StepStatus,
   type WorkbenchEvent,
-  type WorkbenchProps,
 } from '@/app/_components/workbench/Workbench'
 import '@/app/_components/embed/embed.css'
-
-type EmbedWorkbenchProps = Pick<
-  WorkbenchProps,
-  | 'lesson'
-  | 'scenario'
-  | 'steps'
-  | 'versions'
-  | 'endpoints'
-  | 'invariants'
-  | 'snapshotUrl'
-  | 'requestsPerSecond'
->
 
 /** The embed's step: its options read from the address, its events sent to the host page. */
 export function EmbeddedStep({
@@ -35,17 +23,13 @@ export function EmbeddedStep({
   stepTitle,
   lessonTitle,
 }: {
-  workbench: EmbedWorkbenchProps
+  workbench: LessonWorkbenchData
   step: string
   stepTitle: string
   lessonTitle: string
 }) {
   // the query string is read in the browser: the page itself is static
-  const search = useSyncExternalStore(
-    subscribeToNothing,
-    () => window.location.search,
-    () => null,
-  )
+  const search = useBrowserValue<string | null>(() => window.location.search, null)
   const parsed = useMemo(() => (search === null ? undefined : parseEmbedOptions(search)), [search])
   const commands = useMemo(() => createCommandSource(), [])
   const lesson = workbench.lesson
@@ -171,8 +155,4 @@ function eventPoster(options: EmbedOptions, lesson: string, step: string) {
 
 function statusOf(status: StepStatus, isDelmo: boolean) {
   return status === 'broke things' && isDelmo ? 'not yet' : status
-}
-
-function subscribeToNothing(): () => void {
-  return () => undefined
 }

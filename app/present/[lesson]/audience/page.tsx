@@ -1,7 +1,6 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { readLessonSetup } from '@/app/lesson-setup'
-import { courseLessons } from '@/app/course'
+import { everyLessonWithWorkbench, readLessonSetup } from '@/app/lesson-setup'
 import { Audience } from './Audience'
 
 interface AudiencePageProps {
@@ -10,10 +9,8 @@ interface AudiencePageProps {
 
 export const dynamicParams = false
 
-export async function generateStaticParams() {
-  return (await courseLessons())
-    .filter((lesson) => lesson.scenario)
-    .map((lesson) => ({ lesson: lesson.slug }))
+export function generateStaticParams() {
+  return everyLessonWithWorkbench()
 }
 
 export async function generateMetadata({ params }: AudiencePageProps): Promise<Metadata> {
