@@ -6,8 +6,10 @@ import { openLesson, replaceStepSql, step } from './workbench-helpers'
 const safeMigration =
   'alter table product add column slug varchar(255); alter table product add column created_at timestamptz;'
 
-// a link made the way a tampered or hand-made one would be, not by the page
-function handMadeLink(data: unknown): string {
+// a link made the way a tampered or hand-made one would be, not by the page: an attempt at step
+// 2 with this SQL, and any fields of its own
+function handMadeLink(sql: string, extra: Record<string, unknown> = {}): string {
+  const data = { v: 1, lesson: 'two-versions', step: 'expand', sql, ...extra }
   return `/learn/two-versions/expand#attempt=${deflateRawSync(JSON.stringify(data)).toString('base64url')}`
 }
 
@@ -69,13 +71,7 @@ test('hostile share links are refused with a clear message, and nothing of them 
   // well encoded, but asking for more than SQL
   workbench = await openFresh(
     page,
-    handMadeLink({
-      v: 1,
-      lesson: 'two-versions',
-      step: 'expand',
-      sql: '<img src=x onerror="window.pwned=1">drop table product;',
-      autorun: true,
-    }),
+    handMadeLink('<img src=x onerror="window.pwned=1">drop table product;', { autorun: true }),
   )
   await expect(refusal(workbench)).toContainText('Unrecognized key: "autorun"')
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'current')
@@ -83,12 +79,9 @@ test('hostile share links are refused with a clear message, and nothing of them 
   // a script in the SQL itself is text in the editor: it neither runs as script nor as SQL
   workbench = await openFresh(
     page,
-    handMadeLink({
-      v: 1,
-      lesson: 'two-versions',
-      step: 'expand',
-      sql: '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=1">\ndrop table product;',
-    }),
+    handMadeLink(
+      '</script><script>window.pwned=1</script><img src=x onerror="window.pwned=1">\ndrop table product;',
+    ),
   )
   await expect(workbench.getByRole('textbox', { name: 'SQL for step 2' })).toContainText(
     '</script><script>window.pwned=1</script>',

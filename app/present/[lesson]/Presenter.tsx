@@ -73,7 +73,9 @@ export function Presenter({
 }) {
   const lesson = workbench.lesson
   const commands = useMemo(() => createCommandSource(), [])
-  const [view, setView] = useState<PresenterView>({ current: 0, sql: '' })
+  // the bar shows the step only: the SQL, which changes with every keystroke, is kept in a ref
+  // for the audience, so typing does not draw the presenter's window twice
+  const [current, setCurrent] = useState(0)
   const [audiences, setAudiences] = useState<ReadonlySet<string>>(new Set())
   const [isHelpShown, setIsHelpShown] = useState(false)
   const channel = useRef<ReturnType<typeof openPresenterChannel> | undefined>(undefined)
@@ -81,7 +83,7 @@ export function Presenter({
   const mirrored = useRef(initialLiveState)
   const terminal = useRef('')
   const terminalSize = useRef<TerminalSize | undefined>(undefined)
-  const viewRef = useRef(view)
+  const viewRef = useRef<PresenterView>({ current: 0, sql: '' })
 
   useEffect(() => {
     const opened = openPresenterChannel(lesson)
@@ -127,7 +129,7 @@ export function Presenter({
     if (event.type !== 'view') return
     const next = { current: event.current, sql: event.sql }
     viewRef.current = next
-    setView(next)
+    setCurrent(next.current)
     channel.current?.send({ kind: 'view', view: next })
   }, [])
 
@@ -153,7 +155,7 @@ export function Presenter({
     return () => window.removeEventListener('keydown', onKey)
   }, [commands])
 
-  const step = workbench.steps[view.current]
+  const step = workbench.steps[current]
   const stepId = step?.id ?? ''
   return (
     <main className="presenter">
@@ -161,9 +163,7 @@ export function Presenter({
         <div>
           <p className="presenter-lesson">{lessonTitle} · presenter</p>
           <h1 className="presenter-step">
-            {step
-              ? `Step ${view.current + 1} of ${workbench.steps.length}: ${step.title}`
-              : 'Every step has run'}
+            {step ? `Step ${current + 1} of ${workbench.steps.length}: ${step.title}` : 'Every step has run'}
           </h1>
         </div>
         <div className="presenter-controls" role="group" aria-label="Presenter controls">
