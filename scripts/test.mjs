@@ -1,5 +1,6 @@
 // `npm test`: builds the site, runs every suite, and ends with one line `N passed, N failed`
-// summing them all (unit tests, every lesson expectation, browser tests).
+// summing them all (unit tests, every lesson claim in the simulator and on a real PostgreSQL
+// 18 server, browser tests).
 // `node scripts/test.mjs unit`, `lessons` or `e2e` runs one suite.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -43,10 +44,11 @@ function unitSuite() {
   return { name: 'unit', passed: count('pass'), failed: failed || (status === 0 ? 0 : 1) }
 }
 
-// every claim every lesson makes, checked by running its scenario on real Postgres
-function lessonsSuite() {
-  console.log('\n$ npm run lessons:check -- --json')
-  const result = spawnSync('node', ['--import', 'tsx', 'scripts/lessons-check.ts', '--json'], {
+// every claim every lesson makes, checked by running its scenario under the simulator on
+// PGlite, and again on a real PostgreSQL 18 server with real concurrent connections
+function lessonsSuites() {
+  console.log('\n$ npm run lessons:check -- --json --postgres')
+  const result = spawnSync('node', ['--import', 'tsx', 'scripts/lessons-check.ts', '--json', '--postgres'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -56,14 +58,21 @@ function lessonsSuite() {
   try {
     totals = JSON.parse(lines.at(-1) ?? '')
   } catch {
-    return { name: 'lessons', passed: 0, failed: 1 }
+    return [
+      { name: 'lessons', passed: 0, failed: 1 },
+      { name: 'postgres', passed: 0, failed: 1 },
+    ]
   }
-  const failed = totals.failed || (result.status === 0 ? 0 : 1)
-  return {
-    name: 'lessons',
-    passed: totals.expectations - Math.min(totals.failed, totals.expectations),
-    failed,
-  }
+  const real = totals.postgres ?? { claims: 0, held: 0, failed: 1 }
+  return [
+    {
+      name: 'lessons',
+      passed: totals.expectations - Math.min(totals.failed, totals.expectations),
+      failed: totals.failed,
+    },
+    // a run that died before its totals, or a server that never started, is one failure
+    { name: 'postgres', passed: real.held, failed: real.failed || (result.status === 0 ? 0 : 1) },
+  ]
 }
 
 function e2eSuite() {
@@ -82,7 +91,7 @@ function e2eSuite() {
 
 const suites = []
 if (!only || only === 'unit') suites.push(unitSuite)
-if (!only || only === 'lessons') suites.push(lessonsSuite)
+if (!only || only === 'lessons') suites.push(lessonsSuites)
 if (!only || only === 'e2e') {
   ensureBrowser()
   if (run('npm', ['run', 'build']) !== 0) {
@@ -93,7 +102,7 @@ if (!only || only === 'e2e') {
   suites.push(e2eSuite)
 }
 
-const results = suites.map((suite) => suite())
+const results = suites.flatMap((suite) => suite())
 console.log('')
 for (const result of results) console.log(`${result.name}: ${result.passed} passed, ${result.failed} failed`)
 const passed = results.reduce((sum, result) => sum + result.passed, 0)

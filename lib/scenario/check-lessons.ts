@@ -1,7 +1,7 @@
 import type { Database } from '../engine'
 import { runScenario, type SimScenario, type StepReport } from '../sim'
 import type { Lesson } from './lesson'
-import { pathsOf, toNaiveDetour, toSimScenario, type ScenarioPath } from './scenario'
+import { pathsOf, toNaiveDetour, toSimScenario, type Scenario, type ScenarioPath } from './scenario'
 
 /** One path of one lesson's scenario, run headless, with every claim checked. */
 export interface PathVerdict {
@@ -14,23 +14,25 @@ export interface PathVerdict {
   eventLogHash: string
   requests: number
   virtualMs: number
+  /** The modelled µs each migration statement ran once granted, by its SQL (the cost model's). */
+  modelledMicros: Record<string, number>
+}
+
+/** One path of a lesson to check: the whole lesson, or one naive detour. */
+export interface LessonPath {
+  path: ScenarioPath
+  detour?: PathVerdict['detour']
+  simScenario: SimScenario
 }
 
 /**
- * Runs every path of a lesson's scenario, each on a fresh database from `openStart`, and
- * checks every expectation — the same run in Node (CI) and in the browser worker.
+ * The paths a lesson is checked on: the whole lesson the safe way, then each naive way as a
+ * learner meets it — the steps before it done the safe way, the naive step, and its claims
+ * (the learner undoes it after).
  */
-export async function checkLessonScenario(
-  lesson: Pick<Lesson, 'slug' | 'scenario'>,
-  openStart: () => Promise<Database>,
-): Promise<PathVerdict[]> {
-  const scenario = lesson.scenario
-  if (!scenario) return []
-  const verdicts: PathVerdict[] = []
+export function lessonPaths(scenario: Scenario): LessonPath[] {
   const whole: ScenarioPath = pathsOf(scenario).includes('safe') ? 'safe' : 'main'
-  // The whole lesson the safe way, then each naive way as a learner meets it: the steps before
-  // it done the safe way, the naive step, and its claims; the learner undoes it after.
-  const runs: { path: ScenarioPath; detour?: PathVerdict['detour']; simScenario: SimScenario }[] = [
+  return [
     { path: whole, simScenario: toSimScenario(scenario, whole) },
     ...scenario.steps.flatMap((step, index) =>
       step.naive
@@ -44,10 +46,31 @@ export async function checkLessonScenario(
         : [],
     ),
   ]
+}
+
+/**
+ * Runs every path of a lesson's scenario, each on a fresh database from `openStart`, and
+ * checks every expectation — the same run in Node (CI) and in the browser worker.
+ */
+export async function checkLessonScenario(
+  lesson: Pick<Lesson, 'slug' | 'scenario'>,
+  openStart: () => Promise<Database>,
+): Promise<PathVerdict[]> {
+  const scenario = lesson.scenario
+  if (!scenario) return []
+  const verdicts: PathVerdict[] = []
+  const runs = lessonPaths(scenario)
   for (const { path, detour, simScenario } of runs) {
     const database = await openStart()
     try {
-      const run = await runScenario(database, simScenario, { keepEvents: false })
+      const modelledMicros: Record<string, number> = {}
+      const run = await runScenario(database, simScenario, {
+        keepEvents: false,
+        onEvent: (event) => {
+          if (event.type === 'statement' && event.state === 'granted' && event.durationUs !== undefined)
+            modelledMicros[event.sql] = event.durationUs
+        },
+      })
       verdicts.push({
         lesson: lesson.slug,
         path,
@@ -57,6 +80,7 @@ export async function checkLessonScenario(
         eventLogHash: run.eventLogHash,
         requests: run.requests,
         virtualMs: run.virtualMs,
+        modelledMicros,
       })
     } finally {
       await database.close()

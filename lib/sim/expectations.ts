@@ -1,6 +1,15 @@
 import type { Expectations, Step, VersionExpectation } from './model'
 import type { RequestRecord, Simulation } from './simulation'
 
+/**
+ * What a run left behind to judge a step by: the simulator's, or a replay of the same steps on
+ * a real server (lib/real-server), which records the same things in the same units.
+ */
+export type RunRecord = Pick<
+  Simulation,
+  'records' | 'invariantViolations' | 'operatorLockWaitUs' | 'actions' | 'stepStartsUs'
+>
+
 /** One claim a step makes, and whether the run bore it out. */
 export interface ExpectationResult {
   /** The claim, as a person would read it: `v1.0.0 fails with 42703`. */
@@ -14,7 +23,7 @@ export interface ExpectationResult {
  * Checks what each step claimed against what the run did: the requests that arrived during
  * the step, the invariant checks made during it, its lock waits, and how its action settled.
  */
-export function checkExpectations(simulation: Simulation, steps: readonly Step[]): ExpectationResult[][] {
+export function checkExpectations(simulation: RunRecord, steps: readonly Step[]): ExpectationResult[][] {
   const byStep = steps.map((): RequestRecord[] => [])
   for (const record of simulation.records) byStep[record.step]?.push(record)
   return steps.map((step, index) => checkStep(simulation, step.expect, index, byStep[index]))
@@ -35,7 +44,7 @@ export function checkStepExpectations(
 }
 
 function checkStep(
-  simulation: Simulation,
+  simulation: RunRecord,
   expect: Expectations,
   index: number,
   records: RequestRecord[],

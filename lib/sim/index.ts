@@ -19,7 +19,11 @@ export {
   checkStepExpectations,
   describeRecords,
   type ExpectationResult,
+  type RunRecord,
 } from './expectations'
+export { generateParam, pickEndpoint, type RequestSource } from './request-params'
+export { parseOperatorScript, type ScriptPart } from './operator-script'
+export { RandomStream } from './random'
 export { MetricsCollector, metricsBySecond, type SecondMetrics } from './metrics'
 export { costModel, classifyStatement, type OperationClass } from './cost-model'
 export { lockModesConflict } from './lock-conflicts'

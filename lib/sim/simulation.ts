@@ -15,6 +15,7 @@ import type {
 } from './model'
 import { parseOperatorScript, type ScriptPart } from './operator-script'
 import { LogHash, RandomStream } from './random'
+import { generateParam, pickEndpoint } from './request-params'
 
 /** How a request ended: served, failed with a SQLSTATE, gave up waiting, or served the static fallback. */
 export type RequestOutcome = 'ok' | 'error' | 'timeout' | 'degraded'
@@ -55,6 +56,8 @@ export type SimEvent =
       state: 'waiting' | 'granted' | 'committed' | 'failed' | 'holding' | 'terminated'
       code?: string
       waitedUs?: number
+      /** Once granted: the modelled µs it runs, holding its locks (the cost model's answer). */
+      durationUs?: number
     }
   | { type: 'invariant'; atUs: number; name: string; violations: number }
   | { type: 'check'; atUs: number; step: number; held: boolean }
@@ -1121,9 +1124,17 @@ export class Simulation {
     const waitedUs = this.nowUs - run.statementStartUs
     const step = this.stepIndex
     this.operatorLockWaitUs[step] = Math.max(this.operatorLockWaitUs[step] ?? 0, waitedUs)
-    this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql, state: 'granted', waitedUs })
     const statement = run.probe.statements[run.statementIndex]
     const durationUs = migrationStatementMicros(sql, statement, (table) => this.sizeOf(table))
+    this.log({
+      type: 'statement',
+      atUs: this.nowUs,
+      session: run.label,
+      sql,
+      state: 'granted',
+      waitedUs,
+      durationUs,
+    })
     this.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
   }
 
@@ -1426,52 +1437,6 @@ export interface SimulationOptions {
   keepEvents?: boolean
   /** Hears each event as it is logged (live mode batches them for the page). */
   onEvent?: (event: SimEvent) => void
-}
-
-function pickEndpoint(state: VersionState): Endpoint {
-  const endpoints = state.version.endpoints
-  if (endpoints.length === 1) return endpoints[0]
-  let ticket = (state.random.nextUint32() / 4294967296) * state.totalWeight
-  for (const endpoint of endpoints) {
-    ticket -= endpoint.weight
-    if (ticket < 0) return endpoint
-  }
-  return endpoints[endpoints.length - 1]
-}
-
-const firstNames = [
-  'Ada',
-  'Alan',
-  'Barbara',
-  'Edgar',
-  'Grace',
-  'Donald',
-  'Frances',
-  'Jim',
-  'Margaret',
-  'Michael',
-]
-const lastNames = [
-  'Lovelace',
-  'Turing',
-  'Liskov',
-  'Codd',
-  'Hopper',
-  'Knuth',
-  'Allen',
-  'Gray',
-  'Hamilton',
-  'Stonebraker',
-]
-
-function generateParam(generator: Endpoint['params'][number], state: VersionState): unknown {
-  const random = state.random
-  if ('int' in generator) return random.nextInt(generator.int[0], generator.int[1])
-  if ('pick' in generator) return generator.pick[random.nextInt(0, generator.pick.length - 1)]
-  if ('sequence' in generator) return `${generator.sequence}${++state.sequence}`
-  const words = [firstNames[random.nextInt(0, firstNames.length - 1)]]
-  for (let i = 1; i < generator.name; i++) words.push(lastNames[random.nextInt(0, lastNames.length - 1)])
-  return words.join(' ')
 }
 
 function currentSql(run: OperatorRun): string {

@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type pg from 'pg'
+import { checkExpectations, type SimScenario, type Step } from '../sim'
+import { replayOnRealServer } from './replay'
+import { startRealServer, type RealServer } from './server'
+
+let server: RealServer
+
+before(async () => {
+  server = await startRealServer()
+})
+
+after(async () => {
+  await server.close()
+})
+
+async function freshDatabase(name: string): Promise<void> {
+  const admin = server.client()
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const setup = server.client(name)
+  await setup.connect()
+  await setup.query(`create table users (id serial primary key, name text);
+    insert into users (name) select 'user ' || n from generate_series(1, 200) as n`)
+  await setup.end()
+}
+
+async function connected(database: string, label: string): Promise<pg.Client> {
+  const client = server.client(database)
+  client.on('error', () => undefined)
+  await client.connect()
+  await client.query(`set application_name = '${label}'`)
+  return client
+}
+
+async function pidOf(client: pg.Client): Promise<number> {
+  return Number((await client.query('select pg_backend_pid() as pid')).rows[0].pid)
+}
+
+// polls the server's own view until it shows what we wait for, or gives up after a few seconds
+async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
+  const deadline = performance.now() + 5000
+  for (;;) {
+    const value = await read()
+    if (value !== undefined) return value
+    if (performance.now() > deadline) throw new Error('the server never showed it')
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+}
+
+describe('the real PostgreSQL server', () => {
+  it('is PostgreSQL 18 from node_modules', () => {
+    assert.match(server.version, /^PostgreSQL 18\./)
+  })
+
+  it('queues a SELECT behind an ALTER TABLE that waits on a session idle in transaction', async () => {
+    await freshDatabase('queue_chain')
+    const idle = await connected('queue_chain', 'idle session')
+    const migration = await connected('queue_chain', 'migration')
+    const reader = await connected('queue_chain', 'reader')
+    const [idlePid, migrationPid, readerPid] = await Promise.all([idle, migration, reader].map(pidOf))
+    await idle.query('begin')
+    await idle.query('select id from users where id = 1')
+    const altering = migration.query('alter table users add column first text')
+    await eventually(async () => (await blockersOf(idle, migrationPid)).length > 0 || undefined)
+    const reading = reader.query('select id from users where id = 2')
+    const readerBlockers = await eventually(async () => {
+      const blockers = await blockersOf(idle, readerPid)
+      return blockers.length > 0 ? blockers : undefined
+    })
+    // the reader waits behind the waiting ALTER, which waits behind the idle session
+    assert.deepEqual(readerBlockers, [migrationPid])
+    assert.deepEqual(await blockersOf(idle, migrationPid), [idlePid])
+    await idle.query('commit')
+    await altering
+    assert.equal((await reading).rowCount, 1)
+    await Promise.all([idle.end(), migration.end(), reader.end()])
+  })
+
+  it('gives up on the ALTER with 55P03 after lock_timeout, and the SELECTs behind it go on', async () => {
+    await freshDatabase('queue_timeout')
+    const idle = await connected('queue_timeout', 'idle session')
+    const migration = await connected('queue_timeout', 'migration')
+    const reader = await connected('queue_timeout', 'reader')
+    const migrationPid = await pidOf(migration)
+    await idle.query('begin')
+    await idle.query('select id from users where id = 1')
+    await migration.query(`set lock_timeout = '1s'`)
+    const started = performance.now()
+    const altering = migration.query('alter table users add column first text').then(
+      () => undefined,
+      (error: { code?: string }) => ({ code: error.code, afterMs: performance.now() - started }),
+    )
+    await eventually(async () => (await blockersOf(idle, migrationPid)).length > 0 || undefined)
+    const reading = reader.query('select id from users where id = 2')
+    const failure = await altering
+    assert.equal(failure?.code, '55P03')
+    assert.ok(failure.afterMs >= 950 && failure.afterMs < 2000, `gave up after ${failure.afterMs} ms`)
+    const readAt = performance.now()
+    assert.equal((await reading).rowCount, 1)
+    assert.ok(performance.now() - readAt < 500, 'the reader went on once the ALTER gave up')
+    await idle.query('rollback')
+    await Promise.all([idle.end(), migration.end(), reader.end()])
+  })
+})
+
+async function blockersOf(client: pg.Client, pid: number): Promise<number[]> {
+  const { rows } = await client.query('select pg_blocking_pids($1) as blockers', [pid])
+  return (rows[0].blockers as number[]).map(Number)
+}
+
+function lockQueueScenario(migration: string): SimScenario {
+  const step = (id: string, action: Step['action'], expect: Step['expect'], observeMs = 2000): Step => ({
+    id,
+    title: id,
+    action,
+    withinMs: 10_000,
+    observeMs,
+    expect,
+  })
+  return {
+    seed: 'replay-test',
+    requestsPerSecond: 100,
+    tableRows: { users: 2_000_000 },
+    versions: [
+      {
+        id: 'v1',
+        label: 'v1',
+        whenDatabaseDown: 'error',
+        idleInTransactionAfterReads: false,
+        connections: 8,
+        timeoutMs: 5000,
+        endpoints: [
+          {
+            name: 'GET /user',
+            sql: 'select id, name from users where id = $1',
+            params: [{ int: [1, 200] }],
+            weight: 3,
+          },
+          {
+            name: 'POST /user',
+            sql: 'insert into users (name) values ($1)',
+            params: [{ name: 2 }],
+            weight: 1,
+          },
+        ],
+      },
+    ],
+    invariants: [],
+    steps: [
+      step('deploy', { kind: 'deploy', shares: { v1: 100 } }, { versions: { v1: 'ok' } }),
+      step('open', { kind: 'open session', session: 'report', sql: 'select count(*) from users' }, {}),
+      step('migrate', { kind: 'migrate', sql: migration }, {}, 3000),
+    ],
+  }
+}
+
+describe('a replay on the real server', () => {
+  it('times requests out behind a migration that waits on an open session, and names the chain', async () => {
+    await freshDatabase('replay_naive')
+    const scenario = lockQueueScenario('alter table users add column first text')
+    const run = await replayOnRealServer(server, 'replay_naive', scenario, {
+      timeScale: 8,
+      modelledMicros: new Map(),
+    })
+    const migrate = 2
+    const timeouts = run.records.filter((record) => record.step === migrate && record.outcome === 'timeout')
+    assert.ok(timeouts.length > 0, 'requests behind the waiting ALTER time out')
+    assert.equal(
+      run.actions[migrate].result,
+      undefined,
+      'the migration is still waiting when the replay ends',
+    )
+    const migrationWait = run.waits.find((wait) => wait.label === 'migration')
+    assert.deepEqual(migrationWait?.blockedBy, ['session report'])
+    assert.ok(run.waits.some((wait) => wait.label.startsWith('v1 #') && wait.blockedBy.includes('migration')))
+  })
+
+  it('keeps every request answered when the migration gives up after its lock_timeout', async () => {
+    await freshDatabase('replay_safe')
+    const scenario = lockQueueScenario(`set lock_timeout = '1s';\nalter table users add column first text;`)
+    const run = await replayOnRealServer(server, 'replay_safe', scenario, {
+      timeScale: 8,
+      modelledMicros: new Map(),
+    })
+    const migrate = 2
+    const verdicts = checkExpectations(run, [
+      ...scenario.steps.slice(0, migrate),
+      { ...scenario.steps[migrate], expect: { versions: { v1: 'ok' }, result: { fails: '55P03' } } },
+    ])
+    assert.deepEqual(
+      verdicts[migrate].map((verdict) => [verdict.claim, verdict.held]),
+      [
+        ['v1 serves every request', true],
+        ['the step fails with 55P03', true],
+      ],
+    )
+    // a lock_timeout of 1 virtual s: the wait the server reports, scaled back, is about that
+    assert.ok(run.operatorLockWaitUs[migrate] >= 900_000 && run.operatorLockWaitUs[migrate] < 2_000_000)
+  })
+})

