@@ -1,5 +1,6 @@
 import pg from 'pg'
 import {
+  costModel,
   generateParam,
   parseOperatorScript,
   pickEndpoint,
@@ -61,6 +62,8 @@ interface AppConnection {
 }
 
 interface VersionRuntime extends RequestSource {
+  /** One of its idle connections was terminated: the next request finds it gone (as in the simulator). */
+  hasTerminatedConnection: boolean
   share: number
   isRunning: boolean
   connections: AppConnection[]
@@ -150,6 +153,7 @@ class Replay {
         random: new RandomStream(`${scenario.seed}/${version.id}`),
         totalWeight: version.endpoints.reduce((total, endpoint) => total + endpoint.weight, 0),
         sequence: 0,
+        hasTerminatedConnection: false,
         share: 0,
         isRunning: false,
         connections: Array.from({ length: version.connections }, (_, index) => ({
@@ -301,7 +305,10 @@ class Replay {
       this.admin = undefined
       return { ok: true }
     }
+    if (!this.isDatabaseDown) return { ok: true }
     this.starting = (async () => {
+      // the simulator's modelled start-up first; the real server's own start comes on top
+      await this.sleep(costModel.databaseStartMs)
       await this.server.startPostmaster()
       this.admin = await this.connect('cutover admin')
       await this.monitor.resume()
@@ -448,7 +455,7 @@ class Replay {
     this.sessions.delete(name)
     this.operatorClients.delete(session.client)
     if (how === 'terminate') {
-      await this.admin?.query('select pg_terminate_backend($1)', [session.pid])
+      await this.adminQuery('select pg_terminate_backend($1)', [session.pid])
       await endQuietly(session.client)
       return { ok: true }
     }
@@ -459,10 +466,17 @@ class Replay {
 
   // pgAdmin's "clear lock": every session idle in a transaction of this database ends
   private async terminateIdle(): Promise<void> {
-    await this.admin?.query(
-      `select pg_terminate_backend(pid) from pg_stat_activity
+    const terminated = await this.adminQuery(
+      `select pid, pg_terminate_backend(pid) from pg_stat_activity
        where datname = current_database() and state in ('idle in transaction', 'idle in transaction (aborted)')`,
     )
+    const pids = new Set(
+      (terminated.ok ? terminated.rows : []).map((row) => Number((row as { pid: number }).pid)),
+    )
+    for (const runtime of this.versions.values()) {
+      if (runtime.connections.some((connection) => pids.has(pidOf(connection.client) ?? 0)))
+        runtime.hasTerminatedConnection = true
+    }
     this.sessions.clear()
   }
 
@@ -487,7 +501,7 @@ class Replay {
   private async evaluate(condition: Condition): Promise<boolean> {
     if ('sql' in condition) {
       if (this.isDatabaseDown || !this.admin) return false
-      const result = await query(this.admin, condition.sql)
+      const result = await this.adminQuery(condition.sql)
       return result.ok && result.rows.length > 0
     }
     if ('invariants' in condition) return (await this.checkInvariants()) === 0
@@ -540,7 +554,7 @@ class Replay {
     let violations = 0
     try {
       for (const invariant of this.scenario.invariants) {
-        const result = await query(this.admin, invariant.sql)
+        const result = await this.adminQuery(invariant.sql)
         const count = result.ok ? result.rows.length : 1
         violations += count
         this.invariantViolations.push({
@@ -597,6 +611,12 @@ class Replay {
       const client = await this.openConnection(connection)
       if (request.isDone) return
       if (!client) return this.answerWithoutDatabase(request)
+      // the pool hands out the connection an operator terminated: the request fails with it,
+      // and the pool is recycled (an app without a pre-ping, SQLAlchemy's default)
+      if (request.runtime.hasTerminatedConnection) {
+        request.runtime.hasTerminatedConnection = false
+        return this.answer(request, 'error', '57P01', 'terminating connection due to administrator command')
+      }
       const version = request.runtime.version
       // deploydemo v1.0.0 never ends the transaction its reads opened (SQLAlchemy's implicit BEGIN)
       if (version.idleInTransactionAfterReads && !connection.isInTransaction) {
@@ -625,6 +645,11 @@ class Replay {
     if (request.isTimedOut) return this.answer(request, 'timeout', undefined, 'no answer in time: cancelled')
     if (isConnectionError(error) && (this.isDatabaseDown || !this.server.isRunning))
       return this.answerWithoutDatabase(request)
+    // the server is up, so an operator terminated this connection under the request
+    if (isConnectionError(error)) {
+      request.runtime.hasTerminatedConnection = false
+      return this.answer(request, 'error', '57P01', 'terminating connection due to administrator command')
+    }
     this.answer(request, 'error', error.code, error.message)
   }
 
@@ -643,9 +668,7 @@ class Replay {
       return this.answer(request, 'timeout', undefined, 'no answer in time: it waited for a free connection')
     }
     const pid = pidOf(request.connection?.client)
-    if (pid && this.admin && !this.isDatabaseDown) {
-      await query(this.admin, 'select pg_cancel_backend($1)', [pid])
-    }
+    if (pid && !this.isDatabaseDown) await this.adminQuery('select pg_cancel_backend($1)', [pid])
   }
 
   private answer(
@@ -704,6 +727,18 @@ class Replay {
   }
 
   // ——— connections ———
+
+  // One statement at a time on the admin connection (invariants, checks, cancels, terminations
+  // all use it, from timers that fire whenever they fire).
+  private adminQueue: Promise<unknown> = Promise.resolve()
+
+  private adminQuery(sql: string, params?: unknown[]): Promise<QueryOutcome> {
+    const next = this.adminQueue.then(() =>
+      this.admin ? query(this.admin, sql, params) : { ok: false as const, error: connectionFailure() },
+    )
+    this.adminQueue = next
+    return next
+  }
 
   private async connect(label: string): Promise<pg.Client> {
     const client = new pg.Client({

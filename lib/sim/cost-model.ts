@@ -27,6 +27,12 @@ export const costModel = {
   rowWriteMicros: 10,
   /** A read in a migration or session: planning plus what it returns. */
   migrationReadMs: 1,
+  /**
+   * A stopped Postgres starting again, until it accepts connections: requests meanwhile still
+   * fail to connect. A clean restart with little to replay; the real server in the course's
+   * check took about 50 ms on its empty cluster, a production one longer.
+   */
+  databaseStartMs: 300,
 } as const
 
 /** How big a table is in production, and in the sample database PGlite really holds. */

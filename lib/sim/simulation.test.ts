@@ -373,7 +373,7 @@ describe('sequence parameters', () => {
 })
 
 describe('a database outage', () => {
-  it('errors a version without a fallback with 08006 and degrades one with it', async () => {
+  it('errors a version without a fallback with 08006 and degrades one with it, until Postgres has started again', async () => {
     const withFallback: AppVersion = { ...v1, id: 'fixed', whenDatabaseDown: 'fallback' }
     const run = await simulate(
       [
@@ -387,18 +387,22 @@ describe('a database outage', () => {
           { kind: 'database', state: 'stop' },
           { expect: { versions: { v1: { fails: '08006' }, fixed: 'degraded' } } },
         ),
+        // a real server accepts connections only once it has started (costModel.databaseStartMs)
         step(
           'start',
           { kind: 'database', state: 'start' },
-          { expect: { versions: { v1: 'ok', fixed: 'ok' } } },
+          { expect: { versions: { v1: { fails: '08006' }, fixed: 'degraded' }, result: 'succeeds' } },
         ),
+        step('after', { kind: 'advance', ms: 1000 }, { expect: { versions: { v1: 'ok', fixed: 'ok' } } }),
       ],
       { versions: [v1, withFallback] },
     )
     assert.deepEqual(
       run.steps.map((report) => report.expectations.map((result) => result.held)),
-      [[], [true, true], [true, true]],
+      [[], [true, true], [true, true, true], [true, true]],
     )
+    const started = run.steps[2]
+    assert.match(started.expectations[2].actual, /^succeeded after 300 ms$/)
   })
 
   it('runs a Delmo-style wait that fails without a fallback and passes with one', async () => {
@@ -444,5 +448,26 @@ describe('determinism', () => {
     assert.equal(first.eventLogHash, second.eventLogHash)
     assert.deepEqual(first.simulation.records, second.simulation.records)
     assert.notEqual(first.eventLogHash, reseeded.eventLogHash)
+  })
+})
+
+describe('terminating idle connections', () => {
+  it('fails the next request the app sends once with 57P01, then serves, as a pool without a pre-ping does', async () => {
+    const leaky: AppVersion = { ...v1, idleInTransactionAfterReads: true }
+    const run = await simulate(
+      [
+        deployV1,
+        step('sweep', { kind: 'terminate idle' }, { expect: { versions: { v1: { fails: '57P01' } } } }),
+        step('after', { kind: 'advance', ms: 1000 }, { expect: { versions: { v1: 'ok' } } }),
+      ],
+      { versions: [leaky] },
+    )
+    const swept = run.simulation.records.filter((record) => record.step === 1)
+    assert.equal(swept.filter((record) => record.outcome === 'error').length, 1)
+    assert.equal(swept[0].code, '57P01')
+    assert.deepEqual(
+      run.steps.map((report) => report.expectations.map((result) => result.held)),
+      [[true], [true], [true]],
+    )
   })
 })

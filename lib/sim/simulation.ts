@@ -1,6 +1,6 @@
 import type { Database, PgError, ProbedStatement, RelationLock, RunResult, TransactionState } from '../engine'
 import { normalizeStatement } from '../engine/split-sql'
-import { appStatementMicros, migrationStatementMicros, type TableSize } from './cost-model'
+import { appStatementMicros, costModel, migrationStatementMicros, type TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
 import { LockManager, type OwnerLocks } from './lock-manager'
 import type {
@@ -107,6 +107,11 @@ interface VersionState {
   totalWeight: number
   arrivalToken: number
   sequence: number
+  /**
+   * An operator terminated one of its idle connections: the app's pool does not know yet, and
+   * the next request it sends finds the connection gone (57P01) before the pool is recycled.
+   */
+  hasTerminatedConnection: boolean
 }
 
 interface Connection {
@@ -215,6 +220,8 @@ export class Simulation {
   private console: ConsoleSession | undefined
   private stepIndex = -1
   private isDatabaseDown = false
+  /** Counts starts and stops, so a start that a later stop overtook does nothing. */
+  private databaseStarts = 0
   private isDraining = false
   private readonly keepEvents: boolean
   private readonly onEvent: ((event: SimEvent) => void) | undefined
@@ -243,6 +250,7 @@ export class Simulation {
         totalWeight: version.endpoints.reduce((total, endpoint) => total + endpoint.weight, 0),
         arrivalToken: 0,
         sequence: 0,
+        hasTerminatedConnection: false,
       })
     }
     this.queue.push(invariantIntervalUs, { kind: 'invariants' })
@@ -378,6 +386,7 @@ export class Simulation {
       const request = connection.request
       if (!request && !connection.isIdleInTransaction) return false
       connection.isIdleInTransaction = false
+      if (!request) state.hasTerminatedConnection = true
       this.locks.releaseAll(owner)
       this.log({
         type: 'statement',
@@ -647,11 +656,27 @@ export class Simulation {
       case 'migrate':
         this.startOperatorRun(action.sql, 'migration', action.retry, false, settle)
         return
-      case 'database':
-        if (action.state === 'stop') this.stopDatabase()
-        else this.isDatabaseDown = false
-        this.log({ type: 'database', atUs: this.nowUs, state: action.state })
-        return settle({ ok: true })
+      case 'database': {
+        if (action.state === 'stop') {
+          this.databaseStarts += 1
+          this.stopDatabase()
+          this.log({ type: 'database', atUs: this.nowUs, state: 'stop' })
+          return settle({ ok: true })
+        }
+        if (!this.isDatabaseDown) return settle({ ok: true })
+        // Postgres accepts connections only once it has started; a stop meanwhile cancels the start
+        const start = ++this.databaseStarts
+        this.at(costModel.databaseStartMs * microsPerMs, {
+          kind: 'call',
+          fire: () => {
+            if (start !== this.databaseStarts) return
+            this.isDatabaseDown = false
+            this.log({ type: 'database', atUs: this.nowUs, state: 'start' })
+            settle({ ok: true })
+          },
+        })
+        return
+      }
       case 'open session':
         this.startOperatorRun(action.sql, action.session, undefined, true, settle)
         return
@@ -671,7 +696,7 @@ export class Simulation {
         const wasDown = this.isDatabaseDown
         return this.runSystemTest(action.tasks, 0, (result) => {
           if (this.isDatabaseDown && !wasDown)
-            this.applyAction({ kind: 'database', state: 'start' }, () => undefined)
+            return this.applyAction({ kind: 'database', state: 'start' }, () => settle(result))
           settle(result)
         })
       }
@@ -756,6 +781,7 @@ export class Simulation {
       for (const connection of state.connections) {
         if (!connection.isIdleInTransaction) continue
         connection.isIdleInTransaction = false
+        state.hasTerminatedConnection = true
         this.locks.releaseAll(connection.owner)
       }
     }
@@ -878,6 +904,21 @@ export class Simulation {
     connection.request = request
     request.connection = connection
     request.phase = 'locking'
+    // an app without a pre-ping (SQLAlchemy's default) learns of a terminated connection by
+    // using it: that request fails, and the pool is recycled (measured on a real server)
+    if (request.state.hasTerminatedConnection) {
+      request.state.hasTerminatedConnection = false
+      this.at(connectFailureUs, {
+        kind: 'call',
+        fire: async () => {
+          if (request.phase !== 'locking') return
+          const terminated = terminatedByAdministrator()
+          this.answer(request, 'error', terminated.code, terminated.message)
+          await this.freeConnection(request)
+        },
+      })
+      return
+    }
     const { locks, isRead } = await this.locksOfStatement(request.endpoint.sql, request.params)
     if (request.phase !== 'locking') return
     request.isRead = isRead
