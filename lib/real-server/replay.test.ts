@@ -106,6 +106,47 @@ describe('the real PostgreSQL server', () => {
   })
 })
 
+describe('CREATE INDEX CONCURRENTLY on the real server', () => {
+  // each case: what an idle session did before it went idle, and whether the build waited on it
+  const cases: [string, string[], boolean][] = [
+    ['a READ COMMITTED read of the table', ['begin', 'select count(*) from orders'], false],
+    ['a write to the table', ['begin', 'update orders set total = total where id = 1'], true],
+    ['a write to another table', ['begin', 'update other set id = 1'], false],
+    [
+      'a REPEATABLE READ read of another table',
+      ['begin isolation level repeatable read', 'select * from other'],
+      true,
+    ],
+  ]
+  for (const [what, statements, stalls] of cases) {
+    it(`${stalls ? 'waits' : 'does not wait'} for a session idle in transaction after ${what}`, async () => {
+      const name = `cic_${cases.findIndex(([candidate]) => candidate === what)}`
+      const admin = await connected('postgres', 'admin')
+      await admin.query(`create database ${name}`)
+      await admin.end()
+      const setup = await connected(name, 'setup')
+      await setup.query(`create table orders (id serial primary key, total int); create table other (id int);
+        insert into orders (total) select g from generate_series(1, 1000) as g; insert into other values (1)`)
+      const idle = await connected(name, 'idle session')
+      for (const statement of statements) await idle.query(statement)
+      const builder = await connected(name, 'builder')
+      await builder.query(`set lock_timeout = '500ms'`)
+      const outcome = await builder.query('create index concurrently orders_total on orders (total)').then(
+        () => 'built',
+        (error: { code?: string }) => error.code,
+      )
+      assert.equal(outcome, stalls ? '55P03' : 'built')
+      // a build that gave up leaves its index behind, INVALID
+      const { rows } = await setup.query(
+        `select indisvalid from pg_index where indexrelid = to_regclass('orders_total')`,
+      )
+      assert.deepEqual(rows, [{ indisvalid: !stalls }])
+      await idle.query('rollback')
+      await Promise.all([setup.end(), idle.end(), builder.end()])
+    })
+  }
+})
+
 async function blockersOf(client: pg.Client, pid: number): Promise<number[]> {
   const { rows } = await client.query('select pg_blocking_pids($1) as blockers', [pid])
   return (rows[0].blockers as number[]).map(Number)

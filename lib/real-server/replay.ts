@@ -368,6 +368,11 @@ class Replay {
     if (part.runsOutsideTransaction) return this.runOutsideTransaction(client, part.statements[0], step)
     // an autocommit statement is its own transaction: the same, with room for its modelled time
     await client.query('begin')
+    for (const setting of part.localSettings ?? []) {
+      const value =
+        setting.ms === undefined ? 'default' : `'${Math.max(1, Math.round(this.wallMs(setting.ms)))}ms'`
+      await client.query(`set local ${setting.name} = ${value}`)
+    }
     for (const sql of part.statements) {
       const outcome = await this.runMigrationStatement(client, sql, step)
       if (!outcome.ok) {
@@ -387,15 +392,17 @@ class Replay {
     return committed.ok ? { ok: true } : { ok: false, error: committed.error, sql: 'commit' }
   }
 
-  // CONCURRENTLY cannot run in a transaction, so its modelled build time is held first as its
-  // own lock — SHARE UPDATE EXCLUSIVE on the table, what it holds throughout (docs: CREATE
-  // INDEX, "Building Indexes Concurrently") — and then the statement runs for real, with its
-  // real waits for older transactions.
+  // CONCURRENTLY cannot run in a transaction: the statement runs for real first, with its real
+  // waits for the transactions that write to the table, and then its modelled build time is
+  // held as the lock it holds throughout, SHARE UPDATE EXCLUSIVE on the table (docs: CREATE
+  // INDEX, "Building Indexes Concurrently").
   private async runOutsideTransaction(
     client: pg.Client,
     sql: string,
     step: number,
   ): Promise<{ ok: true } | { ok: false; error: OperatorError; sql?: string }> {
+    const outcome = await this.runMigrationStatement(client, sql, step)
+    if (!outcome.ok) return { ok: false, error: outcome.error, sql }
     const holdMs = this.wallMs((this.options.modelledMicros.get(sql) ?? 0) / 1000)
     const table = /\bon\s+(?:only\s+)?([\w."]+)/i.exec(sql)?.[1]
     if (holdMs >= 1 && table) {
@@ -405,15 +412,10 @@ class Replay {
         `lock table ${table} in share update exclusive mode`,
         step,
       )
-      if (!locked.ok) {
-        await client.query('rollback').catch(() => undefined)
-        return { ok: false, error: locked.error, sql }
-      }
-      await query(client, `select pg_sleep(${(holdMs / 1000).toFixed(4)})`)
-      await client.query('commit')
+      if (locked.ok) await query(client, `select pg_sleep(${(holdMs / 1000).toFixed(4)})`)
+      await client.query(locked.ok ? 'commit' : 'rollback')
     }
-    const outcome = await this.runMigrationStatement(client, sql, step)
-    return outcome.ok ? { ok: true } : { ok: false, error: outcome.error, sql }
+    return { ok: true }
   }
 
   // A statement's lock wait is how long it ran if the server showed it waiting on a lock.
@@ -747,6 +749,8 @@ class Replay {
       user: 'postgres',
       database: this.database,
       application_name: label,
+      // Postgres looks for deadlocks after deadlock_timeout (1 s) of waiting: scaled like every duration
+      options: `-c deadlock_timeout=${Math.max(1, Math.round(this.wallMs(1000)))}ms`,
     })
     // a terminated or shut-down backend surfaces here as well as on the query in flight
     client.on('error', () => undefined)

@@ -24,6 +24,29 @@ describe('LockManager', () => {
     assert.deepEqual(granted, ['alter', 'reader 3'])
   })
 
+  it('waits for the writers holding the table when a concurrent build looks, not for readers or later writers', () => {
+    const locks = new LockManager()
+    locks.acquire(1, 'orders', 'RowExclusiveLock', () => undefined)
+    locks.acquire(2, 'orders', 'AccessShareLock', () => undefined)
+    locks.acquire(3, 'orders', 'ShareUpdateExclusiveLock', () => undefined)
+    let isDone = false
+    assert.equal(
+      locks.waitForLockers(3, 'orders', 'ShareLock', () => (isDone = true)),
+      false,
+    )
+    assert.deepEqual(locks.describe().get(3)?.blockedBy, [1])
+    locks.acquire(4, 'orders', 'RowExclusiveLock', () => undefined)
+    locks.releaseAll(2)
+    assert.equal(isDone, false)
+    locks.releaseAll(1)
+    assert.equal(isDone, true)
+    assert.equal(
+      locks.waitForLockers(3, 'orders', 'ShareLock', () => undefined),
+      false,
+      'writer 4 came later: a second look waits for it',
+    )
+  })
+
   it('lets the queue move on when a waiter withdraws, as after a lock_timeout', () => {
     const locks = new LockManager()
     const granted: string[] = []

@@ -13,6 +13,16 @@ export interface OwnerLocks {
   blockedBy: number[]
 }
 
+// CREATE INDEX CONCURRENTLY waiting for the transactions that held a conflicting lock when it
+// looked: not a place in the queue, a wait for each of them to end (lmgr.c, WaitForLockers)
+interface LockerWait {
+  owner: number
+  relation: string
+  mode: LockMode
+  holders: Set<number>
+  onDone: () => void
+}
+
 interface RelationLocks {
   /** Modes granted, by owner. */
   granted: Map<number, Set<LockMode>>
@@ -29,6 +39,7 @@ interface RelationLocks {
 export class LockManager {
   private readonly relations = new Map<string, RelationLocks>()
   private readonly heldBy = new Map<number, Set<string>>()
+  private lockerWaits: LockerWait[] = []
 
   /**
    * Asks for a lock. Returns true when granted at once; otherwise the request queues and
@@ -51,8 +62,25 @@ export class LockManager {
     return true
   }
 
+  /**
+   * Waits until every other owner that holds a lock conflicting with `mode` on the relation now
+   * has ended its transaction; later arrivals do not count. Returns true when there is nobody
+   * to wait for; otherwise `onDone` runs when the last of them releases.
+   */
+  waitForLockers(owner: number, relation: string, mode: LockMode, onDone: () => void): boolean {
+    const holders = new Set<number>()
+    for (const [holder, modes] of this.relations.get(relation)?.granted ?? []) {
+      if (holder === owner) continue
+      for (const held of modes) if (lockModesConflict(mode, held)) holders.add(holder)
+    }
+    if (holders.size === 0) return true
+    this.lockerWaits.push({ owner, relation, mode, holders, onDone })
+    return false
+  }
+
   /** Withdraws an owner's waiting requests (a lock_timeout, an app timeout) and wakes who can go. */
   cancelWaits(owner: number): void {
+    this.lockerWaits = this.lockerWaits.filter((wait) => wait.owner !== owner)
     for (const [relation, locks] of this.relations) {
       const before = locks.waiting.length
       locks.waiting = locks.waiting.filter((waiter) => waiter.owner !== owner)
@@ -63,6 +91,7 @@ export class LockManager {
   /** Ends an owner's transaction: its locks are released and its waits withdrawn. */
   releaseAll(owner: number): void {
     this.cancelWaits(owner)
+    this.endLockerWaitsOn(owner)
     const relations = this.heldBy.get(owner)
     if (!relations) return
     this.heldBy.delete(owner)
@@ -104,13 +133,71 @@ export class LockManager {
         described.blockedBy = [...blockers]
       })
     }
+    for (const wait of this.lockerWaits) {
+      const described = ownerOf(wait.owner)
+      described.locks.push({ relation: wait.relation, mode: wait.mode, granted: false })
+      described.blockedBy = [...new Set([...described.blockedBy, ...wait.holders])]
+    }
     return owners
+  }
+
+  /**
+   * Whether the owner waits in a cycle of waits: for a holder that waits, in turn, for a holder
+   * … that waits for the owner. Only waits for granted locks count (Postgres's hard edges; it
+   * resolves a cycle through queue order alone by reordering the queue, which we do not model).
+   */
+  isDeadlocked(owner: number): boolean {
+    const seen = new Set<number>()
+    const stack = [...this.holdersBlocking(owner)]
+    while (stack.length > 0) {
+      const next = stack.pop() as number
+      if (next === owner) return true
+      if (seen.has(next)) continue
+      seen.add(next)
+      stack.push(...this.holdersBlocking(next))
+    }
+    return false
+  }
+
+  /** Whether the owner is waiting for a lock, or for the lockers of a concurrent build. */
+  isWaiting(owner: number): boolean {
+    if (this.lockerWaits.some((wait) => wait.owner === owner)) return true
+    for (const locks of this.relations.values())
+      if (locks.waiting.some((waiter) => waiter.owner === owner)) return true
+    return false
+  }
+
+  private holdersBlocking(owner: number): number[] {
+    const holders = new Set<number>()
+    for (const locks of this.relations.values()) {
+      for (const waiter of locks.waiting) {
+        if (waiter.owner !== owner) continue
+        for (const [holder, modes] of locks.granted) {
+          if (holder === owner) continue
+          for (const held of modes) if (lockModesConflict(waiter.mode, held)) holders.add(holder)
+        }
+      }
+    }
+    for (const wait of this.lockerWaits)
+      if (wait.owner === owner) for (const holder of wait.holders) holders.add(holder)
+    return [...holders]
   }
 
   /** Forgets every lock and wait: the server stopped. */
   clear(): void {
     this.relations.clear()
     this.heldBy.clear()
+    this.lockerWaits = []
+  }
+
+  private endLockerWaitsOn(holder: number): void {
+    const done: LockerWait[] = []
+    for (const wait of this.lockerWaits) {
+      if (wait.holders.delete(holder) && wait.holders.size === 0) done.push(wait)
+    }
+    if (done.length === 0) return
+    this.lockerWaits = this.lockerWaits.filter((wait) => !done.includes(wait))
+    for (const wait of done) wait.onDone()
   }
 
   private locksOf(relation: string): RelationLocks {

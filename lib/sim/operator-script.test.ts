@@ -30,7 +30,7 @@ describe('parseOperatorScript', () => {
 
   it('reads timeouts in Postgres units, and 0 or DEFAULT as off', () => {
     const parsed = parseOperatorScript(
-      "set lock_timeout to 250; set statement_timeout = '2min'; set local lock_timeout = 0; reset statement_timeout",
+      "set lock_timeout to 250; set statement_timeout = '2min'; set session lock_timeout = 0; reset statement_timeout",
     )
     assert.deepEqual(parsed.ok && parsed.parts.map((part) => part.kind === 'setting' && part.ms), [
       250,
@@ -38,6 +38,26 @@ describe('parseOperatorScript', () => {
       undefined,
       undefined,
     ])
+  })
+
+  it('keeps SET LOCAL to the transaction it is in, and ignores it outside one, as Postgres does', () => {
+    const parsed = parseOperatorScript(`
+      set local lock_timeout = '5s';
+      begin;
+      set local lock_timeout = '1s';
+      alter table users add column first text;
+      commit;
+      alter table users add column last text;`)
+    assert.deepEqual(
+      parsed.ok &&
+        parsed.parts.map((part) =>
+          part.kind === 'setting' ? ['setting', part.ms] : [part.statements.length, part.localSettings ?? []],
+        ),
+      [
+        [1, [{ name: 'lock_timeout', ms: 1000 }]],
+        [1, []],
+      ],
+    )
   })
 
   it('refuses a BEGIN that is never committed, as a problem', () => {

@@ -17,6 +17,11 @@ export type ScriptPart =
       isBlock: boolean
       rolledBack: boolean
       runsOutsideTransaction: boolean
+      /**
+       * `SET LOCAL lock_timeout …` inside the block: in force for this transaction only (from
+       * its start, here), and gone at its COMMIT or ROLLBACK.
+       */
+      localSettings?: { name: TimeoutSetting; ms: number | undefined }[]
     }
 
 /** A script that cannot be run as written; a message, as Postgres or psql would say it. */
@@ -28,7 +33,7 @@ const begin = /^(begin|start transaction)\b/
 const commit = /^(commit|end)\b/
 const rollback = /^(rollback|abort)\b/
 const timeoutSetting =
-  /^(?:set (?:session |local )?(lock_timeout|statement_timeout) (?:to|=) (.+)|reset (lock_timeout|statement_timeout))$/
+  /^(?:set (session |local )?(lock_timeout|statement_timeout) (?:to|=) (.+)|reset (lock_timeout|statement_timeout))$/
 
 /**
  * Splits an operator's script (a migration, a learner's SQL) into what Postgres would commit
@@ -40,18 +45,26 @@ export function parseOperatorScript(
 ): { ok: true; parts: ScriptPart[] } | { ok: false; problem: ScriptProblem } {
   const parts: ScriptPart[] = []
   let block: string[] | undefined
+  let localSettings: { name: TimeoutSetting; ms: number | undefined }[] = []
   for (const { sql } of splitSql(script)) {
     const words = normalizeStatement(sql)
     const setting = timeoutSetting.exec(words)
     if (setting) {
-      const name = (setting[1] ?? setting[3]) as TimeoutSetting
-      const ms = setting[2] === undefined ? undefined : parseDuration(setting[2])
+      const name = (setting[2] ?? setting[4]) as TimeoutSetting
+      const ms = setting[3] === undefined ? undefined : parseDuration(setting[3])
       if (ms === null)
-        return { ok: false, problem: { message: `invalid value for parameter "${name}": ${setting[2]}` } }
+        return { ok: false, problem: { message: `invalid value for parameter "${name}": ${setting[3]}` } }
+      // SET LOCAL lasts until the transaction ends; outside a block it does nothing (Postgres
+      // warns "SET LOCAL can only be used in transaction blocks")
+      if (setting[1] === 'local ') {
+        if (block) localSettings.push({ name, ms })
+        continue
+      }
       parts.push({ kind: 'setting', name, ms, sql })
     } else if (begin.test(words)) {
       if (block) return { ok: false, problem: { message: 'there is already a transaction in progress' } }
       block = []
+      localSettings = []
     } else if (commit.test(words) || rollback.test(words)) {
       if (!block) return { ok: false, problem: { message: 'there is no transaction in progress' } }
       const statements = block
@@ -61,6 +74,7 @@ export function parseOperatorScript(
         isBlock: true,
         rolledBack: rollback.test(words),
         runsOutsideTransaction: false,
+        ...(localSettings.length > 0 && { localSettings }),
       })
       block = undefined
     } else if (block) {

@@ -471,3 +471,78 @@ describe('terminating idle connections', () => {
     )
   })
 })
+
+describe('CREATE INDEX CONCURRENTLY', () => {
+  it('waits for a session that wrote to the table and gives up with 55P03, leaving an INVALID index', async () => {
+    const run = await simulate(
+      [
+        deployV1,
+        step('refund', {
+          kind: 'open session',
+          session: 'refund',
+          sql: "update users set name = 'x' where id = 7",
+        }),
+        step(
+          'build',
+          {
+            kind: 'migrate',
+            sql: "set lock_timeout = '2s';\ncreate index concurrently users_name on users (name);",
+          },
+          {
+            expect: {
+              versions: { v1: 'ok' },
+              lockWaitMs: { atLeast: 2000, below: 2100 },
+              result: { fails: '55P03' },
+            },
+          },
+        ),
+        step(
+          'invalid',
+          {
+            kind: 'check',
+            verb: 'assert',
+            condition: {
+              sql: "select 1 from pg_index where indexrelid = to_regclass('users_name') and not indisvalid",
+            },
+            withinMs: 0,
+          },
+          { expect: { result: 'succeeds' } },
+        ),
+      ],
+      { tableRows: { users: 1_000_000 } },
+    )
+    assert.deepEqual(
+      run.steps.slice(2).map((report) => report.expectations.map((result) => [result.claim, result.held])),
+      [
+        [
+          ['v1 serves every request', true],
+          ['longest lock wait below 2100 ms and longest lock wait at least 2000 ms', true],
+          ['the step fails with 55P03', true],
+        ],
+        [['the step succeeds', true]],
+      ],
+    )
+  })
+
+  it('builds at once when the only open transaction read the table', async () => {
+    const run = await simulate(
+      [
+        deployV1,
+        step('report', { kind: 'open session', session: 'report', sql: 'select count(*) from users' }),
+        step(
+          'build',
+          {
+            kind: 'migrate',
+            sql: "set lock_timeout = '2s';\ncreate index concurrently users_name on users (name);",
+          },
+          { expect: { result: 'succeeds', lockWaitMs: { below: 100 } } },
+        ),
+      ],
+      { tableRows: { users: 1_000_000 } },
+    )
+    assert.deepEqual(
+      run.steps[2].expectations.map((result) => result.held),
+      [true, true],
+    )
+  })
+})

@@ -16,6 +16,7 @@ import type {
 import { parseOperatorScript, type ScriptPart } from './operator-script'
 import { LogHash, RandomStream } from './random'
 import { generateParam, pickEndpoint } from './request-params'
+import { tablesNamedBy } from './failed-statement-locks'
 
 /** How a request ended: served, failed with a SQLSTATE, gave up waiting, or served the static fallback. */
 export type RequestOutcome = 'ok' | 'error' | 'timeout' | 'degraded'
@@ -164,6 +165,13 @@ interface OperatorRun {
   stateSinceUs: number
   /** A held session that ran its SQL and now sits idle in its transaction. */
   isHolding: boolean
+  /**
+   * A CREATE INDEX CONCURRENTLY got its lock: Postgres has committed the index's catalog entry,
+   * so if it fails from here on, an INVALID index is left behind.
+   */
+  isPastCatalogEntry?: boolean
+  /** The session's timeouts before the current transaction's SET LOCALs. */
+  sessionTimeouts?: { lockMs?: number; statementMs?: number }
   isEnded: boolean
   /** What the last transaction that committed returned from its last statement. */
   last?: RunResult
@@ -186,6 +194,8 @@ type Event =
 const microsPerMs = 1000
 const invariantIntervalUs = 1_000_000
 const connectFailureUs = 1000
+// Postgres's default deadlock_timeout
+const deadlockTimeoutUs = 1_000_000
 // Delmo's `wait` retries its task once a second
 const checkIntervalUs = 1_000_000
 
@@ -924,6 +934,7 @@ export class Simulation {
     request.isRead = isRead
     request.lockWaitStartUs = this.nowUs
     this.acquireAll(connection.owner, locks, () => this.at(0, { kind: 'granted', request }))
+    this.watchForDeadlock(connection.owner)
   }
 
   // Acquires locks one after another, as a statement does; `onAllGranted` runs once, possibly at once.
@@ -1037,10 +1048,22 @@ export class Simulation {
     const known = this.statementLocks.get(sql)
     if (known) return known
     const probe = await this.database.probeTransaction([{ sql, params }])
-    const locks = probe.ok ? probe.statements[0].locks : []
+    const locks = probe.ok ? probe.statements[0].locks : await this.locksOfFailedStatement(sql)
     const found = { locks, isRead: locks.every((lock) => lock.mode === 'AccessShareLock') }
     this.statementLocks.set(sql, found)
     return found
+  }
+
+  // A statement Postgres refuses still locks the tables it names before it fails: old code
+  // reading a renamed column waits behind a migration's lock first, then gets its 42703.
+  private async locksOfFailedStatement(sql: string): Promise<RelationLock[]> {
+    const locks: RelationLock[] = []
+    for (const { name, mode } of tablesNamedBy(sql)) {
+      const found = await this.database.query('select to_regclass($1)::text', [name])
+      const relation = found.ok ? found.rows[0]?.[0] : null
+      if (relation) locks.push({ relation, kind: 'table', mode })
+    }
+    return locks
   }
 
   // ——— operator sessions: migrations, long sessions, learner SQL ———
@@ -1095,6 +1118,12 @@ export class Simulation {
       run.partIndex += 1
       return this.runPart(run)
     }
+    // the session's own timeouts come back when this transaction ends, whatever SET LOCAL did
+    run.sessionTimeouts = { lockMs: run.lockTimeoutMs, statementMs: run.statementTimeoutMs }
+    for (const setting of part.localSettings ?? []) {
+      if (setting.name === 'lock_timeout') run.lockTimeoutMs = setting.ms
+      else run.statementTimeoutMs = setting.ms
+    }
     run.probe = await this.probePart(part)
     run.statementIndex = 0
     this.nextStatement(run)
@@ -1142,15 +1171,28 @@ export class Simulation {
     run.isWaitingForLock = true
     let isInsideAcquire = true
     let isGrantedAtOnce = false
-    this.acquireAll(run.owner, run.probe.statements[run.statementIndex].locks, () => {
+    const locks = run.probe.statements[run.statementIndex].locks
+    const onReady = () => {
       if (isInsideAcquire) isGrantedAtOnce = true
       else this.at(0, { kind: 'statement granted', run, serial })
+    }
+    // CREATE INDEX CONCURRENTLY, once it holds SHARE UPDATE EXCLUSIVE, waits for every
+    // transaction that holds a lock conflicting with SHARE on the table — a writer left idle in
+    // its transaction stalls it (docs: CREATE INDEX, "Building Indexes Concurrently")
+    const buildTable = isConcurrentIndexBuild(sql)
+      ? locks.find((lock) => lock.kind === 'table')?.relation
+      : undefined
+    this.acquireAll(run.owner, locks, () => {
+      if (buildTable === undefined) return onReady()
+      run.isPastCatalogEntry = true
+      if (this.locks.waitForLockers(run.owner, buildTable, 'ShareLock', onReady)) onReady()
     })
     isInsideAcquire = false
     if (run.statementTimeoutMs !== undefined) {
       this.at(run.statementTimeoutMs * microsPerMs, { kind: 'statement timeout', run, serial })
     }
     if (isGrantedAtOnce) return this.runStatement(run)
+    this.watchForDeadlock(run.owner)
     this.log({ type: 'statement', atUs: this.nowUs, session: run.label, sql, state: 'waiting' })
     if (run.lockTimeoutMs !== undefined)
       this.at(run.lockTimeoutMs * microsPerMs, { kind: 'lock timeout', run, serial })
@@ -1163,8 +1205,7 @@ export class Simulation {
     run.stateSinceUs = this.nowUs
     const sql = part.statements[run.statementIndex]
     const waitedUs = this.nowUs - run.statementStartUs
-    const step = this.stepIndex
-    this.operatorLockWaitUs[step] = Math.max(this.operatorLockWaitUs[step] ?? 0, waitedUs)
+    this.recordOperatorWait(waitedUs)
     const statement = run.probe.statements[run.statementIndex]
     const durationUs = migrationStatementMicros(sql, statement, (table) => this.sizeOf(table))
     this.log({
@@ -1177,6 +1218,50 @@ export class Simulation {
       durationUs,
     })
     this.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
+  }
+
+  private restoreSessionTimeouts(run: OperatorRun): void {
+    if (!run.sessionTimeouts) return
+    run.lockTimeoutMs = run.sessionTimeouts.lockMs
+    run.statementTimeoutMs = run.sessionTimeouts.statementMs
+    run.sessionTimeouts = undefined
+  }
+
+  private recordOperatorWait(waitedUs: number): void {
+    const step = this.stepIndex
+    this.operatorLockWaitUs[step] = Math.max(this.operatorLockWaitUs[step] ?? 0, waitedUs)
+  }
+
+  // Postgres looks for a deadlock once a lock wait has lasted deadlock_timeout (1 s by default),
+  // in the waiting backend; if it closes a cycle, its own statement fails with 40P01 and its
+  // transaction's locks go (docs: "Deadlocks"; measured: the first to wait is the one ended).
+  private watchForDeadlock(owner: number): void {
+    if (!this.locks.isWaiting(owner)) return
+    this.at(deadlockTimeoutUs, {
+      kind: 'call',
+      fire: () => {
+        if (this.locks.isWaiting(owner) && this.locks.isDeadlocked(owner)) this.endDeadlocked(owner)
+      },
+    })
+  }
+
+  private endDeadlocked(owner: number): void {
+    const deadlock: PgError = { code: '40P01', message: 'deadlock detected' }
+    for (const state of this.versions.values()) {
+      const connection = state.connections.find((candidate) => candidate.owner === owner)
+      const request = connection?.request
+      if (!connection || !request || request.phase !== 'locking') continue
+      request.lockWaitUs = this.nowUs - (request.lockWaitStartUs ?? this.nowUs)
+      connection.isIdleInTransaction = false
+      this.locks.releaseAll(owner)
+      this.answer(request, 'error', deadlock.code, deadlock.message)
+      void this.freeConnection(request)
+      return
+    }
+    for (const run of this.operatorRuns) {
+      if (run.owner === owner) return this.failRun(run, deadlock, currentSql(run))
+    }
+    if (this.console?.owner === owner) this.failConsoleStatement(this.console, deadlock)
   }
 
   // a timer set for a statement that has since finished or failed does nothing
@@ -1205,6 +1290,8 @@ export class Simulation {
       state: 'committed',
     })
     this.locks.releaseAll(run.owner)
+    run.isPastCatalogEntry = false
+    this.restoreSessionTimeouts(run)
     run.partIndex += 1
     run.probe = undefined
     run.attempt = 1
@@ -1235,7 +1322,14 @@ export class Simulation {
   }
 
   private failRun(run: OperatorRun, error: PgError, sql?: string): void {
+    // a statement that gave up waiting (lock_timeout, a cancel) waited all that time too
+    if (run.isWaitingForLock) this.recordOperatorWait(this.nowUs - run.statementStartUs)
     this.locks.releaseAll(run.owner)
+    this.restoreSessionTimeouts(run)
+    if (run.isPastCatalogEntry && sql !== undefined) {
+      run.isPastCatalogEntry = false
+      this.at(0, { kind: 'call', fire: () => this.leaveInvalidIndex(sql) })
+    }
     run.statementSerial += 1
     run.isWaitingForLock = false
     this.log({
@@ -1255,6 +1349,21 @@ export class Simulation {
       return
     }
     this.endRun(run, 'failed', { ok: false, error, ...(sql !== undefined && { statement: sql }) })
+  }
+
+  // What a failed CREATE INDEX CONCURRENTLY leaves: the index, marked INVALID, unused by
+  // queries but kept up to date by every write until someone drops it.
+  private async leaveInvalidIndex(sql: string): Promise<void> {
+    const name = /^create (?:unique )?index concurrently (?:if not exists )?("[^"]+"|[\w.]+) on\b/.exec(
+      normalizeStatement(sql),
+    )?.[1]
+    if (!name || this.isDatabaseDown) return
+    const built = await this.database.run(sql)
+    if (!built.ok) return
+    await this.database.run(
+      `update pg_index set indisvalid = false where indexrelid = to_regclass('${name.replace(/'/g, "''")}')`,
+    )
+    this.statementLocks.clear()
   }
 
   private endRun(
@@ -1350,6 +1459,7 @@ export class Simulation {
         })
         isInsideAcquire = false
         if (isGrantedAtOnce) return granted()
+        this.watchForDeadlock(session.owner)
         this.log({ type: 'statement', atUs: started, session: 'console', sql, state: 'waiting' })
         const timeoutMs = session.lockTimeoutMs ?? session.statementTimeoutMs
         if (timeoutMs === undefined) return
@@ -1374,7 +1484,8 @@ export class Simulation {
     const pending = session.pending
     if (!pending) return
     session.pending = undefined
-    this.locks.cancelWaits(session.owner)
+    // an error aborts the transaction there and then: its locks go, though psql waits for ROLLBACK
+    this.locks.releaseAll(session.owner)
     session.transaction = 'failed'
     session.sinceUs = this.nowUs
     pending.answer({ ok: false, error, durationMs: 0 })
@@ -1499,6 +1610,10 @@ function commandOnly(command: string): RunResult {
 
 function commandTagOf(sql: string): string {
   return /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'EMPTY'
+}
+
+function isConcurrentIndexBuild(sql: string): boolean {
+  return /^create (unique )?index concurrently\b/.test(normalizeStatement(sql))
 }
 
 /** BEGIN, COMMIT or ROLLBACK in any of their spellings; undefined for anything else. */

@@ -22,7 +22,7 @@ const workbench = (page: Page) => page.getByRole('region', { name: 'Workbench' }
 async function openLive(page: Page, path: string, step = 1) {
   await page.goto(path)
   await expect(workbench(page).getByRole('status').filter({ hasText: 'Live:' })).toHaveText(
-    `Live: step ${step} of 3`,
+    `Live: step ${step} of 9`,
     { timeout: 60_000 },
   )
 }

@@ -60,7 +60,7 @@ test('the naive way turns writes red and makes the traffic fall off a cliff; und
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'broke things')
 
   await workbench.getByRole('button', { name: 'Undo step 2' }).click()
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 3', { timeout: 30_000 })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 9', { timeout: 30_000 })
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'current')
   // back before the index build: every second served, none failed
   await expect
@@ -123,7 +123,7 @@ test('Postgres’s error is underlined in the editor where it points', async ({ 
 
 test('a step’s link opens the lesson at that step, with the earlier steps applied', async ({ page }) => {
   const workbench = await openLesson(page, '/learn/playground/index-totals')
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 3')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 9')
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'current')
   await expect(workbench.getByRole('heading', { name: 'Step 2: Index the order totals' })).toBeVisible()
   // step 1 deployed v1.0.0: its traffic is flowing
@@ -143,21 +143,21 @@ test('a reload keeps the steps passed and the SQL written; reset the lesson and 
   await replaceMigration(page, workbench, 'select 42;')
   await page.reload()
   workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 3', { timeout: 30_000 })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 9', { timeout: 30_000 })
   await expect(page).toHaveURL(/\/learn\/playground\/index-totals$/)
   await expect(step(workbench, 1)).toHaveAttribute('data-state', 'passed')
   await expect(workbench.getByRole('textbox', { name: 'SQL for step 2' })).toContainText('select 42;')
 
   await workbench.getByRole('button', { name: 'Reset the lesson' }).click()
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 1 of 3')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 1 of 9')
   await expect(step(workbench, 1)).toHaveAttribute('data-state', 'current')
 
   await workbench.getByRole('button', { name: 'Reset progress' }).click()
   await page.reload()
   workbench = page.getByRole('region', { name: 'Workbench' })
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 1 of 3', { timeout: 30_000 })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 1 of 9', { timeout: 30_000 })
   await step(workbench, 2).getByRole('link').click()
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 3')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 9')
   await expect(workbench.getByRole('textbox', { name: 'SQL for step 2' })).toContainText(
     'create index orders_total_cents on orders (total_cents);',
   )
