@@ -463,7 +463,8 @@ class LiveWorkbench {
         this.invariants.push({ atMs: event.atUs / 1000, name: event.name, violations: event.violations })
         return
       case 'statement':
-        if (event.state === 'committed') this.isSchemaChanged = true
+        // a failed statement can leave something too: CONCURRENTLY's INVALID index
+        if (event.state === 'committed' || event.state === 'failed') this.isSchemaChanged = true
         return
       default:
         return

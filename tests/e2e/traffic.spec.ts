@@ -35,7 +35,7 @@ test('the browser worker checks the lesson’s claims and logs the same events a
   await expect(report.locator('[data-path="naive:index-totals"]')).toHaveText(
     'the naive way at step 2 (index-totals): 5 of 5 claims held',
   )
-  await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 8 of 8 claims held')
+  await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 23 of 23 claims held')
   const inBrowser = Object.fromEntries(
     await report
       .locator('details')

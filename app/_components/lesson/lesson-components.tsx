@@ -1,5 +1,6 @@
 import type { MDXComponents } from 'mdx/types'
 import { TerminalSnippet } from '@/app/_components/terminal/TerminalSnippet'
+import { CodeBlock } from './CodeBlock'
 import { SpeakerNotes } from './SpeakerNotes'
 import { SqlBox } from './SqlBox'
 
@@ -8,4 +9,5 @@ export const lessonComponents: MDXComponents = {
   SpeakerNotes,
   SqlBox,
   TerminalSnippet,
+  pre: CodeBlock,
 }
