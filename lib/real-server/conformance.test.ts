@@ -172,4 +172,35 @@ describe('the simulator and the real server agree', () => {
     assert.deepEqual(verdicts.simulator, [[true], [true, true]])
     assert.deepEqual(verdicts.server, verdicts.simulator)
   })
+
+  it('that statement_timeout counts a statement’s lock wait and its run: 57014 for either', async () => {
+    const verdicts = await judgeOnBoth(
+      users,
+      scenario(
+        [version('v1', 'select full_name from users where id = $1')],
+        [
+          step('deploy', { kind: 'deploy', shares: { v1: 100 } }, { versions: { v1: 'ok' } }),
+          step('report', { kind: 'open session', session: 'report', sql: 'select count(*) from users' }),
+          // waits for the report's lock, and is cancelled while it waits
+          step(
+            'waits',
+            { kind: 'migrate', sql: "set statement_timeout = '1s';\nalter table users add column x int;" },
+            { result: { fails: '57014' }, lockWaitMs: { atLeast: 900, below: 1500 } },
+          ),
+          step('end report', { kind: 'end session', session: 'report', how: 'commit' }),
+          // an index on a million declared rows runs for about 2 s: cancelled while it builds
+          step(
+            'runs',
+            {
+              kind: 'migrate',
+              sql: "set statement_timeout = '1s';\ncreate index users_full_name on users (full_name);",
+            },
+            { result: { fails: '57014' } },
+          ),
+        ],
+      ),
+    )
+    assert.deepEqual(verdicts.simulator, [[true], [], [true, true], [], [true]])
+    assert.deepEqual(verdicts.server, verdicts.simulator)
+  })
 })

@@ -1,14 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import {
-  accessSync,
-  chownSync,
-  constants,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-} from 'node:fs'
+import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -117,21 +108,29 @@ export async function startRealServer(options: { maxConnections?: number } = {})
   if (!found.ok) throw new Error(found.problem)
   const isRoot = process.getuid?.() === 0
   const runAs = isRoot ? nobody : {}
-  if (isRoot) {
-    try {
-      accessSync(join(found.bin, 'postgres'), constants.X_OK)
-    } catch {
-      throw new Error(`the real PostgreSQL binaries in ${found.bin} cannot be run`)
-    }
-  }
   installExitHook()
   const dataRoot = mkdtempSync(join(tmpdir(), 'cutover-pg-'))
   const entry: { process?: ChildProcess; dataRoot: string } = { dataRoot }
   openServers.add(entry)
-  if (isRoot) chownSync(dataRoot, nobody.uid, nobody.gid)
+  let bin = found.bin
+  if (isRoot) {
+    chownSync(dataRoot, nobody.uid, nobody.gid)
+    // a checkout under a folder only root may enter (/root) hides the binaries from `nobody`:
+    // then they run from a copy in the temp folder, removed with it
+    if (spawnSync(join(bin, 'postgres'), ['--version'], runAs).status !== 0) {
+      const copy = join(dataRoot, 'native')
+      cpSync(dirname(found.bin), copy, { recursive: true, verbatimSymlinks: true })
+      bin = join(copy, 'bin')
+    }
+    if (spawnSync(join(bin, 'postgres'), ['--version'], runAs).status !== 0) {
+      rmSync(dataRoot, { recursive: true, force: true })
+      openServers.delete(entry)
+      throw new Error(`the real PostgreSQL binaries in ${found.bin} cannot be run by the user nobody`)
+    }
+  }
   const dataDir = join(dataRoot, 'data')
   const initdb = spawnSync(
-    join(found.bin, 'initdb'),
+    join(bin, 'initdb'),
     ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'],
     { encoding: 'utf8', ...runAs },
   )
@@ -164,7 +163,7 @@ export async function startRealServer(options: { maxConnections?: number } = {})
 
   const startPostmaster = () =>
     new Promise<void>((resolveStart, reject) => {
-      const child = spawn(join(found.bin, 'postgres'), args, {
+      const child = spawn(join(bin, 'postgres'), args, {
         stdio: ['ignore', 'ignore', 'pipe'],
         ...runAs,
       })
