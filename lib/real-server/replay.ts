@@ -1,17 +1,13 @@
-import pg from 'pg'
+import type pg from 'pg'
 import {
   costModel,
-  generateParam,
+  describeFailedCheck,
   parseOperatorScript,
-  pickEndpoint,
-  RandomStream,
   stepWindowMs,
   type ActionProgress,
   type Condition,
-  type Endpoint,
   type OperatorResult,
   type RequestRecord,
-  type RequestSource,
   type RunRecord,
   type ScriptPart,
   type SimScenario,
@@ -19,7 +15,18 @@ import {
   type StepAction,
   type SystemTestTask,
 } from '../sim'
+import { AppTraffic } from './app-traffic'
 import { LockWaitMonitor, type WaitEpisode } from './lock-wait-monitor'
+import {
+  asPgError,
+  connectClient,
+  connectionFailure,
+  endQuietly,
+  pidOf,
+  query,
+  type OperatorError,
+  type QueryOutcome,
+} from './pg-calls'
 import type { RealServer } from './server'
 
 /** How a scenario is replayed on a real server. */
@@ -53,41 +60,7 @@ export interface RealRun extends RunRecord {
 const checkIntervalMs = 1000
 const invariantIntervalMs = 1000
 
-interface AppConnection {
-  label: string
-  client?: pg.Client
-  connecting?: Promise<pg.Client | undefined>
-  isBusy: boolean
-  isInTransaction: boolean
-}
-
-interface VersionRuntime extends RequestSource {
-  /** One of its idle connections was terminated: the next request finds it gone (as in the simulator). */
-  hasTerminatedConnection: boolean
-  share: number
-  isRunning: boolean
-  connections: AppConnection[]
-  waiting: PendingRequest[]
-  arrivalTimer?: ReturnType<typeof setTimeout>
-}
-
-interface PendingRequest {
-  id: number
-  runtime: VersionRuntime
-  endpoint: Endpoint
-  params: unknown[]
-  arrivedUs: number
-  step: number
-  connection?: AppConnection
-  statementStartUs?: number
-  isTimedOut: boolean
-  isDone: boolean
-  timer?: ReturnType<typeof setTimeout>
-  onDone?: (record: RequestRecord) => void
-}
-
 interface OperatorSession {
-  label: string
   client: pg.Client
   pid: number
 }
@@ -115,21 +88,17 @@ export async function replayOnRealServer(
 }
 
 class Replay {
-  readonly records: RequestRecord[] = []
   readonly invariantViolations: RunRecord['invariantViolations'] = []
   readonly operatorLockWaitUs: number[] = []
   readonly actions: ActionProgress[] = []
   readonly stepStartsUs: number[] = []
 
   private readonly startedAt = performance.now()
-  private readonly versions = new Map<string, VersionRuntime>()
   private readonly sessions = new Map<string, OperatorSession>()
   private readonly operatorClients = new Set<pg.Client>()
   private readonly monitor: LockWaitMonitor
-  private readonly wallRequestsPerSecond: number
+  private readonly traffic: AppTraffic
   private stepIndex = -1
-  private nextRequestId = 1
-  private isDraining = false
   private isDatabaseDown = false
   private admin?: pg.Client
   private invariantTimer?: ReturnType<typeof setInterval>
@@ -143,28 +112,23 @@ class Replay {
     private readonly scenario: SimScenario,
     private readonly options: ReplayOptions,
   ) {
-    this.wallRequestsPerSecond = Math.min(
-      scenario.requestsPerSecond * options.timeScale,
-      options.maxRequestsPerSecond ?? 400,
-    )
-    for (const version of scenario.versions) {
-      this.versions.set(version.id, {
-        version,
-        random: new RandomStream(`${scenario.seed}/${version.id}`),
-        totalWeight: version.endpoints.reduce((total, endpoint) => total + endpoint.weight, 0),
-        sequence: 0,
-        hasTerminatedConnection: false,
-        share: 0,
-        isRunning: false,
-        connections: Array.from({ length: version.connections }, (_, index) => ({
-          label: `${version.id} #${index + 1}`,
-          isBusy: false,
-          isInTransaction: false,
-        })),
-        waiting: [],
-      })
-    }
     this.monitor = new LockWaitMonitor(server, database, () => this.nowUs)
+    this.traffic = new AppTraffic(
+      scenario,
+      Math.min(scenario.requestsPerSecond * options.timeScale, options.maxRequestsPerSecond ?? 400),
+      {
+        nowUs: () => this.nowUs,
+        wallMs: (virtualMs) => this.wallMs(virtualMs),
+        stepIndex: () => this.stepIndex,
+        isDatabaseDown: () => this.isDatabaseDown,
+        isServerRunning: () => this.server.isRunning,
+        connect: (label) => this.connect(label),
+        cancel: async (pid) => {
+          await this.adminQuery('select pg_cancel_backend($1)', [pid])
+        },
+        waitedDuring: (pid, fromUs, untilUs) => this.monitor.waitedDuring(pid, fromUs, untilUs),
+      },
+    )
   }
 
   /** Virtual µs since the replay started. */
@@ -185,30 +149,27 @@ class Replay {
     await this.monitor.start()
     this.invariantTimer = setInterval(() => void this.checkInvariants(), this.wallMs(invariantIntervalMs))
     for (const step of this.scenario.steps) await this.runStep(step)
-    await this.drain()
+    await this.traffic.drain()
     this.isFinished = true
     clearInterval(this.invariantTimer)
     await this.monitor.stop()
     return {
-      records: this.records,
+      records: this.traffic.records,
       invariantViolations: this.invariantViolations,
       operatorLockWaitUs: this.operatorLockWaitUs,
       actions: this.actions,
       stepStartsUs: this.stepStartsUs,
       waits: this.monitor.episodes,
-      requests: this.records.length,
+      requests: this.traffic.records.length,
       virtualMs: this.nowUs / 1000,
-      wallRequestsPerSecond: this.wallRequestsPerSecond,
+      wallRequestsPerSecond: this.traffic.wallRequestsPerSecond,
     }
   }
 
   async closeAll(): Promise<void> {
     clearInterval(this.invariantTimer)
     await this.monitor.stop()
-    for (const runtime of this.versions.values()) {
-      clearTimeout(runtime.arrivalTimer)
-      for (const connection of runtime.connections) await this.closeConnection(connection)
-    }
+    await this.traffic.closeAll()
     for (const client of this.operatorClients) await endQuietly(client)
     if (this.admin) await endQuietly(this.admin)
   }
@@ -245,7 +206,7 @@ class Replay {
     try {
       switch (action.kind) {
         case 'deploy':
-          this.deploy(action.shares)
+          this.traffic.deploy(action.shares)
           return { ok: true }
         case 'migrate':
           return await this.migrate(action.sql, action.retry, step)
@@ -268,29 +229,6 @@ class Replay {
       }
     } catch (error) {
       return { ok: false, error: asPgError(error) }
-    }
-  }
-
-  private deploy(shares: Record<string, number>): void {
-    for (const [id, runtime] of this.versions) {
-      const share = shares[id]
-      clearTimeout(runtime.arrivalTimer)
-      if (share === undefined) {
-        if (runtime.isRunning) this.stopVersion(runtime)
-        continue
-      }
-      runtime.isRunning = true
-      runtime.share = share
-      this.scheduleArrival(runtime)
-    }
-  }
-
-  // Stopping a version's processes closes its connections: what they held is released.
-  private stopVersion(runtime: VersionRuntime): void {
-    runtime.isRunning = false
-    runtime.share = 0
-    for (const connection of runtime.connections) {
-      if (!connection.isBusy) void this.closeConnection(connection)
     }
   }
 
@@ -437,7 +375,7 @@ class Replay {
     if (this.isDatabaseDown) return { ok: false, error: connectionFailure() }
     const client = await this.connect(`session ${name}`)
     this.operatorClients.add(client)
-    this.sessions.set(name, { label: name, client, pid: pidOf(client) ?? 0 })
+    this.sessions.set(name, { client, pid: pidOf(client) ?? 0 })
     await client.query('begin')
     const parsed = parseOperatorScript(sql)
     if (!parsed.ok) return { ok: false, error: { code: '42601', message: parsed.problem.message } }
@@ -475,10 +413,7 @@ class Replay {
     const pids = new Set(
       (terminated.ok ? terminated.rows : []).map((row) => Number((row as { pid: number }).pid)),
     )
-    for (const runtime of this.versions.values()) {
-      if (runtime.connections.some((connection) => pids.has(pidOf(connection.client) ?? 0)))
-        runtime.hasTerminatedConnection = true
-    }
+    this.traffic.noteTerminated(pids)
     this.sessions.clear()
   }
 
@@ -494,7 +429,7 @@ class Replay {
       const held = await this.evaluate(condition)
       if (held === (verb !== 'fail')) return { ok: true }
       if (verb !== 'wait' || this.nowUs + checkIntervalMs * 1000 > deadlineUs) {
-        return { ok: false, error: { code: 'CHECK', message: `${verb} did not hold` } }
+        return { ok: false, error: { code: 'CHECK', message: describeFailedCheck(verb, condition) } }
       }
       await this.sleep(checkIntervalMs)
     }
@@ -508,12 +443,14 @@ class Replay {
     }
     if ('invariants' in condition) return (await this.checkInvariants()) === 0
     if ('database' in condition) return this.isDatabaseDown === (condition.database === 'down')
-    const runtime = this.versionServing(condition.request.version)
+    const runtime = this.traffic.versionServing(condition.request.version)
     const endpoint = runtime?.version.endpoints.find(
       (candidate) => candidate.name === condition.request.endpoint,
     )
     if (!runtime || !endpoint || !runtime.isRunning) return false
-    const record = await new Promise<RequestRecord>((resolve) => this.sendRequest(runtime, endpoint, resolve))
+    const record = await new Promise<RequestRecord>((resolve) =>
+      this.traffic.sendRequest(runtime, endpoint, resolve),
+    )
     return record.outcome === 'ok' || record.outcome === 'degraded'
   }
 
@@ -542,14 +479,6 @@ class Replay {
     return result
   }
 
-  private versionServing(id: string | undefined): VersionRuntime | undefined {
-    if (id !== undefined) return this.versions.get(id)
-    let serving: VersionRuntime | undefined
-    for (const runtime of this.versions.values())
-      if (runtime.isRunning && runtime.share > (serving?.share ?? -1)) serving = runtime
-    return serving
-  }
-
   private async checkInvariants(): Promise<number> {
     if (this.isDatabaseDown || !this.admin || this.isCheckingInvariants || this.stepIndex < 0) return 0
     this.isCheckingInvariants = true
@@ -572,162 +501,6 @@ class Replay {
     return violations
   }
 
-  // ——— traffic ———
-
-  private scheduleArrival(runtime: VersionRuntime): void {
-    const perSecond = (this.wallRequestsPerSecond * runtime.share) / 100
-    if (!runtime.isRunning || perSecond <= 0 || this.isDraining) return
-    const delayMs = runtime.random.nextInterarrivalMicros(perSecond) / 1000
-    runtime.arrivalTimer = setTimeout(() => {
-      this.scheduleArrival(runtime)
-      this.sendRequest(runtime, pickEndpoint(runtime))
-    }, delayMs)
-  }
-
-  private sendRequest(
-    runtime: VersionRuntime,
-    endpoint: Endpoint,
-    onDone?: (record: RequestRecord) => void,
-  ): void {
-    const request: PendingRequest = {
-      id: this.nextRequestId++,
-      runtime,
-      endpoint,
-      params: endpoint.params.map((generator) => generateParam(generator, runtime)),
-      arrivedUs: this.nowUs,
-      step: Math.max(0, this.stepIndex),
-      isTimedOut: false,
-      isDone: false,
-      onDone,
-    }
-    request.timer = setTimeout(() => void this.timeOut(request), this.wallMs(runtime.version.timeoutMs))
-    const free = runtime.connections.find((connection) => !connection.isBusy)
-    if (free) void this.execute(request, free)
-    else runtime.waiting.push(request)
-  }
-
-  private async execute(request: PendingRequest, connection: AppConnection): Promise<void> {
-    connection.isBusy = true
-    request.connection = connection
-    try {
-      const client = await this.openConnection(connection)
-      if (request.isDone) return
-      if (!client) return this.answerWithoutDatabase(request)
-      // the pool hands out the connection an operator terminated: the request fails with it,
-      // and the pool is recycled (an app without a pre-ping, SQLAlchemy's default)
-      if (request.runtime.hasTerminatedConnection) {
-        request.runtime.hasTerminatedConnection = false
-        return this.answer(request, 'error', '57P01', 'terminating connection due to administrator command')
-      }
-      const version = request.runtime.version
-      // deploydemo v1.0.0 never ends the transaction its reads opened (SQLAlchemy's implicit BEGIN)
-      if (version.idleInTransactionAfterReads && !connection.isInTransaction) {
-        const begun = await query(client, 'begin')
-        if (!begun.ok) return this.answerFailure(request, begun.error)
-        connection.isInTransaction = true
-      }
-      request.statementStartUs = this.nowUs
-      const outcome = await query(client, request.endpoint.sql, request.params)
-      const isRead = outcome.ok && outcome.command === 'SELECT'
-      const keepsTransaction =
-        outcome.ok && isRead && version.idleInTransactionAfterReads && request.runtime.isRunning
-      if (connection.isInTransaction && !keepsTransaction) {
-        await query(client, outcome.ok ? 'commit' : 'rollback')
-        connection.isInTransaction = false
-      }
-      if (request.isDone) return
-      if (outcome.ok) this.answer(request, 'ok')
-      else this.answerFailure(request, outcome.error)
-    } finally {
-      this.releaseConnection(connection)
-    }
-  }
-
-  private answerFailure(request: PendingRequest, error: OperatorError): void {
-    if (request.isTimedOut) return this.answer(request, 'timeout', undefined, 'no answer in time: cancelled')
-    if (isConnectionError(error) && (this.isDatabaseDown || !this.server.isRunning))
-      return this.answerWithoutDatabase(request)
-    // the server is up, so an operator terminated this connection under the request
-    if (isConnectionError(error)) {
-      request.runtime.hasTerminatedConnection = false
-      return this.answer(request, 'error', '57P01', 'terminating connection due to administrator command')
-    }
-    this.answer(request, 'error', error.code, error.message)
-  }
-
-  private answerWithoutDatabase(request: PendingRequest): void {
-    if (request.runtime.version.whenDatabaseDown === 'fallback') this.answer(request, 'degraded')
-    else this.answer(request, 'error', '08006', connectionFailure().message)
-  }
-
-  // The app gives up on the request: it cancels the statement, as a client-side timeout does.
-  private async timeOut(request: PendingRequest): Promise<void> {
-    if (request.isDone) return
-    request.isTimedOut = true
-    const waiting = request.runtime.waiting
-    if (waiting.includes(request)) {
-      waiting.splice(waiting.indexOf(request), 1)
-      return this.answer(request, 'timeout', undefined, 'no answer in time: it waited for a free connection')
-    }
-    const pid = pidOf(request.connection?.client)
-    if (pid && !this.isDatabaseDown) await this.adminQuery('select pg_cancel_backend($1)', [pid])
-  }
-
-  private answer(
-    request: PendingRequest,
-    outcome: RequestRecord['outcome'],
-    code?: string,
-    message?: string,
-  ): void {
-    if (request.isDone) return
-    request.isDone = true
-    clearTimeout(request.timer)
-    const endedUs = this.nowUs
-    const pid = pidOf(request.connection?.client)
-    const lockWaitUs =
-      pid && request.statementStartUs !== undefined
-        ? this.monitor.waitedDuring(pid, request.statementStartUs, endedUs)
-        : 0
-    const record: RequestRecord = {
-      id: request.id,
-      version: request.runtime.version.id,
-      endpoint: request.endpoint.name,
-      arrivedUs: request.arrivedUs,
-      endedUs,
-      outcome,
-      ...(code !== undefined && { code }),
-      ...(message !== undefined && { message }),
-      lockWaitUs,
-      step: request.step,
-    }
-    this.records.push(record)
-    request.onDone?.(record)
-  }
-
-  private releaseConnection(connection: AppConnection): void {
-    connection.isBusy = false
-    for (const runtime of this.versions.values()) {
-      if (!runtime.connections.includes(connection)) continue
-      if (!runtime.isRunning && !this.isDraining) {
-        void this.closeConnection(connection)
-        continue
-      }
-      const next = runtime.waiting.shift()
-      if (next) void this.execute(next, connection)
-    }
-  }
-
-  private async drain(): Promise<void> {
-    this.isDraining = true
-    for (const runtime of this.versions.values()) clearTimeout(runtime.arrivalTimer)
-    const isAnswered = () =>
-      [...this.versions.values()].every(
-        (runtime) =>
-          runtime.waiting.length === 0 && runtime.connections.every((connection) => !connection.isBusy),
-      )
-    while (!isAnswered()) await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-
   // ——— connections ———
 
   // One statement at a time on the admin connection (invariants, checks, cancels, terminations
@@ -742,97 +515,7 @@ class Replay {
     return next
   }
 
-  private async connect(label: string): Promise<pg.Client> {
-    const client = new pg.Client({
-      host: this.server.host,
-      port: this.server.port,
-      user: 'postgres',
-      database: this.database,
-      application_name: label,
-      // Postgres looks for deadlocks after deadlock_timeout (1 s) of waiting: scaled like every duration
-      options: `-c deadlock_timeout=${Math.max(1, Math.round(this.wallMs(1000)))}ms`,
-    })
-    // a terminated or shut-down backend surfaces here as well as on the query in flight
-    client.on('error', () => undefined)
-    await client.connect()
-    const { rows } = await client.query('select pg_backend_pid() as pid')
-    backendPids.set(client, Number(rows[0].pid))
-    return client
-  }
-
-  private async openConnection(connection: AppConnection): Promise<pg.Client | undefined> {
-    if (connection.client) return connection.client
-    if (this.isDatabaseDown) return undefined
-    connection.connecting ??= this.connect(connection.label).then(
-      (client) => {
-        client.once('end', () => {
-          if (connection.client === client) {
-            connection.client = undefined
-            connection.isInTransaction = false
-          }
-        })
-        connection.client = client
-        return client
-      },
-      () => undefined,
-    )
-    const client = await connection.connecting
-    connection.connecting = undefined
-    return client
-  }
-
-  private async closeConnection(connection: AppConnection): Promise<void> {
-    const client = connection.client
-    connection.client = undefined
-    connection.isInTransaction = false
-    if (client) await endQuietly(client)
-  }
-}
-
-// node-postgres keeps the backend's pid privately; we ask the server once per connection
-const backendPids = new WeakMap<pg.Client, number>()
-
-function pidOf(client: pg.Client | undefined): number | undefined {
-  return client ? backendPids.get(client) : undefined
-}
-
-type OperatorError = { code: string; message: string }
-
-type QueryOutcome = { ok: true; command: string; rows: unknown[] } | { ok: false; error: OperatorError }
-
-/** Runs one statement; an error, from the server or the connection, comes back as a value. */
-async function query(client: pg.Client, sql: string, params?: unknown[]): Promise<QueryOutcome> {
-  try {
-    const result = await client.query({ text: sql, values: params })
-    const last = Array.isArray(result) ? result.at(-1) : result
-    return { ok: true, command: last?.command ?? '', rows: last?.rows ?? [] }
-  } catch (error) {
-    return { ok: false, error: asPgError(error) }
-  }
-}
-
-function asPgError(error: unknown): OperatorError {
-  const candidate = error as { code?: unknown; message?: unknown }
-  const code =
-    typeof candidate.code === 'string' && /^[0-9A-Z]{5}$/.test(candidate.code) ? candidate.code : '08006'
-  return { code, message: String(candidate.message ?? error) }
-}
-
-// The connection itself failed: refused, reset, or ended by a server shutting down (57P01).
-function isConnectionError(error: OperatorError): boolean {
-  return (
-    error.code.startsWith('08') || error.code === '57P01' || error.code === '57P02' || error.code === '57P03'
-  )
-}
-
-function connectionFailure(): OperatorError {
-  return { code: '08006', message: 'connection to server failed: the database is stopped' }
-}
-
-async function endQuietly(client: pg.Client): Promise<void> {
-  try {
-    await client.end()
-  } catch {
-    // already gone: a terminated backend or a stopped server
+  private connect(label: string): Promise<pg.Client> {
+    return connectClient(this.server, this.database, label, this.wallMs(1000))
   }
 }

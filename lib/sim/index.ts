@@ -2,6 +2,7 @@
 export * from './model'
 export {
   Simulation,
+  describeFailedCheck,
   stepWindowMs,
   transactionControlOf,
   type RequestRecord,

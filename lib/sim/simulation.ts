@@ -1634,7 +1634,8 @@ function connectionFailure(): PgError {
   return { code: '08006', message: 'connection to server failed: the database is stopped' }
 }
 
-function describeFailedCheck(verb: 'wait' | 'assert' | 'fail', condition: Condition): string {
+/** Why a Delmo check failed, as a person reads it: `timed out waiting until the database is up`. */
+export function describeFailedCheck(verb: 'wait' | 'assert' | 'fail', condition: Condition): string {
   const what =
     'sql' in condition
       ? `query returned rows: ${condition.sql}`

@@ -1,0 +1,337 @@
+import type pg from 'pg'
+import {
+  generateParam,
+  pickEndpoint,
+  RandomStream,
+  type Endpoint,
+  type RequestRecord,
+  type RequestSource,
+  type SimScenario,
+} from '../sim'
+import {
+  connectionFailure,
+  isConnectionError,
+  pidOf,
+  query,
+  endQuietly,
+  type OperatorError,
+} from './pg-calls'
+
+/** What the traffic needs from the replay around it: its clock, its state, its connections. */
+export interface TrafficHost {
+  /** Virtual µs since the replay started. */
+  nowUs(): number
+  /** Wall ms for a span of virtual ms. */
+  wallMs(virtualMs: number): number
+  stepIndex(): number
+  isDatabaseDown(): boolean
+  isServerRunning(): boolean
+  connect(label: string): Promise<pg.Client>
+  /** Cancels the statement a backend runs (`pg_cancel_backend`), as an app's timeout does. */
+  cancel(pid: number): Promise<void>
+  /** How long the server showed a backend waiting on a lock between two instants. */
+  waitedDuring(pid: number | undefined, fromUs: number, untilUs: number): number
+}
+
+interface AppConnection {
+  label: string
+  client?: pg.Client
+  connecting?: Promise<pg.Client | undefined>
+  isBusy: boolean
+  isInTransaction: boolean
+}
+
+interface VersionRuntime extends RequestSource {
+  /** One of its idle connections was terminated: the next request finds it gone (as in the simulator). */
+  hasTerminatedConnection: boolean
+  share: number
+  isRunning: boolean
+  connections: AppConnection[]
+  waiting: PendingRequest[]
+  arrivalTimer?: ReturnType<typeof setTimeout>
+}
+
+interface PendingRequest {
+  id: number
+  runtime: VersionRuntime
+  endpoint: Endpoint
+  params: unknown[]
+  arrivedUs: number
+  step: number
+  connection?: AppConnection
+  statementStartUs?: number
+  isTimedOut: boolean
+  isDone: boolean
+  timer?: ReturnType<typeof setTimeout>
+  onDone?: (record: RequestRecord) => void
+}
+
+/**
+ * The app versions' traffic on a real server: per version a pool of real connections sending
+ * its endpoints' SQL with the simulator's seeded parameters, as a Poisson stream; a request
+ * waits for a free connection, runs, and is answered ok, with its SQLSTATE, degraded (the
+ * fallback while the database is down) or timed out (the app cancels the statement).
+ */
+export class AppTraffic {
+  readonly records: RequestRecord[] = []
+  private readonly versions = new Map<string, VersionRuntime>()
+  private nextRequestId = 1
+  private isDraining = false
+
+  constructor(
+    scenario: SimScenario,
+    /** Wall requests a second across all versions, at 100 % of the traffic. */
+    readonly wallRequestsPerSecond: number,
+    private readonly host: TrafficHost,
+  ) {
+    for (const version of scenario.versions) {
+      this.versions.set(version.id, {
+        version,
+        random: new RandomStream(`${scenario.seed}/${version.id}`),
+        totalWeight: version.endpoints.reduce((total, endpoint) => total + endpoint.weight, 0),
+        sequence: 0,
+        hasTerminatedConnection: false,
+        share: 0,
+        isRunning: false,
+        connections: Array.from({ length: version.connections }, (_, index) => ({
+          label: `${version.id} #${index + 1}`,
+          isBusy: false,
+          isInTransaction: false,
+        })),
+        waiting: [],
+      })
+    }
+  }
+
+  /** Runs these versions with these shares (a canary); stops the rest, closing their connections. */
+  deploy(shares: Record<string, number>): void {
+    for (const [id, runtime] of this.versions) {
+      const share = shares[id]
+      clearTimeout(runtime.arrivalTimer)
+      if (share === undefined) {
+        if (runtime.isRunning) this.stopVersion(runtime)
+        continue
+      }
+      runtime.isRunning = true
+      runtime.share = share
+      this.scheduleArrival(runtime)
+    }
+  }
+
+  // Stopping a version's processes closes its connections: what they held is released.
+  private stopVersion(runtime: VersionRuntime): void {
+    runtime.isRunning = false
+    runtime.share = 0
+    for (const connection of runtime.connections) {
+      if (!connection.isBusy) void this.closeConnection(connection)
+    }
+  }
+
+  /** The version a request without one goes to: the one with the largest share. */
+  versionServing(id: string | undefined): VersionRuntime | undefined {
+    if (id !== undefined) return this.versions.get(id)
+    let serving: VersionRuntime | undefined
+    for (const runtime of this.versions.values())
+      if (runtime.isRunning && runtime.share > (serving?.share ?? -1)) serving = runtime
+    return serving
+  }
+
+  /**
+   * An operator terminated these backends: a pool that held one of them learns it from its
+   * next request, which fails (an app without a pre-ping, as in the simulator).
+   */
+  noteTerminated(pids: ReadonlySet<number>): void {
+    for (const runtime of this.versions.values()) {
+      if (runtime.connections.some((connection) => pids.has(pidOf(connection.client) ?? 0)))
+        runtime.hasTerminatedConnection = true
+    }
+  }
+
+  /** Closes every connection, in flight or not. */
+  async closeAll(): Promise<void> {
+    for (const runtime of this.versions.values()) {
+      clearTimeout(runtime.arrivalTimer)
+      for (const connection of runtime.connections) await this.closeConnection(connection)
+    }
+  }
+
+  private scheduleArrival(runtime: VersionRuntime): void {
+    const perSecond = (this.wallRequestsPerSecond * runtime.share) / 100
+    if (!runtime.isRunning || perSecond <= 0 || this.isDraining) return
+    const delayMs = runtime.random.nextInterarrivalMicros(perSecond) / 1000
+    runtime.arrivalTimer = setTimeout(() => {
+      this.scheduleArrival(runtime)
+      this.sendRequest(runtime, pickEndpoint(runtime))
+    }, delayMs)
+  }
+
+  /** Sends one request to an endpoint of a version, as its pool would; `onDone` hears its answer. */
+  sendRequest(runtime: VersionRuntime, endpoint: Endpoint, onDone?: (record: RequestRecord) => void): void {
+    const request: PendingRequest = {
+      id: this.nextRequestId++,
+      runtime,
+      endpoint,
+      params: endpoint.params.map((generator) => generateParam(generator, runtime)),
+      arrivedUs: this.host.nowUs(),
+      step: Math.max(0, this.host.stepIndex()),
+      isTimedOut: false,
+      isDone: false,
+      onDone,
+    }
+    request.timer = setTimeout(() => void this.timeOut(request), this.host.wallMs(runtime.version.timeoutMs))
+    const free = runtime.connections.find((connection) => !connection.isBusy)
+    if (free) void this.execute(request, free)
+    else runtime.waiting.push(request)
+  }
+
+  private async execute(request: PendingRequest, connection: AppConnection): Promise<void> {
+    connection.isBusy = true
+    request.connection = connection
+    try {
+      const client = await this.openConnection(connection)
+      if (request.isDone) return
+      if (!client) return this.answerWithoutDatabase(request)
+      // the pool hands out the connection an operator terminated: the request fails with it,
+      // and the pool is recycled (an app without a pre-ping, SQLAlchemy's default)
+      if (request.runtime.hasTerminatedConnection) {
+        request.runtime.hasTerminatedConnection = false
+        return this.answer(request, 'error', '57P01', 'terminating connection due to administrator command')
+      }
+      const version = request.runtime.version
+      // deploydemo v1.0.0 never ends the transaction its reads opened (SQLAlchemy's implicit BEGIN)
+      if (version.idleInTransactionAfterReads && !connection.isInTransaction) {
+        const begun = await query(client, 'begin')
+        if (!begun.ok) return this.answerFailure(request, begun.error)
+        connection.isInTransaction = true
+      }
+      request.statementStartUs = this.host.nowUs()
+      const outcome = await query(client, request.endpoint.sql, request.params)
+      const isRead = outcome.ok && outcome.command === 'SELECT'
+      const keepsTransaction =
+        outcome.ok && isRead && version.idleInTransactionAfterReads && request.runtime.isRunning
+      if (connection.isInTransaction && !keepsTransaction) {
+        await query(client, outcome.ok ? 'commit' : 'rollback')
+        connection.isInTransaction = false
+      }
+      if (request.isDone) return
+      if (outcome.ok) this.answer(request, 'ok')
+      else this.answerFailure(request, outcome.error)
+    } finally {
+      this.releaseConnection(connection)
+    }
+  }
+
+  private answerFailure(request: PendingRequest, error: OperatorError): void {
+    if (request.isTimedOut) return this.answer(request, 'timeout', undefined, 'no answer in time: cancelled')
+    if (isConnectionError(error) && (this.host.isDatabaseDown() || !this.host.isServerRunning()))
+      return this.answerWithoutDatabase(request)
+    // the server is up, so an operator terminated this connection under the request
+    if (isConnectionError(error)) {
+      request.runtime.hasTerminatedConnection = false
+      return this.answer(request, 'error', '57P01', 'terminating connection due to administrator command')
+    }
+    this.answer(request, 'error', error.code, error.message)
+  }
+
+  private answerWithoutDatabase(request: PendingRequest): void {
+    if (request.runtime.version.whenDatabaseDown === 'fallback') this.answer(request, 'degraded')
+    else this.answer(request, 'error', '08006', connectionFailure().message)
+  }
+
+  // The app gives up on the request: it cancels the statement, as a client-side timeout does.
+  private async timeOut(request: PendingRequest): Promise<void> {
+    if (request.isDone) return
+    request.isTimedOut = true
+    const waiting = request.runtime.waiting
+    if (waiting.includes(request)) {
+      waiting.splice(waiting.indexOf(request), 1)
+      return this.answer(request, 'timeout', undefined, 'no answer in time: it waited for a free connection')
+    }
+    const pid = pidOf(request.connection?.client)
+    if (pid && !this.host.isDatabaseDown()) await this.host.cancel(pid)
+  }
+
+  private answer(
+    request: PendingRequest,
+    outcome: RequestRecord['outcome'],
+    code?: string,
+    message?: string,
+  ): void {
+    if (request.isDone) return
+    request.isDone = true
+    clearTimeout(request.timer)
+    const endedUs = this.host.nowUs()
+    const pid = pidOf(request.connection?.client)
+    const lockWaitUs =
+      pid && request.statementStartUs !== undefined
+        ? this.host.waitedDuring(pid, request.statementStartUs, endedUs)
+        : 0
+    const record: RequestRecord = {
+      id: request.id,
+      version: request.runtime.version.id,
+      endpoint: request.endpoint.name,
+      arrivedUs: request.arrivedUs,
+      endedUs,
+      outcome,
+      ...(code !== undefined && { code }),
+      ...(message !== undefined && { message }),
+      lockWaitUs,
+      step: request.step,
+    }
+    this.records.push(record)
+    request.onDone?.(record)
+  }
+
+  private releaseConnection(connection: AppConnection): void {
+    connection.isBusy = false
+    for (const runtime of this.versions.values()) {
+      if (!runtime.connections.includes(connection)) continue
+      if (!runtime.isRunning && !this.isDraining) {
+        void this.closeConnection(connection)
+        continue
+      }
+      const next = runtime.waiting.shift()
+      if (next) void this.execute(next, connection)
+    }
+  }
+
+  /** Stops new arrivals and waits until every request has its answer (or its timeout). */
+  async drain(): Promise<void> {
+    this.isDraining = true
+    for (const runtime of this.versions.values()) clearTimeout(runtime.arrivalTimer)
+    const isAnswered = () =>
+      [...this.versions.values()].every(
+        (runtime) =>
+          runtime.waiting.length === 0 && runtime.connections.every((connection) => !connection.isBusy),
+      )
+    while (!isAnswered()) await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+
+  private async openConnection(connection: AppConnection): Promise<pg.Client | undefined> {
+    if (connection.client) return connection.client
+    if (this.host.isDatabaseDown()) return undefined
+    connection.connecting ??= this.host.connect(connection.label).then(
+      (client) => {
+        client.once('end', () => {
+          if (connection.client === client) {
+            connection.client = undefined
+            connection.isInTransaction = false
+          }
+        })
+        connection.client = client
+        return client
+      },
+      () => undefined,
+    )
+    const client = await connection.connecting
+    connection.connecting = undefined
+    return client
+  }
+
+  private async closeConnection(connection: AppConnection): Promise<void> {
+    const client = connection.client
+    connection.client = undefined
+    connection.isInTransaction = false
+    if (client) await endQuietly(client)
+  }
+}
