@@ -1,7 +1,10 @@
 import type pg from 'pg'
 import type { RealServer } from './server'
 
-/** One session seen waiting on a lock, from the first sample that showed it to the last. */
+/**
+ * One session waiting on a lock: from when the server says the wait began (`pg_locks.waitstart`)
+ * to between the last sample that showed it and the first that did not.
+ */
 export interface WaitEpisode {
   pid: number
   /** The session's `application_name`: `v1.0.0 #3`, `migration`, `session users-page`. */
@@ -32,6 +35,8 @@ export class LockWaitMonitor {
     private readonly server: RealServer,
     private readonly database: string,
     private readonly nowUs: () => number,
+    /** Virtual µs per wall µs, to place a wait's start the server reports in wall time. */
+    private readonly timeScale: number,
   ) {}
 
   async start(): Promise<void> {
@@ -64,16 +69,19 @@ export class LockWaitMonitor {
   }
 
   /**
-   * The µs a session spent waiting on a lock between two instants: the whole span when the
-   * server showed it waiting then (a statement that waits does little else here), else 0.
+   * The µs a session spent waiting on a lock between two instants (a statement's start and
+   * end): its waits, cut to that span. A wait ends, at the latest, with the statement.
    */
   waitedDuring(pid: number | undefined, fromUs: number, untilUs: number): number {
     if (!pid) return 0
-    const overlaps = (episode: WaitEpisode) =>
-      episode.pid === pid && episode.fromUs <= untilUs && episode.untilUs >= fromUs
     const open = this.open.get(pid)
-    const seen = (open !== undefined && overlaps(open)) || this.episodes.some(overlaps)
-    return seen ? untilUs - fromUs : 0
+    let waitedUs = 0
+    for (const episode of [...this.episodes, ...(open ? [open] : [])]) {
+      if (episode.pid !== pid) continue
+      const end = episode === open ? untilUs : Math.min(episode.untilUs, untilUs)
+      waitedUs += Math.max(0, end - Math.max(episode.fromUs, fromUs))
+    }
+    return Math.min(waitedUs, untilUs - fromUs)
   }
 
   private schedule(): void {
@@ -86,12 +94,24 @@ export class LockWaitMonitor {
   private async sample(): Promise<void> {
     const client = this.client
     if (!client || !this.isRunning) return
-    let rows: { pid: number; label: string; query: string; waiting: boolean; blockers: number[] }[]
+    let rows: {
+      pid: number
+      label: string
+      query: string
+      waiting: boolean
+      blockers: number[]
+      waited_us: number | null
+    }[]
     try {
+      // waitstart can be null for a moment after a wait began: the sample's time stands in
       const result = await client.query(
-        `select pid, application_name as label, query, wait_event_type = 'Lock' as waiting,
-                pg_blocking_pids(pid) as blockers
-         from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+        `select a.pid, a.application_name as label, a.query, a.wait_event_type = 'Lock' as waiting,
+                pg_blocking_pids(a.pid) as blockers,
+                case when a.wait_event_type = 'Lock' then (
+                  select extract(epoch from clock_timestamp() - min(l.waitstart)) * 1000000
+                  from pg_locks l where l.pid = a.pid and not l.granted
+                ) end::float8 as waited_us
+         from pg_stat_activity a where a.datname = current_database() and a.pid <> pg_backend_pid()`,
       )
       rows = result.rows
     } catch {
@@ -105,30 +125,35 @@ export class LockWaitMonitor {
       seen.add(row.pid)
       const blockedBy = row.blockers.map((pid) => labels.get(pid) ?? `pid ${pid}`)
       const episode = this.open.get(row.pid)
-      if (episode && episode.query === row.query) {
+      const startedUs = row.waited_us === null ? now : Math.round(now - row.waited_us * this.timeScale)
+      if (episode && episode.query === row.query && startedUs <= episode.untilUs) {
         episode.untilUs = now
         for (const label of blockedBy) if (!episode.blockedBy.includes(label)) episode.blockedBy.push(label)
         continue
       }
-      if (episode) this.close(episode)
+      if (episode) this.close(episode, startedUs)
       this.open.set(row.pid, {
         pid: row.pid,
         label: row.label,
         query: row.query,
         blockedBy,
-        fromUs: now,
+        fromUs: episode ? Math.max(startedUs, episode.untilUs) : startedUs,
         untilUs: now,
       })
     }
-    for (const [pid, episode] of this.open) if (!seen.has(pid)) this.close(episode)
+    for (const [pid, episode] of this.open) if (!seen.has(pid)) this.close(episode, now)
   }
 
-  private close(episode: WaitEpisode): void {
+  // The wait ended between the last sample that showed it and `endedByUs` (the first that did
+  // not, or the start of the next wait): the middle is the best guess, 2.5 ms off at most.
+  private close(episode: WaitEpisode, endedByUs: number): void {
     this.open.delete(episode.pid)
+    episode.untilUs = Math.round((episode.untilUs + Math.max(episode.untilUs, endedByUs)) / 2)
     this.episodes.push(episode)
   }
 
   private closeOpenEpisodes(): void {
-    for (const episode of [...this.open.values()]) this.close(episode)
+    const now = this.nowUs()
+    for (const episode of [...this.open.values()]) this.close(episode, now)
   }
 }

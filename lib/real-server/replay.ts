@@ -112,7 +112,7 @@ class Replay {
     private readonly scenario: SimScenario,
     private readonly options: ReplayOptions,
   ) {
-    this.monitor = new LockWaitMonitor(server, database, () => this.nowUs)
+    this.monitor = new LockWaitMonitor(server, database, () => this.nowUs, options.timeScale)
     this.traffic = new AppTraffic(
       scenario,
       Math.min(scenario.requestsPerSecond * options.timeScale, options.maxRequestsPerSecond ?? 400),
