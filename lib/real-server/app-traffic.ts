@@ -77,6 +77,8 @@ export class AppTraffic {
   private readonly versions = new Map<string, VersionRuntime>()
   private nextRequestId = 1
   private isDraining = false
+  /** Hears the last request of a drain answered. */
+  private onIdle?: () => void
 
   constructor(
     scenario: SimScenario,
@@ -245,6 +247,7 @@ export class AppTraffic {
     const waiting = request.runtime.waiting
     if (waiting.includes(request)) {
       waiting.splice(waiting.indexOf(request), 1)
+      if (this.isDraining) queueMicrotask(() => this.afterAnswer())
       return this.answer(request, 'timeout', undefined, 'no answer in time: it waited for a free connection')
     }
     const pid = pidOf(request.connection?.client)
@@ -293,18 +296,30 @@ export class AppTraffic {
       const next = runtime.waiting.shift()
       if (next) void this.execute(next, connection)
     }
+    if (this.isDraining) this.afterAnswer()
   }
 
   /** Stops new arrivals and waits until every request has its answer (or its timeout). */
   async drain(): Promise<void> {
     this.isDraining = true
     for (const runtime of this.versions.values()) clearTimeout(runtime.arrivalTimer)
-    const isAnswered = () =>
-      [...this.versions.values()].every(
-        (runtime) =>
-          runtime.waiting.length === 0 && runtime.connections.every((connection) => !connection.isBusy),
-      )
-    while (!isAnswered()) await new Promise((resolve) => setTimeout(resolve, 5))
+    if (this.isIdle()) return
+    await new Promise<void>((resolve) => (this.onIdle = resolve))
+  }
+
+  private afterAnswer(): void {
+    if (this.onIdle && this.isIdle()) {
+      this.onIdle()
+      this.onIdle = undefined
+    }
+  }
+
+  private isIdle(): boolean {
+    for (const runtime of this.versions.values()) {
+      if (runtime.waiting.length > 0 || runtime.connections.some((connection) => connection.isBusy))
+        return false
+    }
+    return true
   }
 
   private async openConnection(connection: AppConnection): Promise<pg.Client | undefined> {

@@ -2,7 +2,7 @@ import { checkExpectations, type ExpectationResult } from '../sim'
 import { lessonPaths, type PathVerdict } from '../scenario/check-lessons'
 import type { Lesson } from '../scenario/lesson'
 import { replayOnRealServer, type ReplayOptions } from './replay'
-import type { RealServer } from './server'
+import { createDatabase, dropDatabase, type RealServer } from './server'
 import type { WaitEpisode } from './lock-wait-monitor'
 
 /** One step of one path on the real server: its claims, and what the server showed of waits. */
@@ -42,22 +42,15 @@ export async function checkLessonOnRealServer(
   if (!scenario) return []
   const template = databaseName(lesson.slug, 'start')
   try {
-    await runAsAdmin(server, `drop database if exists "${template}"`)
-    await runAsAdmin(server, `create database "${template}"`)
-    const setup = server.client(template)
-    await setup.connect()
-    try {
-      await setup.query(lesson.setupSql)
-    } finally {
-      await setup.end()
-    }
+    await dropDatabase(server, template)
+    await createDatabase(server, template, { setupSql: lesson.setupSql })
     const verdicts: RealPathVerdict[] = []
     for (const [index, lessonPath] of lessonPaths(scenario).entries()) {
       const simVerdict = simVerdicts.find(
         (verdict) => verdict.path === lessonPath.path && verdict.detour?.index === lessonPath.detour?.index,
       )
       const database = databaseName(lesson.slug, String(index))
-      await runAsAdmin(server, `create database "${database}" template "${template}"`)
+      await createDatabase(server, database, { template })
       const started = performance.now()
       try {
         const run = await replayOnRealServer(server, database, lessonPath.simScenario, {
@@ -92,23 +85,12 @@ export async function checkLessonOnRealServer(
         })
       } finally {
         if (!server.isRunning) await server.startPostmaster()
-        await runAsAdmin(server, `drop database if exists "${database}" with (force)`)
+        await dropDatabase(server, database)
       }
     }
     return verdicts
   } finally {
-    await runAsAdmin(server, `drop database if exists "${template}" with (force)`)
-  }
-}
-
-// a connection of its own each time: an outage in the replay ends every session it had
-async function runAsAdmin(server: RealServer, sql: string): Promise<void> {
-  const admin = server.client()
-  await admin.connect()
-  try {
-    await admin.query(sql)
-  } finally {
-    await admin.end()
+    await dropDatabase(server, template)
   }
 }
 

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import { openDatabase } from '../engine/node'
 import { checkExpectations, runScenario, type AppVersion, type SimScenario, type Step } from '../sim'
 import { replayOnRealServer } from './replay'
-import { startRealServer, type RealServer } from './server'
+import { useRealServer } from './real-server-fixture'
+import { createDatabase } from './server'
 
 // Statements no lesson makes yet, each run by the simulator and replayed on the real server:
 // the claims they make must hold on both, or the model is wrong.
 
-let server: RealServer
+const server = useRealServer()
 let databases = 0
-
-before(async () => {
-  server = await startRealServer()
-})
-
-after(async () => {
-  await server.close()
-})
 
 /** Every claim of every step, as held or not: by the simulator, and on the real server. */
 async function judgeOnBoth(
@@ -25,30 +18,19 @@ async function judgeOnBoth(
   scenario: SimScenario,
 ): Promise<{ simulator: boolean[][]; server: boolean[][] }> {
   const local = await openDatabase()
-  const modelled = new Map<string, number>()
   let simulator: boolean[][]
+  let modelledMicros: Map<string, number>
   try {
     assert.equal((await local.runScript(setupSql)).ok, true)
-    const run = await runScenario(local, scenario, {
-      onEvent: (event) => {
-        if (event.type === 'statement' && event.state === 'granted' && event.durationUs !== undefined)
-          modelled.set(event.sql, event.durationUs)
-      },
-    })
+    const run = await runScenario(local, scenario)
     simulator = run.steps.map((step) => step.expectations.map((result) => result.held))
+    modelledMicros = run.modelledMicros
   } finally {
     await local.close()
   }
   const name = `conformance_${++databases}`
-  const admin = server.client()
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const setup = server.client(name)
-  await setup.connect()
-  await setup.query(setupSql)
-  await setup.end()
-  const real = await replayOnRealServer(server, name, scenario, { timeScale: 8, modelledMicros: modelled })
+  await createDatabase(server(), name, { setupSql })
+  const real = await replayOnRealServer(server(), name, scenario, { timeScale: 8, modelledMicros })
   return {
     simulator,
     server: checkExpectations(real, scenario.steps).map((step) => step.map((result) => result.held)),

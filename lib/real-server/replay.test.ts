@@ -1,34 +1,22 @@
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import type pg from 'pg'
 import { checkExpectations, type SimScenario, type Step } from '../sim'
 import { replayOnRealServer } from './replay'
-import { startRealServer, type RealServer } from './server'
+import { useRealServer } from './real-server-fixture'
+import { createDatabase } from './server'
 
-let server: RealServer
-
-before(async () => {
-  server = await startRealServer()
-})
-
-after(async () => {
-  await server.close()
-})
+const server = useRealServer()
 
 async function freshDatabase(name: string): Promise<void> {
-  const admin = server.client()
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const setup = server.client(name)
-  await setup.connect()
-  await setup.query(`create table users (id serial primary key, name text);
-    insert into users (name) select 'user ' || n from generate_series(1, 200) as n`)
-  await setup.end()
+  await createDatabase(server(), name, {
+    setupSql: `create table users (id serial primary key, name text);
+      insert into users (name) select 'user ' || n from generate_series(1, 200) as n`,
+  })
 }
 
 async function connected(database: string, label: string): Promise<pg.Client> {
-  const client = server.client(database)
+  const client = server().client(database)
   client.on('error', () => undefined)
   await client.connect()
   await client.query(`set application_name = '${label}'`)
@@ -52,7 +40,7 @@ async function eventually<T>(read: () => Promise<T | undefined>): Promise<T> {
 
 describe('the real PostgreSQL server', () => {
   it('is PostgreSQL 18 from node_modules', () => {
-    assert.match(server.version, /^PostgreSQL 18\./)
+    assert.match(server().version, /^PostgreSQL 18\./)
   })
 
   it('queues a SELECT behind an ALTER TABLE that waits on a session idle in transaction', async () => {
@@ -121,12 +109,11 @@ describe('CREATE INDEX CONCURRENTLY on the real server', () => {
   for (const [what, statements, stalls] of cases) {
     it(`${stalls ? 'waits' : 'does not wait'} for a session idle in transaction after ${what}`, async () => {
       const name = `cic_${cases.findIndex(([candidate]) => candidate === what)}`
-      const admin = await connected('postgres', 'admin')
-      await admin.query(`create database ${name}`)
-      await admin.end()
+      await createDatabase(server(), name, {
+        setupSql: `create table orders (id serial primary key, total int); create table other (id int);
+          insert into orders (total) select g from generate_series(1, 1000) as g; insert into other values (1)`,
+      })
       const setup = await connected(name, 'setup')
-      await setup.query(`create table orders (id serial primary key, total int); create table other (id int);
-        insert into orders (total) select g from generate_series(1, 1000) as g; insert into other values (1)`)
       const idle = await connected(name, 'idle session')
       for (const statement of statements) await idle.query(statement)
       const builder = await connected(name, 'builder')
@@ -202,7 +189,7 @@ describe('a replay on the real server', () => {
   it('times requests out behind a migration that waits on an open session, and names the chain', async () => {
     await freshDatabase('replay_naive')
     const scenario = lockQueueScenario('alter table users add column first text')
-    const run = await replayOnRealServer(server, 'replay_naive', scenario, {
+    const run = await replayOnRealServer(server(), 'replay_naive', scenario, {
       timeScale: 8,
       modelledMicros: new Map(),
     })
@@ -222,7 +209,7 @@ describe('a replay on the real server', () => {
   it('keeps every request answered when the migration gives up after its lock_timeout', async () => {
     await freshDatabase('replay_safe')
     const scenario = lockQueueScenario(`set lock_timeout = '1s';\nalter table users add column first text;`)
-    const run = await replayOnRealServer(server, 'replay_safe', scenario, {
+    const run = await replayOnRealServer(server(), 'replay_safe', scenario, {
       timeScale: 8,
       modelledMicros: new Map(),
     })

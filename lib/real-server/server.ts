@@ -220,3 +220,49 @@ export async function startRealServer(options: { maxConnections?: number } = {})
     },
   }
 }
+
+/**
+ * Creates a database on the server: empty and filled by `setupSql`, or a copy of a template
+ * (no session may be connected to the template meanwhile).
+ */
+export async function createDatabase(
+  server: RealServer,
+  name: string,
+  source: { setupSql: string } | { template: string },
+): Promise<void> {
+  const quoted = quoteIdentifier(name)
+  await runAsAdmin(
+    server,
+    'template' in source
+      ? `create database ${quoted} template ${quoteIdentifier(source.template)}`
+      : `create database ${quoted}`,
+  )
+  if (!('setupSql' in source)) return
+  const setup = server.client(name)
+  await setup.connect()
+  try {
+    await setup.query(source.setupSql)
+  } finally {
+    await setup.end()
+  }
+}
+
+/** Drops a database if it is there, ending the sessions still connected to it. */
+export async function dropDatabase(server: RealServer, name: string): Promise<void> {
+  await runAsAdmin(server, `drop database if exists ${quoteIdentifier(name)} with (force)`)
+}
+
+// a connection of its own each time: an outage in a replay ends every session it had
+async function runAsAdmin(server: RealServer, sql: string): Promise<void> {
+  const admin = server.client()
+  await admin.connect()
+  try {
+    await admin.query(sql)
+  } finally {
+    await admin.end()
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`
+}

@@ -63,14 +63,7 @@ export async function checkLessonScenario(
   for (const { path, detour, simScenario } of runs) {
     const database = await openStart()
     try {
-      const modelledMicros: Record<string, number> = {}
-      const run = await runScenario(database, simScenario, {
-        keepEvents: false,
-        onEvent: (event) => {
-          if (event.type === 'statement' && event.state === 'granted' && event.durationUs !== undefined)
-            modelledMicros[event.sql] = event.durationUs
-        },
-      })
+      const run = await runScenario(database, simScenario, { keepEvents: false })
       verdicts.push({
         lesson: lesson.slug,
         path,
@@ -80,7 +73,7 @@ export async function checkLessonScenario(
         eventLogHash: run.eventLogHash,
         requests: run.requests,
         virtualMs: run.virtualMs,
-        modelledMicros,
+        modelledMicros: Object.fromEntries(run.modelledMicros),
       })
     } finally {
       await database.close()

@@ -19,6 +19,8 @@ export interface ScenarioRun {
   requests: number
   virtualMs: number
   metrics: SecondMetrics[]
+  /** The modelled µs each migration statement ran once granted, by its SQL (the cost model's). */
+  modelledMicros: Map<string, number>
   simulation: Simulation
 }
 
@@ -31,7 +33,15 @@ export async function runScenario(
   scenario: SimScenario,
   options: SimulationOptions = {},
 ): Promise<ScenarioRun> {
-  const simulation = await Simulation.start(database, scenario, options)
+  const modelledMicros = new Map<string, number>()
+  const simulation = await Simulation.start(database, scenario, {
+    ...options,
+    onEvent: (event) => {
+      if (event.type === 'statement' && event.state === 'granted' && event.durationUs !== undefined)
+        modelledMicros.set(event.sql, event.durationUs)
+      options.onEvent?.(event)
+    },
+  })
   for (const step of scenario.steps) await simulation.runStep(step)
   await simulation.drain()
   const verdicts = checkExpectations(simulation, scenario.steps)
@@ -46,6 +56,7 @@ export async function runScenario(
     requests: simulation.records.length,
     virtualMs: simulation.nowUs / 1000,
     metrics: metricsBySecond(simulation.records),
+    modelledMicros,
     simulation,
   }
 }
