@@ -24,14 +24,15 @@ test('a refund left open stalls CREATE INDEX CONCURRENTLY, which gives up and le
   await expect(refund).toHaveAttribute('data-state', 'idle in transaction')
   const holder = await refund.getAttribute('data-owner')
 
-  // the build waits on the refund's session, not in a queue: the shop keeps taking orders
+  // the build waits on the refund's session, not in a queue: the shop keeps taking orders.
+  // At 1× its 2 s lock_timeout lasts 2 s on the page, long enough to read the panel.
+  await workbench.getByRole('button', { name: '1×' }).click()
   await workbench.getByRole('button', { name: 'Run step' }).click()
-  const build = sessionRows(workbench).filter({ hasText: 'migration' })
-  await expect(build).toHaveAttribute('data-state', 'waiting', { timeout: 30_000 })
-  await expect(build.locator('[data-blocked-by]')).toHaveAttribute(
-    'data-blocked-by',
-    new RegExp(`\\b${holder}\\b`),
-  )
+  const build = sessionRows(workbench)
+    .filter({ hasText: 'migration' })
+    .and(workbench.locator(`tr[data-state="waiting"]:has([data-blocked-by~="${holder}"])`))
+  await expect(build).toBeVisible({ timeout: 30_000 })
+  await workbench.getByRole('button', { name: '10×' }).click()
   await expect(step(workbench, 5)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   await expect(workbench.getByText('SQLSTATE 55P03')).toBeVisible()
   await expect(endpointCell(workbench, 'v1.0.0', 'POST /orders')).toHaveAttribute('data-state', 'ok')
