@@ -7,6 +7,7 @@
 // Exits 1 if any claim failed, in the simulator or on the server.
 import { join } from 'node:path'
 import { buildSnapshot, openDatabase } from '../lib/engine/node'
+import { formatMs } from '../lib/sim'
 import { describeProblem, loadLessons } from '../lib/scenario'
 import { checkLessonScenario } from '../lib/scenario/check-lessons'
 import { describePath } from '../lib/scenario/path-label'
@@ -136,8 +137,4 @@ async function checkOnRealServer(
     }
   }
   console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s wall on the server)`)
-}
-
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
 }

@@ -140,6 +140,11 @@ class Replay {
     return virtualMs / this.options.timeScale
   }
 
+  // a timeout the script set, in wall time: `'125ms'` for 1 s at ×8; off stays off
+  private scaledTimeout(virtualMs: number | undefined): string {
+    return virtualMs === undefined ? 'default' : `'${Math.max(1, Math.round(this.wallMs(virtualMs)))}ms'`
+  }
+
   private sleep(virtualMs: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, this.wallMs(virtualMs)))
   }
@@ -299,17 +304,14 @@ class Replay {
     step: number,
   ): Promise<{ ok: true } | { ok: false; error: OperatorError; sql?: string }> {
     if (part.kind === 'setting') {
-      const value = part.ms === undefined ? 'default' : `'${Math.max(1, Math.round(this.wallMs(part.ms)))}ms'`
-      await client.query(`set ${part.name} = ${value}`)
+      await client.query(`set ${part.name} = ${this.scaledTimeout(part.ms)}`)
       return { ok: true }
     }
     if (part.runsOutsideTransaction) return this.runOutsideTransaction(client, part.statements[0], step)
     // an autocommit statement is its own transaction: the same, with room for its modelled time
     await client.query('begin')
     for (const setting of part.localSettings ?? []) {
-      const value =
-        setting.ms === undefined ? 'default' : `'${Math.max(1, Math.round(this.wallMs(setting.ms)))}ms'`
-      await client.query(`set local ${setting.name} = ${value}`)
+      await client.query(`set local ${setting.name} = ${this.scaledTimeout(setting.ms)}`)
     }
     for (const sql of part.statements) {
       const outcome = await this.runMigrationStatement(client, sql, step)

@@ -195,7 +195,8 @@ export function describeRecords(records: readonly RequestRecord[]): string {
     .join(', ')
 }
 
-function formatMs(ms: number): string {
+/** `850 ms`, `2.5 s`, `17 s`: a duration as the claims report it. */
+export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s` : `${Math.round(ms)} ms`
 }
 

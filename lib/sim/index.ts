@@ -19,6 +19,7 @@ export {
   checkExpectations,
   checkStepExpectations,
   describeRecords,
+  formatMs,
   type ExpectationResult,
   type RunRecord,
 } from './expectations'

@@ -1,13 +1,9 @@
 import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
+import { endpointCell, openLesson, runStep, sessionRows, step } from './workbench-helpers'
 
 // The playground's last steps: CONCURRENTLY waits for a write left open, gives up with its
 // lock_timeout, and leaves an INVALID index that the learner drops and builds again.
-
-function sessionRows(workbench: Locator) {
-  return workbench.getByRole('region', { name: 'Sessions and locks' }).locator('tbody tr')
-}
 
 function indexItem(workbench: Locator, name: string) {
   return workbench.getByRole('region', { name: 'Schema' }).locator(`li[data-index="${name}"]`)

@@ -1,13 +1,17 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, focusTerminal, openLesson, runStep, step, terminalText } from './workbench-helpers'
+import {
+  endpointCell,
+  focusTerminal,
+  openLesson,
+  runStep,
+  sessionRows,
+  step,
+  terminalText,
+} from './workbench-helpers'
 
 // Lesson 3 replays deploydemo's v1.0.0 → v2.0.0 upgrade. Each test starts from no stored
 // progress: every page gets a fresh browser context.
-
-function sessionRows(workbench: Locator) {
-  return workbench.getByRole('region', { name: 'Sessions and locks' }).locator('tbody tr')
-}
 
 // The queue of a freeze: the migration waits on the /users/ page's idle session, and the app's
 // requests wait on the migration. Returns both sessions' pids.

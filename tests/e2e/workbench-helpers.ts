@@ -24,6 +24,11 @@ export async function runStep(workbench: Locator, number: number): Promise<void>
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
 }
 
+/** The rows of the Sessions and locks panel; each row's `data-state` and `data-owner` say who it is. */
+export function sessionRows(workbench: Locator): Locator {
+  return workbench.getByRole('region', { name: 'Sessions and locks' }).locator('tbody tr')
+}
+
 /** One version's cell for one endpoint in the Versions × endpoints grid. */
 export function endpointCell(workbench: Locator, version: string, endpoint: string): Locator {
   return workbench
