@@ -27,7 +27,12 @@ function testFiles(dir) {
 function unitSuite() {
   const tap = join(outputDir, 'unit.tap')
   rmSync(tap, { force: true })
-  const files = [...testFiles('lib'), ...testFiles('app'), ...testFiles(join('tests', 'unit'))].sort()
+  const files = [
+    ...testFiles('lib'),
+    ...testFiles('app'),
+    ...testFiles('scripts'),
+    ...testFiles(join('tests', 'unit')),
+  ].sort()
   const status = run('node', [
     '--import',
     'tsx',
