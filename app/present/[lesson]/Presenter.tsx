@@ -14,7 +14,7 @@ import {
   createCommandSource,
   type WorkbenchCommand,
   type WorkbenchEvent,
-} from '@/app/_components/workbench/Workbench'
+} from '@/app/_components/workbench/workbench-host'
 import '@/app/_components/presenter/presenter.css'
 
 /** The presenter's keys: their values (KeyboardEvent.key, letters in lower case), names, and what they do. */

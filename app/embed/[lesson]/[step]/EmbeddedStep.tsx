@@ -13,7 +13,7 @@ import {
   createCommandSource,
   type StepStatus,
   type WorkbenchEvent,
-} from '@/app/_components/workbench/Workbench'
+} from '@/app/_components/workbench/workbench-host'
 import '@/app/_components/embed/embed.css'
 
 /** The embed's step: its options read from the address, its events sent to the host page. */

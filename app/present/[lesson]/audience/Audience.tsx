@@ -15,7 +15,8 @@ import {
 } from '@/app/_components/terminal/TerminalMirror'
 import { ClockPanel, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
 import { initialLiveState, reduceLiveState } from '@/app/_components/workbench/use-workbench'
-import { VerdictView, type WorkbenchProps } from '@/app/_components/workbench/Workbench'
+import { VerdictView } from '@/app/_components/workbench/VerdictView'
+import type { WorkbenchProps } from '@/app/_components/workbench/Workbench'
 import '@/app/_components/workbench/workbench.css'
 import '@/app/_components/presenter/presenter.css'
 

@@ -1,0 +1,144 @@
+'use client'
+
+import type { SchemaView } from '@/lib/scenario/workbench-protocol'
+import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import { SolutionDiff } from '../SolutionDiff'
+import { SharedAttemptNotice, ShareLinkView } from './ShareAttempt'
+import { StepEditor } from './StepEditor'
+import type { StepCommands } from './use-step-commands'
+import type { StepFeedback } from './use-step-feedback'
+import type { SharedAttemptState } from './use-shared-attempt'
+import type { ShareLink } from './use-share-link'
+
+/** What the step at hand is drawn from. */
+export interface StepAtHandProps {
+  step: WorkbenchStep
+  /** The step's index in the lesson. */
+  index: number
+  /** The SQL in the editor: a shared attempt shown, else the learner's, else the starter. */
+  sql: string
+  schema: SchemaView | undefined
+  sharedAttempt: SharedAttemptState
+  /** Whether the editor shows a share link's attempt. */
+  isShowingSharedAttempt: boolean
+  dismissSharedAttempt(): void
+  /** Whether this workbench makes and opens share links (the learner's lesson page). */
+  takesSharedAttempts: boolean
+  shareLink: ShareLink | undefined
+  share(): Promise<void>
+  isLive: boolean
+  isRunning: boolean
+  hasLastRunBroken: boolean
+  feedback: Pick<StepFeedback, 'showSolution' | 'setShowSolution' | 'editorError'>
+  commands: Pick<StepCommands, 'run' | 'edit'>
+}
+
+/**
+ * The step at hand: its heading, a share link's notice, the editor (or the step's summary), the
+ * buttons to run it, the naive way, the share link made, and the solution when asked for.
+ */
+export function StepAtHand(props: StepAtHandProps) {
+  const { step, index, sql, feedback, commands } = props
+  return (
+    <>
+      <h3 id="workbench-step-heading">
+        Step {index + 1}: {step.title}
+      </h3>
+      <SharedAttemptNotice
+        sharedAttempt={props.sharedAttempt}
+        isShown={props.isShowingSharedAttempt}
+        index={index}
+        onDismiss={props.dismissSharedAttempt}
+      />
+      {step.isEditable ? (
+        <StepEditor
+          step={step}
+          index={index}
+          sql={sql}
+          schema={props.schema}
+          error={feedback.editorError}
+          onEdit={commands.edit}
+          onRun={() => void commands.run('yours')}
+        />
+      ) : (
+        <p>{step.summary}</p>
+      )}
+      <StepActions {...props} />
+      {step.naive !== undefined && step.isEditable && <NaiveWay naive={step.naive} />}
+      {props.shareLink?.step === step.id && <ShareLinkView shareLink={props.shareLink} index={index} />}
+      {feedback.showSolution && step.solution !== undefined && (
+        <SolutionDiff yours={sql} solution={step.solution} />
+      )}
+    </>
+  )
+}
+
+function StepActions({
+  step,
+  index,
+  isLive,
+  isRunning,
+  hasLastRunBroken,
+  takesSharedAttempts,
+  share,
+  feedback: { showSolution, setShowSolution },
+  commands: { run },
+}: StepAtHandProps) {
+  return (
+    <div className="workbench-actions">
+      <button type="button" onClick={() => void run('yours')} disabled={!isLive || isRunning}>
+        {isRunning ? 'Running…' : 'Run step'}
+      </button>
+      {step.naive !== undefined && (
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void run('naive')}
+          disabled={!isLive || isRunning}
+        >
+          Try the naive way
+        </button>
+      )}
+      {takesSharedAttempts && step.isEditable && (
+        <button type="button" className="secondary" onClick={() => void share()}>
+          Share my attempt
+        </button>
+      )}
+      {step.solution !== undefined && (
+        <button
+          type="button"
+          className="secondary"
+          aria-expanded={showSolution}
+          onClick={() => setShowSolution((shown) => !shown)}
+        >
+          {showSolution ? 'Hide the solution' : 'Show the solution'}
+        </button>
+      )}
+      <span className="muted workbench-hint">
+        {hasLastRunBroken
+          ? `Runs step ${index + 1} again from where it started.`
+          : step.isEditable && (
+              <>
+                <kbd>Ctrl</kbd>+<kbd>Enter</kbd> in the editor runs
+              </>
+            )}
+      </span>
+    </div>
+  )
+}
+
+// one statement reads on one line; a longer naive way keeps its lines
+function NaiveWay({ naive }: { naive: string }) {
+  return naive.includes('\n') ? (
+    <div className="muted workbench-naive">
+      <p>The naive way:</p>
+      <pre>
+        <code>{naive}</code>
+      </pre>
+    </div>
+  ) : (
+    <p className="muted workbench-naive">
+      The naive way: <code>{naive}</code>
+    </p>
+  )
+}

@@ -1,0 +1,62 @@
+import type { StepVerdict } from '@/lib/scenario/workbench-protocol'
+import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+
+/** A step's outcome: passed or not, its error, and each claim with what was seen. */
+export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: WorkbenchStep[] }) {
+  const how =
+    verdict.how === 'naive' ? ' the naive way' : verdict.how === 'solution' ? ' with the solution' : ''
+  return (
+    <div
+      className={`workbench-verdict ${verdict.passed ? 'is-passed' : 'is-broken'}`}
+      data-passed={verdict.passed}
+    >
+      <p>
+        <strong>
+          {verdict.passed
+            ? '✓ Passed'
+            : steps[verdict.step]?.language === 'delmo'
+              ? '✗ Not yet'
+              : '✗ Broke things'}
+          : step {verdict.step + 1}
+          {how}
+        </strong>{' '}
+        — {steps[verdict.step]?.title}
+      </p>
+      {verdict.result.ok === false && verdict.result.error.code === 'CHECK' && (
+        <p className="workbench-test-failure" data-test-result="red">
+          <strong>
+            {steps[verdict.step]?.language === 'delmo' ? 'The test failed:' : 'The check failed:'}
+          </strong>{' '}
+          {verdict.result.error.message}
+        </p>
+      )}
+      {verdict.result.ok === true && steps[verdict.step]?.language === 'delmo' && (
+        <p className="workbench-test-success" data-test-result="green">
+          <strong>The test passed:</strong> every task succeeded.
+        </p>
+      )}
+      {verdict.result.ok === false && verdict.result.error.code !== 'CHECK' && (
+        <p className="sql-error">
+          <strong>ERROR:</strong> {verdict.result.error.message}{' '}
+          <span className="sql-code">SQLSTATE {verdict.result.error.code}</span>
+          {verdict.result.error.detail && (
+            <span className="workbench-detail">DETAIL: {verdict.result.error.detail}</span>
+          )}
+          {verdict.result.error.hint && (
+            <span className="workbench-detail">HINT: {verdict.result.error.hint}</span>
+          )}
+        </p>
+      )}
+      <ul className="workbench-claims">
+        {verdict.expectations.map((expectation) => (
+          <li key={expectation.claim} data-held={expectation.held}>
+            <span aria-hidden="true">{expectation.held ? '✓' : '✗'}</span>{' '}
+            <span className="visually-hidden">{expectation.held ? 'held:' : 'failed:'}</span>
+            {expectation.claim} <span className="muted">— {expectation.actual}</span>
+          </li>
+        ))}
+      </ul>
+      {!verdict.passed && <p className="muted">Undo the step to try again from where it started.</p>}
+    </div>
+  )
+}

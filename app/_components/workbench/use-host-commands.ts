@@ -1,0 +1,78 @@
+'use client'
+
+import { useEffect, useRef, type RefObject } from 'react'
+import type { WorkbenchSpeed } from '@/lib/scenario/workbench-protocol'
+import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { LessonProgress } from '../lesson-progress'
+import type { StepCommands } from './use-step-commands'
+import type { useWorkbench } from './use-workbench'
+import type { StepStatus, WorkbenchCommand, WorkbenchCommandSource } from './workbench-host'
+
+/**
+ * Carries out the commands an embed's host page or the presenter's keys send: run, reset, go to
+ * the next or previous step, pause or resume the traffic, and answer where the step stands.
+ */
+export function useHostCommands({
+  commands,
+  steps,
+  current,
+  pinned,
+  databaseProblem,
+  workbench: { state, setSpeed },
+  progressRef,
+  isRunRequestedRef,
+  stepCommands: { run, reset },
+  openAt,
+}: {
+  commands: WorkbenchCommandSource | undefined
+  steps: WorkbenchStep[]
+  /** The step at hand. */
+  current: number
+  /** The only step shown (an embed's), or -1. */
+  pinned: number
+  databaseProblem: string | undefined
+  workbench: Pick<ReturnType<typeof useWorkbench>, 'state' | 'setSpeed'>
+  progressRef: RefObject<LessonProgress>
+  isRunRequestedRef: RefObject<boolean>
+  stepCommands: Pick<StepCommands, 'run' | 'reset'>
+  openAt(step: number): Promise<boolean>
+}): void {
+  const isLive = state.phase === 'live'
+  const isRunning = state.runningStep !== undefined
+  const step = steps[current] as WorkbenchStep | undefined
+
+  const lastSpeed = useRef<WorkbenchSpeed>(1)
+  useEffect(() => {
+    if (state.speed !== 0) lastSpeed.current = state.speed
+  }, [state.speed])
+  // answered from what was saved, not from the last render: a host may ask the moment it heard
+  // a verdict, before the page has drawn it
+  const statusNow = (): StepStatus => {
+    if (state.phase === 'failed' || databaseProblem) return 'failed'
+    // before the phase: re-running a step reopens the simulation first
+    if (isRunRequestedRef.current) return 'running'
+    if (state.phase !== 'live') return 'starting'
+    const id = steps[current]?.id ?? ''
+    if (progressRef.current.passed.includes(id)) return 'passed'
+    if (progressRef.current.broke.includes(id)) return 'broke things'
+    return 'not run'
+  }
+  const onCommand = useRef<(command: WorkbenchCommand) => void>(() => undefined)
+  useEffect(() => {
+    onCommand.current = (command) => {
+      if (command.type === 'status') {
+        command.reply(statusNow())
+      } else if (command.type === 'run') {
+        if (command.how !== 'naive' || step?.naive !== undefined) void run(command.how ?? 'yours')
+      } else if (command.type === 'reset') {
+        void reset()
+      } else if (command.type === 'toggle traffic') {
+        if (isLive) setSpeed(state.speed === 0 ? lastSpeed.current : 0)
+      } else if (isLive && !isRunning && !isRunRequestedRef.current && pinned < 0) {
+        const to = command.to === 'next' ? current + 1 : current - 1
+        if (to >= 0 && to < steps.length) void openAt(to)
+      }
+    }
+  })
+  useEffect(() => commands?.subscribe((command) => onCommand.current(command)), [commands])
+}

@@ -1,0 +1,114 @@
+'use client'
+
+import { useCallback, useEffect, useRef } from 'react'
+import type { WorkerDatabase } from '@/lib/engine'
+import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import { firstUnpassedStep, type LessonProgress } from '../lesson-progress'
+import type { LessonProgressHandle } from './use-lesson-progress'
+import type { StepFeedback } from './use-step-feedback'
+import type { useWorkbench } from './use-workbench'
+
+/** How the workbench opens the simulation at a step. */
+export interface LessonOpening {
+  /** Opens at `step`, replaying the steps before it with the SQL that passed them; resolves whether it opened. */
+  openAt(step: number): Promise<boolean>
+  /** The SQL that passed each step before `step` (null where the step runs its own), as `current` recorded it. */
+  sqlBefore(step: number, current: LessonProgress): (string | null)[]
+}
+
+/**
+ * Opens the simulation once the database and the stored progress are both there, at the step
+ * the page asks for (the pinned one, the address's, else the first not passed), and again
+ * where it stood after Stop replaced the worker.
+ */
+export function useLessonOpening({
+  steps,
+  stepIds,
+  database,
+  workerGeneration,
+  initialStep,
+  pinned,
+  followsStepInUrl,
+  workbench: { state, open },
+  lessonProgress: { progressRef, hasLoadedProgress },
+  feedback: { forgetRun, isRunRequestedRef },
+}: {
+  steps: WorkbenchStep[]
+  stepIds: string[]
+  database: WorkerDatabase | undefined
+  workerGeneration: number
+  initialStep: string | undefined
+  /** The only step shown (an embed's), or -1. */
+  pinned: number
+  followsStepInUrl: boolean
+  workbench: Pick<ReturnType<typeof useWorkbench>, 'state' | 'open'>
+  lessonProgress: Pick<LessonProgressHandle, 'progressRef' | 'hasLoadedProgress'>
+  feedback: Pick<StepFeedback, 'forgetRun' | 'isRunRequestedRef'>
+}): LessonOpening {
+  const sqlBefore = useCallback(
+    (step: number, current: LessonProgress) =>
+      steps
+        .slice(0, step)
+        .map((candidate) =>
+          candidate.isEditable && current.passed.includes(candidate.id)
+            ? (current.sql[candidate.id] ?? null)
+            : null,
+        ),
+    [steps],
+  )
+
+  const openAt = useCallback(
+    (step: number) => {
+      forgetRun()
+      return open({ step, sql: sqlBefore(step, progressRef.current) })
+    },
+    [forgetRun, open, progressRef, sqlBefore],
+  )
+
+  // open once the database and the stored progress are both there, and again after Stop replaced the worker
+  const openedFor = useRef<string | undefined>(undefined)
+  useEffect(() => {
+    if (!database || !hasLoadedProgress) return
+    const key = `${workerGeneration}`
+    if (openedFor.current === key) return
+    const isFirst = openedFor.current === undefined
+    openedFor.current = key
+    const fromUrl = initialStep ? stepIds.indexOf(initialStep) : -1
+    // a step's link on a narrow screen, where the workbench sits below the prose, goes to it
+    if (isFirst && fromUrl >= 0 && followsStepInUrl && window.matchMedia('(max-width: 1099px)').matches)
+      document.getElementById('workbench-heading')?.scrollIntoView()
+    if (!isFirst) {
+      // Stop replaced the worker, which came back at its last saved state: traffic resumes there
+      isRunRequestedRef.current = false
+      const step = Math.max(0, state.nextStep - (state.runningStep !== undefined ? 1 : 0))
+      void open({
+        step,
+        sql: [],
+        resume: {
+          deployment: state.deployment,
+          ...(state.previousDeployment && { previousDeployment: state.previousDeployment }),
+          generation: workerGeneration,
+        },
+      })
+      return
+    }
+    void openAt(
+      pinned >= 0 ? pinned : fromUrl >= 0 ? fromUrl : firstUnpassedStep(progressRef.current, stepIds),
+    )
+  }, [
+    database,
+    followsStepInUrl,
+    hasLoadedProgress,
+    initialStep,
+    isRunRequestedRef,
+    open,
+    openAt,
+    pinned,
+    progressRef,
+    state,
+    stepIds,
+    workerGeneration,
+  ])
+
+  return { openAt, sqlBefore }
+}

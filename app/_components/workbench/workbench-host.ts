@@ -1,0 +1,43 @@
+import type { StepVerdict } from '@/lib/scenario/workbench-protocol'
+
+/** What the workbench tells whoever hosts it. */
+export type WorkbenchEvent =
+  /** The simulation is live for the first time, at this step. */
+  | { type: 'ready'; step: number }
+  /** The database could not start, or the simulation could not open (Reset tries that again). */
+  | { type: 'failed' }
+  | { type: 'verdict'; verdict: StepVerdict }
+  /** A `reset` command put the step (or the lesson) back where it started. */
+  | { type: 'reset'; step: number }
+  /** The step at hand and its SQL, whenever either changes. */
+  | { type: 'view'; current: number; sql: string }
+
+/** What an embed's host page or the presenter's keyboard can ask of the workbench. */
+export type WorkbenchCommand =
+  | { type: 'run'; how?: 'yours' | 'naive' }
+  | { type: 'reset' }
+  | { type: 'go'; to: 'next' | 'previous' }
+  | { type: 'toggle traffic' }
+  | { type: 'status'; reply(status: StepStatus): void }
+
+/** Where the step at hand stands, as a status command is answered. */
+export type StepStatus = 'starting' | 'failed' | 'not run' | 'running' | 'passed' | 'broke things'
+
+/** Commands sent to a workbench from outside it. */
+export interface WorkbenchCommandSource {
+  subscribe(listener: (command: WorkbenchCommand) => void): () => void
+}
+
+/** A command source the host sends into: `send` reaches the workbench subscribed to it. */
+export function createCommandSource(): WorkbenchCommandSource & { send(command: WorkbenchCommand): void } {
+  const listeners = new Set<(command: WorkbenchCommand) => void>()
+  return {
+    subscribe(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    send(command) {
+      for (const listener of listeners) listener(command)
+    },
+  }
+}
