@@ -1,6 +1,8 @@
 // The engine's browser-safe face. PGlite itself is only imported by the worker bundle and by
 // lib/engine/node.ts, so pages never pull Postgres into the main thread.
 export * from './types'
-export { splitSql, isTransactionForbidden, normalizeStatement, type SplitStatement } from './split-sql'
+export { splitSql, type SplitStatement } from './split-sql'
+export { lexSql, type SqlToken, type SqlTokenKind } from './sql-lexer'
+export * from './statement-kind'
 export { WorkerDatabase, type SpawnWorker, type WorkerHandle } from './worker-client'
 export { startBrowserDatabase, type EngineAssetUrls } from './browser-host'

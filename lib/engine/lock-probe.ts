@@ -1,4 +1,9 @@
-import { isTransactionForbidden, normalizeStatement } from './split-sql'
+import {
+  concurrentIndexBuildOf,
+  concurrentIndexDropOf,
+  isTransactionForbidden,
+  isTransactionStatement,
+} from './statement-kind'
 import { toPgError } from './pg-error'
 import type {
   Field,
@@ -49,9 +54,6 @@ select case when n.nspname = 'public' then c.relname::text else n.nspname || '.'
 from pg_class c join pg_namespace n on n.oid = c.relnamespace
 where c.relkind in ('r', 'm') and ${userRelations}`
 
-const transactionControl =
-  /^(begin|start transaction|commit|end|rollback|abort|savepoint|release|prepare transaction|set transaction)\b/
-
 /**
  * Runs a statement inside `BEGIN … ROLLBACK` and reads back from Postgres which table locks
  * it took (pg_locks for our own pid), which tables it rewrote (relfilenode changed, or the
@@ -59,11 +61,10 @@ const transactionControl =
  * the technique of the eugene migration linter. Nothing the statement did is kept.
  */
 export async function probeLocks(session: ProbeSession, sql: string): Promise<LockProbeResult> {
-  const statement = normalizeStatement(sql)
-  if (transactionControl.test(statement)) {
+  if (isTransactionStatement(sql)) {
     return { ok: true, locks: [], rewrites: [], scans: [], source: 'known' }
   }
-  if (isTransactionForbidden(sql)) return probeKnownLocks(session, statement)
+  if (isTransactionForbidden(sql)) return probeKnownLocks(session, sql)
   const probe = await probeTransaction(session, [{ sql }])
   if (!probe.ok) return { ok: false, error: probe.error }
   const { locks, rewrites, scans, source } = probe.statements[0]
@@ -146,14 +147,10 @@ function tablesNamedIn(notices: string[], verb: string): string[] {
   return notices.flatMap((message) => pattern.exec(message)?.[1] ?? [])
 }
 
-const createIndexConcurrently =
-  /^create (?:unique )?index concurrently (?:if not exists )?(?:("?[\w$.]+"?) )?on (?:only )?("?[\w$.]+"?)/
-const dropIndexConcurrently = /^drop index concurrently (?:if exists )?("?[\w$.]+"?)/
-
 // Statements that Postgres refuses inside a transaction cannot be probed. CREATE/DROP INDEX
 // CONCURRENTLY take SHARE UPDATE EXCLUSIVE on the table (docs: CREATE INDEX, "Building
 // Indexes Concurrently"; DROP INDEX), which is what we report; the rest are refused.
-async function probeKnownLocks(session: ProbeSession, statement: string): Promise<LockProbeResult> {
+async function probeKnownLocks(session: ProbeSession, sql: string): Promise<LockProbeResult> {
   const known = (relation: string): LockProbeResult => ({
     ok: true,
     locks: [{ relation: unquote(relation), kind: 'table', mode: 'ShareUpdateExclusiveLock' }],
@@ -161,12 +158,12 @@ async function probeKnownLocks(session: ProbeSession, statement: string): Promis
     scans: [],
     source: 'known',
   })
-  const create = createIndexConcurrently.exec(statement)
-  if (create) return known(create[2])
-  const drop = dropIndexConcurrently.exec(statement)
-  if (drop) {
+  const build = concurrentIndexBuildOf(sql)
+  if (build) return known(build.table)
+  const dropped = concurrentIndexDropOf(sql)
+  if (dropped !== undefined) {
     const { rows } = await session.query(
-      `select indrelid::regclass::text from pg_index where indexrelid = to_regclass('${drop[1].replace(/'/g, "''")}')`,
+      `select indrelid::regclass::text from pg_index where indexrelid = to_regclass('${dropped.replace(/'/g, "''")}')`,
     )
     if (rows.length > 0 && rows[0][0] !== null) return known(rows[0][0])
   }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isTransactionForbidden, splitSql } from './split-sql'
+import { splitSql } from './split-sql'
 
 const sqlOf = (script: string) => splitSql(script).map((statement) => statement.sql)
 
@@ -70,14 +70,5 @@ create function g() returns text as $body$ select 'a;$$b' $body$ language sql; s
         ['select 1', false],
       ],
     )
-  })
-})
-
-describe('isTransactionForbidden', () => {
-  it('recognises the statements Postgres refuses in a transaction block, past comments', () => {
-    assert.equal(isTransactionForbidden('/* safe */ CREATE UNIQUE INDEX\n CONCURRENTLY i ON t (a)'), true)
-    assert.equal(isTransactionForbidden('drop index concurrently i'), true)
-    assert.equal(isTransactionForbidden('vacuum full t'), true)
-    assert.equal(isTransactionForbidden('create index i on t (a)'), false)
   })
 })

@@ -1,4 +1,4 @@
-import { normalizeStatement } from './split-sql'
+import { isReadOnlyCommand } from './statement-kind'
 
 /** A Postgres error as data: the fields Postgres sends in its ErrorResponse. */
 export interface PgError {
@@ -145,21 +145,7 @@ export interface Database {
 /** `idle` outside a transaction, `open` inside one, `failed` inside one that must be rolled back. */
 export type TransactionState = 'idle' | 'open' | 'failed'
 
-// command tags of statements that cannot change what a snapshot holds
-const readOnlyCommands = new Set(['SELECT', 'SHOW', 'EXPLAIN', 'VALUES', 'TABLE', 'EMPTY', 'BEGIN', 'START'])
-// statements that write nothing themselves: they end a transaction or set the session
-const controlCommands = new Set(['WITH', 'COMMIT', 'END', 'ROLLBACK', 'ABORT', 'SET', 'RESET'])
-
 /** Whether a statement that ran may have changed the database (anything but a read). */
 export function changesDatabase(result: RunResult): boolean {
-  return result.ok && !readOnlyCommands.has(result.command)
-}
-
-/**
- * Whether a statement, by its first word, writes to the database: what an audit log records.
- * Reads, transaction control and session settings do not.
- */
-export function isWriteStatement(sql: string): boolean {
-  const firstWord = normalizeStatement(sql).split(' ')[0].toUpperCase()
-  return firstWord !== '' && !readOnlyCommands.has(firstWord) && !controlCommands.has(firstWord)
+  return result.ok && !isReadOnlyCommand(result.command)
 }

@@ -1,4 +1,10 @@
-import { normalizeStatement, type LockProbe, type ProbedStatement } from '../engine'
+import {
+  buildsIndex,
+  isReadCommand,
+  isRowWriteCommand,
+  type LockProbe,
+  type ProbedStatement,
+} from '../engine'
 
 /**
  * The one place modelled durations come from. Virtual time never depends on how fast this
@@ -44,27 +50,17 @@ export interface TableSize {
 /** The operation class a statement falls in, for the cost model and for people. */
 export type OperationClass = 'metadata only' | 'rewrite' | 'scan' | 'index build' | 'rows written' | 'read'
 
-// PGlite reports only the first word of a command tag (CREATE, not CREATE INDEX)
-const createIndex = /^create (unique )?index\b/
-// A UNIQUE or PRIMARY KEY constraint builds its index unless it adopts one (USING INDEX)
-const addKeyConstraint = /^alter table .*\badd (constraint \S+ )?(unique|primary key)\b/
-const usingIndex = /\busing index\b/
-
-function buildsAnIndex(sql: string): boolean {
-  const statement = normalizeStatement(sql)
-  return createIndex.test(statement) || (addKeyConstraint.test(statement) && !usingIndex.test(statement))
-}
-
 /** The class of a probed statement: what Postgres revealed about it decides where it can. */
 export function classifyStatement(
   sql: string,
   probe: Pick<ProbedStatement, 'command' | 'rewrites' | 'scans'>,
 ): OperationClass {
   if (probe.rewrites.length > 0) return 'rewrite'
-  if (buildsAnIndex(sql)) return 'index build'
+  // by its text: PGlite reports only the first word of a command tag (CREATE, not CREATE INDEX)
+  if (buildsIndex(sql)) return 'index build'
   if (probe.scans.length > 0) return 'scan'
-  if (['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'].includes(probe.command)) return 'rows written'
-  if (['SELECT', 'SHOW', 'VALUES', 'TABLE', 'EXPLAIN'].includes(probe.command)) return 'read'
+  if (isRowWriteCommand(probe.command)) return 'rows written'
+  if (isReadCommand(probe.command)) return 'read'
   return 'metadata only'
 }
 

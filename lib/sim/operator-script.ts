@@ -1,4 +1,4 @@
-import { isTransactionForbidden, normalizeStatement, splitSql } from '../engine'
+import { isTransactionForbidden, normalizeStatement, splitSql, transactionControlOf } from '../engine'
 
 /** Session settings the simulator itself enforces, since PGlite never waits on a lock. */
 export type TimeoutSetting = 'lock_timeout' | 'statement_timeout'
@@ -29,9 +29,6 @@ export interface ScriptProblem {
   message: string
 }
 
-const begin = /^(begin|start transaction)\b/
-const commit = /^(commit|end)\b/
-const rollback = /^(rollback|abort)\b/
 const timeoutSetting =
   /^(?:set (session |local )?(lock_timeout|statement_timeout) (?:to|=) (.+)|reset (lock_timeout|statement_timeout))$/
 
@@ -47,8 +44,8 @@ export function parseOperatorScript(
   let block: string[] | undefined
   let localSettings: { name: TimeoutSetting; ms: number | undefined }[] = []
   for (const { sql } of splitSql(script)) {
-    const words = normalizeStatement(sql)
-    const setting = timeoutSetting.exec(words)
+    const setting = timeoutSetting.exec(normalizeStatement(sql))
+    const control = transactionControlOf(sql)
     if (setting) {
       const name = (setting[2] ?? setting[4]) as TimeoutSetting
       const ms = setting[3] === undefined ? undefined : parseDuration(setting[3])
@@ -61,18 +58,18 @@ export function parseOperatorScript(
         continue
       }
       parts.push({ kind: 'setting', name, ms, sql })
-    } else if (begin.test(words)) {
+    } else if (control === 'begin') {
       if (block) return { ok: false, problem: { message: 'there is already a transaction in progress' } }
       block = []
       localSettings = []
-    } else if (commit.test(words) || rollback.test(words)) {
+    } else if (control === 'commit' || control === 'rollback') {
       if (!block) return { ok: false, problem: { message: 'there is no transaction in progress' } }
       const statements = block
       parts.push({
         kind: 'transaction',
         statements,
         isBlock: true,
-        rolledBack: rollback.test(words),
+        rolledBack: control === 'rollback',
         runsOutsideTransaction: false,
         ...(localSettings.length > 0 && { localSettings }),
       })

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  buildsIndex,
+  commandTagOf,
+  concurrentIndexBuildOf,
+  concurrentIndexDropOf,
+  isConcurrentIndexBuild,
+  isReadCommand,
+  isReadOnlyCommand,
+  isRowWriteCommand,
+  isTransactionForbidden,
+  isTransactionStatement,
+  isWriteStatement,
+  normalizeStatement,
+  transactionControlOf,
+} from './statement-kind'
+
+describe('normalizeStatement', () => {
+  it('lower-cases, collapses whitespace and drops comments, nested ones whole', () => {
+    assert.equal(
+      normalizeStatement('/* a /* b */ c */ CREATE  INDEX -- why\n\tCONCURRENTLY i'),
+      'create index concurrently i',
+    )
+  })
+
+  it('keeps what looks like a comment inside a string or a quoted name', () => {
+    assert.equal(normalizeStatement(`SELECT '--not', "/*x*/" FROM t`), `select '--not', "/*x*/" from t`)
+  })
+})
+
+describe('commandTagOf', () => {
+  it('is the first word upper-cased, past comments, as PGlite reports a command tag', () => {
+    assert.deepEqual(
+      ['create index i on t (a)', '/* c */ select 1', 'begin;', 'select(1)', '', '(select 1)'].map(
+        commandTagOf,
+      ),
+      ['CREATE', 'SELECT', 'BEGIN', 'SELECT', 'EMPTY', 'EMPTY'],
+    )
+  })
+})
+
+describe('transactionControlOf', () => {
+  it('knows BEGIN, COMMIT and ROLLBACK in each of their spellings', () => {
+    assert.deepEqual(
+      ['BEGIN', 'start transaction isolation level serializable', 'commit;', 'END', 'rollback', 'abort'].map(
+        transactionControlOf,
+      ),
+      ['begin', 'begin', 'commit', 'commit', 'rollback', 'rollback'],
+    )
+  })
+
+  it('leaves out what does not end this transaction: ROLLBACK TO, the PREPARED forms, any other statement', () => {
+    assert.deepEqual(
+      [
+        'rollback to savepoint s',
+        'rollback to s',
+        "commit prepared 'x'",
+        "rollback prepared 'x'",
+        'savepoint s',
+        'select 1',
+      ].map(transactionControlOf),
+      [undefined, undefined, undefined, undefined, undefined, undefined],
+    )
+  })
+})
+
+describe('isTransactionStatement', () => {
+  it('counts savepoints, PREPARE TRANSACTION and SET TRANSACTION with BEGIN, COMMIT and ROLLBACK', () => {
+    assert.deepEqual(
+      [
+        'begin',
+        'rollback to savepoint s',
+        'release savepoint s',
+        "prepare transaction 'x'",
+        'set transaction read only',
+        'set transaction_isolation = serializable',
+        'select 1',
+      ].map(isTransactionStatement),
+      [true, true, true, true, true, false, false],
+    )
+  })
+})
+
+describe('isTransactionForbidden', () => {
+  it('recognises the statements Postgres refuses in a transaction block, past comments', () => {
+    assert.equal(isTransactionForbidden('/* safe */ CREATE UNIQUE INDEX\n CONCURRENTLY i ON t (a)'), true)
+    assert.equal(isTransactionForbidden('drop index concurrently i'), true)
+    assert.equal(isTransactionForbidden('vacuum full t'), true)
+    assert.equal(isTransactionForbidden('create index i on t (a)'), false)
+  })
+})
+
+describe('concurrent index builds and drops', () => {
+  it('tells CREATE INDEX CONCURRENTLY from a plain CREATE INDEX', () => {
+    assert.deepEqual(
+      [
+        'create unique index concurrently i on t (a)',
+        'create index i on t (a)',
+        'drop index concurrently i',
+      ].map(isConcurrentIndexBuild),
+      [true, false, false],
+    )
+  })
+
+  it('reads the index and table a concurrent build names, quoted or qualified', () => {
+    assert.deepEqual(
+      [
+        'create index concurrently users_name on users (name)',
+        'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "My Index" ON ONLY "audit"."events" (at)',
+        'create index concurrently on t$1(a)',
+        'create index i on t (a)',
+      ].map(concurrentIndexBuildOf),
+      [
+        { index: 'users_name', table: 'users' },
+        { index: '"my index"', table: '"audit"."events"' },
+        { table: 't$1' },
+        undefined,
+      ],
+    )
+  })
+
+  it('reads the index a concurrent drop names', () => {
+    assert.deepEqual(
+      ['drop index concurrently if exists audit.events_at', 'drop index i'].map(concurrentIndexDropOf),
+      ['audit.events_at', undefined],
+    )
+  })
+})
+
+describe('buildsIndex', () => {
+  it('counts CREATE INDEX and a UNIQUE or PRIMARY KEY constraint, unless it adopts an index', () => {
+    assert.deepEqual(
+      [
+        'create unique index i on t (a)',
+        'alter table t add constraint k unique (a)',
+        'alter table t add primary key (id)',
+        'alter table t add constraint k unique using index i',
+        'alter table t add column a int',
+      ].map(buildsIndex),
+      [true, true, true, false, false],
+    )
+  })
+})
+
+describe('command tags', () => {
+  it('sorts tags into reads, row writes, and those that cannot have changed the database', () => {
+    const tags = ['SELECT', 'INSERT', 'COPY', 'BEGIN', 'EMPTY', 'ALTER']
+    assert.deepEqual(tags.map(isReadCommand), [true, false, false, false, false, false])
+    assert.deepEqual(tags.map(isRowWriteCommand), [false, true, true, false, false, false])
+    assert.deepEqual(tags.map(isReadOnlyCommand), [true, false, false, true, true, false])
+  })
+})
+
+describe('isWriteStatement', () => {
+  it('counts DDL and DML, not reads, transaction control or settings, semicolon or not', () => {
+    assert.deepEqual(
+      [
+        'alter table t add column c int',
+        'insert into t values (1);',
+        'select 1',
+        'begin;',
+        'commit;',
+        "set lock_timeout = '1s'",
+        'with x as (select 1) select * from x',
+        '-- nothing',
+      ].map(isWriteStatement),
+      [true, true, false, false, false, false, false, false],
+    )
+  })
+})
