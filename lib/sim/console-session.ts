@@ -1,0 +1,275 @@
+import type { PgError, RunResult, TransactionState } from '../engine'
+import { migrationStatementMicros } from './cost-model'
+import { acquireAll, watchForDeadlock } from './lock-waits'
+import { parseOperatorScript } from './operator-script'
+import { endRun, executeForReal, failRun, startOperatorRun, type OperatorRun } from './operator-run'
+import { busyConsole, connectionFailure, terminatedByAdministrator } from './simulated-errors'
+import { microsPerMs, type SimulationState } from './simulation-state'
+import { commandOnly, commandTagOf, transactionControlOf } from './statement-text'
+
+/** What a statement typed at the console returned, and where its session's transaction stands. */
+export interface ConsoleAnswer {
+  result: RunResult
+  transaction: TransactionState
+  /** Virtual µs from sending it to its answer: lock waits and its modelled duration. */
+  elapsedUs: number
+}
+
+/**
+ * The console's one session, as psql keeps one connection: autocommit, or a transaction
+ * block held open across statements, its locks kept until COMMIT or ROLLBACK.
+ */
+export interface ConsoleSession {
+  owner: number
+  transaction: TransactionState
+  /** The block's statements so far; they run for real at COMMIT, all or none. */
+  statements: string[]
+  lockTimeoutMs?: number
+  statementTimeoutMs?: number
+  /** A statement waiting for its locks or running, and how to answer it. */
+  pending?: { serial: number; sql: string; isWaitingForLock: boolean; answer: (result: RunResult) => void }
+  /** An autocommit statement running as its own operator run. */
+  autocommit?: OperatorRun
+  serial: number
+  sinceUs: number
+  lastSql: string
+  /** Terminated by an operator: the next statement learns its connection is gone. */
+  wasTerminated: boolean
+}
+
+/**
+ * Runs one statement typed at the console, in the console's own session, under the same
+ * locks as the traffic. Outside a transaction it commits at once; after BEGIN each
+ * statement takes its locks and keeps them, shows what it returns inside the transaction
+ * (probed in a rolled-back one), and the block runs for real at COMMIT.
+ */
+export function runConsoleStatement(
+  sim: SimulationState,
+  sql: string,
+  onAnswer: (answer: ConsoleAnswer) => void,
+): void {
+  const session = (sim.console ??= {
+    owner: sim.nextOwner++,
+    transaction: 'idle',
+    statements: [],
+    serial: 0,
+    sinceUs: sim.nowUs,
+    lastSql: '',
+    wasTerminated: false,
+  })
+  const startedUs = sim.nowUs
+  const answer = (result: RunResult) =>
+    onAnswer({ result, transaction: session.transaction, elapsedUs: sim.nowUs - startedUs })
+  const fail = (error: PgError) => answer({ ok: false, error, durationMs: 0 })
+  if (session.pending || session.autocommit) return fail(busyConsole())
+  if (session.wasTerminated) {
+    session.wasTerminated = false
+    return fail({ ...terminatedByAdministrator(), severity: 'FATAL' })
+  }
+  if (sim.isDatabaseDown) return fail(connectionFailure())
+  session.lastSql = sql
+  session.sinceUs = sim.nowUs
+  const control = transactionControlOf(sql)
+  if (session.transaction === 'idle') {
+    if (control === 'begin') {
+      session.transaction = 'open'
+      session.statements = []
+      return answer(commandOnly('BEGIN'))
+    }
+    return runConsoleAutocommit(sim, session, sql, answer, fail)
+  }
+  if (control === 'begin') return answer(commandOnly('BEGIN'))
+  if (control === 'rollback' || (control === 'commit' && session.transaction === 'failed')) {
+    endConsoleTransaction(sim, session)
+    return answer(commandOnly('ROLLBACK'))
+  }
+  if (control === 'commit') {
+    const statements = session.statements
+    sim.at(0, {
+      kind: 'call',
+      fire: async () => {
+        const outcome =
+          statements.length === 0
+            ? undefined
+            : await executeForReal(sim, {
+                kind: 'transaction',
+                statements,
+                isBlock: true,
+                runsOutsideTransaction: false,
+                rolledBack: false,
+              })
+        sim.statementLocks.clear()
+        endConsoleTransaction(sim, session)
+        if (outcome && !outcome.ok) return fail(outcome.error)
+        sim.log({
+          type: 'statement',
+          atUs: sim.nowUs,
+          session: 'console',
+          sql: statements.join('; '),
+          state: 'committed',
+        })
+        answer(commandOnly('COMMIT'))
+      },
+    })
+    return
+  }
+  if (session.transaction === 'failed') {
+    return fail({
+      code: '25P02',
+      message: 'current transaction is aborted, commands ignored until end of transaction block',
+    })
+  }
+  runConsoleInTransaction(sim, session, sql, answer)
+}
+
+/** Ctrl+C: cancels the console's statement if it waits or runs in the simulation. */
+export function cancelConsole(sim: SimulationState): boolean {
+  const session = sim.console
+  if (!session) return false
+  const cancelled: PgError = { code: '57014', message: 'canceling statement due to user request' }
+  if (session.autocommit) {
+    failRun(sim, session.autocommit, cancelled, session.lastSql)
+    return true
+  }
+  if (!session.pending) return false
+  failConsoleStatement(sim, session, cancelled)
+  return true
+}
+
+function runConsoleAutocommit(
+  sim: SimulationState,
+  session: ConsoleSession,
+  sql: string,
+  answer: (result: RunResult) => void,
+  fail: (error: PgError) => void,
+): void {
+  const parsed = parseOperatorScript(sql)
+  const setting = parsed.ok && parsed.parts.length === 1 && parsed.parts[0]
+  // the session keeps its timeouts, as Postgres's SET does for the connection
+  if (setting && setting.kind === 'setting') {
+    if (setting.name === 'lock_timeout') session.lockTimeoutMs = setting.ms || undefined
+    else session.statementTimeoutMs = setting.ms || undefined
+    return answer(commandOnly('SET'))
+  }
+  const run = startOperatorRun(sim, sql, 'console', undefined, false, (result) => {
+    session.autocommit = undefined
+    if (!result.ok) return fail(result.error)
+    answer(result.last ?? commandOnly(commandTagOf(sql)))
+  })
+  if (!run) return
+  run.owner = session.owner
+  run.lockTimeoutMs = session.lockTimeoutMs
+  run.statementTimeoutMs = session.statementTimeoutMs
+  session.autocommit = run
+}
+
+// Probes the block so far plus this statement: its locks are what it adds, its rows what
+// it would return inside the transaction. The locks are then taken for real in the queues.
+function runConsoleInTransaction(
+  sim: SimulationState,
+  session: ConsoleSession,
+  sql: string,
+  answer: (result: RunResult) => void,
+): void {
+  const serial = ++session.serial
+  session.pending = { serial, sql, isWaitingForLock: true, answer }
+  sim.at(0, {
+    kind: 'call',
+    fire: async () => {
+      const probe = await sim.database.probeTransaction(
+        [...session.statements, sql].map((statement) => ({ sql: statement })),
+      )
+      if (session.pending?.serial !== serial) return
+      if (!probe.ok) return failConsoleStatement(sim, session, probe.error)
+      const statement = probe.statements[probe.statements.length - 1]
+      const started = sim.nowUs
+      const granted = () => {
+        if (session.pending?.serial !== serial) return
+        session.pending.isWaitingForLock = false
+        session.sinceUs = sim.nowUs
+        const durationUs = migrationStatementMicros(sql, statement, (table) => sim.sizeOf(table))
+        sim.at(durationUs, {
+          kind: 'call',
+          fire: () => {
+            if (session.pending?.serial !== serial) return
+            session.pending = undefined
+            session.statements.push(sql)
+            session.sinceUs = sim.nowUs
+            answer({
+              ok: true,
+              command: statement.command,
+              fields: statement.fields,
+              rows: statement.rows,
+              rowCount: statement.rowCount,
+              durationMs: 0,
+            })
+          },
+        })
+      }
+      let isInsideAcquire = true
+      let isGrantedAtOnce = false
+      acquireAll(sim, session.owner, statement.locks, () => {
+        if (isInsideAcquire) isGrantedAtOnce = true
+        else sim.at(0, { kind: 'call', fire: granted })
+      })
+      isInsideAcquire = false
+      if (isGrantedAtOnce) return granted()
+      watchForDeadlock(sim, session.owner)
+      sim.log({ type: 'statement', atUs: started, session: 'console', sql, state: 'waiting' })
+      const timeoutMs = session.lockTimeoutMs ?? session.statementTimeoutMs
+      if (timeoutMs === undefined) return
+      const reason = session.lockTimeoutMs !== undefined ? 'lock timeout' : 'statement timeout'
+      sim.at(timeoutMs * microsPerMs, {
+        kind: 'call',
+        fire: () => {
+          if (session.pending?.serial !== serial || !session.pending.isWaitingForLock) return
+          failConsoleStatement(sim, session, {
+            code: reason === 'lock timeout' ? '55P03' : '57014',
+            message: `canceling statement due to ${reason}`,
+          })
+        },
+      })
+    },
+  })
+}
+
+/**
+ * A failed statement aborts the block: its waits are withdrawn, the locks it holds stay
+ * until ROLLBACK, as in Postgres.
+ */
+export function failConsoleStatement(sim: SimulationState, session: ConsoleSession, error: PgError): void {
+  const pending = session.pending
+  if (!pending) return
+  session.pending = undefined
+  // an error aborts the transaction there and then: its locks go, though psql waits for ROLLBACK
+  sim.locks.releaseAll(session.owner)
+  session.transaction = 'failed'
+  session.sinceUs = sim.nowUs
+  pending.answer({ ok: false, error, durationMs: 0 })
+}
+
+/**
+ * The console's connection is gone: what it held is released, and psql learns it at once
+ * if it was waiting, or with its next statement. Returns whether there was anything to end.
+ */
+export function terminateConsole(sim: SimulationState, session: ConsoleSession): boolean {
+  const isBusy = session.autocommit !== undefined || session.pending !== undefined
+  if (!isBusy && session.transaction === 'idle') return false
+  const fatal: PgError = { ...terminatedByAdministrator(), severity: 'FATAL' }
+  sim.log({ type: 'statement', atUs: sim.nowUs, session: 'console', sql: '', state: 'terminated' })
+  if (session.autocommit) endRun(sim, session.autocommit, 'terminated', { ok: false, error: fatal })
+  const pending = session.pending
+  endConsoleTransaction(sim, session)
+  if (pending) pending.answer({ ok: false, error: fatal, durationMs: 0 })
+  else if (!isBusy) session.wasTerminated = true
+  return true
+}
+
+/** Ends the console's transaction block, releasing what it held. */
+export function endConsoleTransaction(sim: SimulationState, session: ConsoleSession): void {
+  sim.locks.releaseAll(session.owner)
+  session.transaction = 'idle'
+  session.statements = []
+  session.pending = undefined
+  session.sinceUs = sim.nowUs
+}

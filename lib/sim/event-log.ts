@@ -1,0 +1,53 @@
+import type { PgError, RunResult } from '../engine'
+
+/** How a request ended: served, failed with a SQLSTATE, gave up waiting, or served the static fallback. */
+export type RequestOutcome = 'ok' | 'error' | 'timeout' | 'degraded'
+
+/** One request, from arrival to answer, in virtual µs. */
+export interface RequestRecord {
+  id: number
+  version: string
+  endpoint: string
+  arrivedUs: number
+  endedUs: number
+  outcome: RequestOutcome
+  /** SQLSTATE of an error: Postgres's own, or 08006 when the database is down. */
+  code?: string
+  /** Postgres's message for an error; for a timeout, what the request was waiting for. */
+  message?: string
+  lockWaitUs: number
+  /** Index of the step during which it arrived. */
+  step: number
+}
+
+/** How an operator's script (a migration, a session, learner SQL) ended. */
+export type OperatorResult =
+  /** `last`: what the last statement that ran for real returned (a learner's SELECT shows its rows). */
+  { ok: true; last?: RunResult } | { ok: false; error: PgError; statement?: string }
+
+/** Everything that happened, in order; its canonical text is what the event-log hash covers. */
+export type SimEvent =
+  | { type: 'step'; atUs: number; index: number; id: string }
+  | ({ type: 'request' } & RequestRecord)
+  | { type: 'deploy'; atUs: number; shares: Record<string, number> }
+  | { type: 'database'; atUs: number; state: 'stop' | 'start' }
+  | {
+      type: 'statement'
+      atUs: number
+      session: string
+      sql: string
+      state: 'waiting' | 'granted' | 'committed' | 'failed' | 'holding' | 'terminated'
+      code?: string
+      waitedUs?: number
+      /** Once granted: the modelled µs it runs, holding its locks (the cost model's answer). */
+      durationUs?: number
+    }
+  | { type: 'invariant'; atUs: number; name: string; violations: number }
+  | { type: 'check'; atUs: number; step: number; held: boolean }
+  | { type: 'step settled'; atUs: number; step: number; ok: boolean; code?: string }
+
+/** A step's action: settled once it finished, with how. */
+export interface ActionProgress {
+  settledUs?: number
+  result?: OperatorResult
+}

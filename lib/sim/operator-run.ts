@@ -1,0 +1,351 @@
+import type { PgError, ProbedStatement, RunResult } from '../engine'
+import { migrationStatementMicros } from './cost-model'
+import type { OperatorResult } from './event-log'
+import { acquireAll, watchForDeadlock } from './lock-waits'
+import type { RetryPolicy } from './model'
+import { parseOperatorScript, type ScriptPart } from './operator-script'
+import { connectionFailure } from './simulated-errors'
+import { microsPerMs, type SimulationState } from './simulation-state'
+import { concurrentIndexCommandOf, concurrentIndexNameOf, isConcurrentIndexBuild } from './statement-text'
+
+/** An operator's script (a migration, a held session, learner SQL) running statement by statement. */
+export interface OperatorRun {
+  owner: number
+  label: string
+  parts: ScriptPart[]
+  partIndex: number
+  retry?: RetryPolicy
+  attempt: number
+  lockTimeoutMs?: number
+  statementTimeoutMs?: number
+  /** Keep the last transaction open, holding its locks, instead of committing it. */
+  holdOpen: boolean
+  probe?: { statements: ProbedStatement[]; failedIndex?: number; error?: PgError }
+  statementIndex: number
+  statementStartUs: number
+  /** Numbers each statement attempt, so a stale timer or grant for an earlier one is ignored. */
+  statementSerial: number
+  isWaitingForLock: boolean
+  /** Virtual µs when the run entered its current state (waiting, running, idle). */
+  stateSinceUs: number
+  /** A held session that ran its SQL and now sits idle in its transaction. */
+  isHolding: boolean
+  /**
+   * A CREATE INDEX CONCURRENTLY got its lock: Postgres has committed the index's catalog entry,
+   * so if it fails from here on, an INVALID index is left behind.
+   */
+  isPastCatalogEntry?: boolean
+  /** The session's timeouts before the current transaction's SET LOCALs. */
+  sessionTimeouts?: { lockMs?: number; statementMs?: number }
+  isEnded: boolean
+  /** What the last transaction that committed returned from its last statement. */
+  last?: RunResult
+  onSettled: (result: OperatorResult) => void
+}
+
+type TransactionPart = Extract<ScriptPart, { kind: 'transaction' }>
+
+/** Starts an operator's script as its own session; a script that does not parse settles at once with 42601. */
+export function startOperatorRun(
+  sim: SimulationState,
+  sql: string,
+  label: string,
+  retry: RetryPolicy | undefined,
+  holdOpen: boolean,
+  onSettled: (result: OperatorResult) => void,
+): OperatorRun | undefined {
+  // a held session is one open transaction: BEGIN is implied, and it never commits by itself
+  const parsed = parseOperatorScript(holdOpen ? `begin;\n${sql}\n;commit` : sql)
+  if (!parsed.ok) {
+    onSettled({ ok: false, error: { code: '42601', message: parsed.problem.message } })
+    return undefined
+  }
+  if (sim.isDatabaseDown) {
+    onSettled({ ok: false, error: connectionFailure() })
+    return undefined
+  }
+  const run: OperatorRun = {
+    owner: sim.nextOwner++,
+    label,
+    parts: parsed.parts,
+    partIndex: 0,
+    retry,
+    attempt: 1,
+    holdOpen,
+    statementIndex: 0,
+    statementStartUs: sim.nowUs,
+    statementSerial: 0,
+    isWaitingForLock: false,
+    stateSinceUs: sim.nowUs,
+    isHolding: false,
+    isEnded: false,
+    onSettled,
+  }
+  sim.operatorRuns.add(run)
+  if (holdOpen) sim.sessions.set(label, run)
+  sim.at(0, { kind: 'run part', run })
+  return run
+}
+
+/** Runs the script's next part: a session setting, or a transaction probed for its locks. */
+export async function runPart(sim: SimulationState, run: OperatorRun): Promise<void> {
+  if (run.isEnded) return
+  const part = run.parts[run.partIndex]
+  if (!part) return endRun(sim, run, 'committed', { ok: true, ...(run.last && { last: run.last }) })
+  if (part.kind === 'setting') {
+    if (part.name === 'lock_timeout') run.lockTimeoutMs = part.ms
+    else run.statementTimeoutMs = part.ms
+    run.partIndex += 1
+    return runPart(sim, run)
+  }
+  // the session's own timeouts come back when this transaction ends, whatever SET LOCAL did
+  run.sessionTimeouts = { lockMs: run.lockTimeoutMs, statementMs: run.statementTimeoutMs }
+  for (const setting of part.localSettings ?? []) {
+    if (setting.name === 'lock_timeout') run.lockTimeoutMs = setting.ms
+    else run.statementTimeoutMs = setting.ms
+  }
+  run.probe = await probePart(sim, part)
+  run.statementIndex = 0
+  nextStatement(sim, run)
+}
+
+async function probePart(sim: SimulationState, part: TransactionPart): Promise<OperatorRun['probe']> {
+  if (part.runsOutsideTransaction) {
+    // CONCURRENTLY cannot be probed in a transaction: its documented lock stands in
+    const known = await sim.database.probeLocks(part.statements[0])
+    if (!known.ok) return { statements: [], failedIndex: 0, error: known.error }
+    const command = concurrentIndexCommandOf(part.statements[0])
+    return { statements: [{ ...known, command, rowCount: 0, fields: [], rows: [] }] }
+  }
+  const probe = await sim.database.probeTransaction(part.statements.map((sql) => ({ sql })))
+  return probe.ok ? { statements: probe.statements } : probe
+}
+
+/**
+ * Takes the statement's locks (waiting in the queues if it must), then lets its modelled
+ * duration pass; the last statement of a transaction leads to its commit.
+ */
+export function nextStatement(sim: SimulationState, run: OperatorRun): void {
+  const part = run.parts[run.partIndex]
+  if (part.kind !== 'transaction' || !run.probe) return
+  if (run.statementIndex === part.statements.length) {
+    if (run.holdOpen && run.partIndex === run.parts.length - 1) {
+      run.stateSinceUs = sim.nowUs
+      run.isHolding = true
+      sim.log({
+        type: 'statement',
+        atUs: sim.nowUs,
+        session: run.label,
+        sql: part.statements.join('; '),
+        state: 'holding',
+      })
+      return run.onSettled({ ok: true })
+    }
+    sim.at(0, { kind: 'call', fire: () => commitPart(sim, run) })
+    return
+  }
+  const sql = part.statements[run.statementIndex]
+  if (run.probe.failedIndex === run.statementIndex && run.probe.error)
+    return failRun(sim, run, run.probe.error, sql)
+  const serial = ++run.statementSerial
+  run.statementStartUs = sim.nowUs
+  run.stateSinceUs = sim.nowUs
+  run.isWaitingForLock = true
+  let isInsideAcquire = true
+  let isGrantedAtOnce = false
+  const locks = run.probe.statements[run.statementIndex].locks
+  const onReady = () => {
+    if (isInsideAcquire) isGrantedAtOnce = true
+    else sim.at(0, { kind: 'statement granted', run, serial })
+  }
+  // CREATE INDEX CONCURRENTLY, once it holds SHARE UPDATE EXCLUSIVE, waits for every
+  // transaction that holds a lock conflicting with SHARE on the table — a writer left idle in
+  // its transaction stalls it (docs: CREATE INDEX, "Building Indexes Concurrently")
+  const buildTable = isConcurrentIndexBuild(sql)
+    ? locks.find((lock) => lock.kind === 'table')?.relation
+    : undefined
+  acquireAll(sim, run.owner, locks, () => {
+    if (buildTable === undefined) return onReady()
+    run.isPastCatalogEntry = true
+    if (sim.locks.waitForLockers(run.owner, buildTable, 'ShareLock', onReady)) onReady()
+  })
+  isInsideAcquire = false
+  if (run.statementTimeoutMs !== undefined) {
+    sim.at(run.statementTimeoutMs * microsPerMs, { kind: 'statement timeout', run, serial })
+  }
+  if (isGrantedAtOnce) return runStatement(sim, run)
+  watchForDeadlock(sim, run.owner)
+  sim.log({ type: 'statement', atUs: sim.nowUs, session: run.label, sql, state: 'waiting' })
+  if (run.lockTimeoutMs !== undefined)
+    sim.at(run.lockTimeoutMs * microsPerMs, { kind: 'lock timeout', run, serial })
+}
+
+/** Its locks granted, the statement runs for its modelled duration. */
+export function runStatement(sim: SimulationState, run: OperatorRun): void {
+  const part = run.parts[run.partIndex]
+  if (part.kind !== 'transaction' || !run.probe) return
+  run.isWaitingForLock = false
+  run.stateSinceUs = sim.nowUs
+  const sql = part.statements[run.statementIndex]
+  const waitedUs = sim.nowUs - run.statementStartUs
+  recordOperatorWait(sim, waitedUs)
+  const statement = run.probe.statements[run.statementIndex]
+  const durationUs = migrationStatementMicros(sql, statement, (table) => sim.sizeOf(table))
+  sim.log({
+    type: 'statement',
+    atUs: sim.nowUs,
+    session: run.label,
+    sql,
+    state: 'granted',
+    waitedUs,
+    durationUs,
+  })
+  sim.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
+}
+
+function restoreSessionTimeouts(run: OperatorRun): void {
+  if (!run.sessionTimeouts) return
+  run.lockTimeoutMs = run.sessionTimeouts.lockMs
+  run.statementTimeoutMs = run.sessionTimeouts.statementMs
+  run.sessionTimeouts = undefined
+}
+
+function recordOperatorWait(sim: SimulationState, waitedUs: number): void {
+  const step = sim.stepIndex
+  sim.operatorLockWaitUs[step] = Math.max(sim.operatorLockWaitUs[step] ?? 0, waitedUs)
+}
+
+/** A lock_timeout or statement_timeout fires; a timer set for a statement that has since finished or failed does nothing. */
+export function cancelStatement(
+  sim: SimulationState,
+  run: OperatorRun,
+  serial: number,
+  code: string,
+  reason: string,
+): void {
+  if (!isCurrent(run, serial)) return
+  failRun(sim, run, { code, message: `canceling statement due to ${reason}` }, currentSql(run))
+}
+
+/** Whether an event for statement attempt `serial` still concerns the run. */
+export function isCurrent(run: OperatorRun, serial: number): boolean {
+  return !run.isEnded && run.statementSerial === serial
+}
+
+/** The commit point: the transaction's SQL runs in PGlite now, all of it or none. */
+export async function commitPart(sim: SimulationState, run: OperatorRun): Promise<void> {
+  const part = run.parts[run.partIndex]
+  if (run.isEnded || part.kind !== 'transaction') return
+  const outcome = part.rolledBack ? undefined : await executeForReal(sim, part)
+  if (outcome && !outcome.ok) return failRun(sim, run, outcome.error, outcome.sql)
+  if (outcome) run.last = outcome.last
+  sim.statementLocks.clear()
+  sim.log({
+    type: 'statement',
+    atUs: sim.nowUs,
+    session: run.label,
+    sql: part.statements.join('; '),
+    state: 'committed',
+  })
+  sim.locks.releaseAll(run.owner)
+  run.isPastCatalogEntry = false
+  restoreSessionTimeouts(run)
+  run.partIndex += 1
+  run.probe = undefined
+  run.attempt = 1
+  sim.at(0, { kind: 'run part', run })
+}
+
+/** Runs a transaction's statements in the database, all or none; the failing statement comes back. */
+export async function executeForReal(
+  sim: SimulationState,
+  part: TransactionPart,
+): Promise<{ ok: true; last: RunResult } | { ok: false; error: PgError; sql: string }> {
+  if (!part.isBlock) {
+    const result = await sim.database.run(part.statements[0])
+    return result.ok
+      ? { ok: true, last: result }
+      : { ok: false, error: result.error, sql: part.statements[0] }
+  }
+  await sim.database.run('begin')
+  let last: RunResult | undefined
+  for (const sql of part.statements) {
+    last = await sim.database.run(sql)
+    if (!last.ok) {
+      await sim.database.run('rollback')
+      return { ok: false, error: last.error, sql }
+    }
+  }
+  const committed = await sim.database.run('commit')
+  if (!committed.ok) return { ok: false, error: committed.error, sql: 'commit' }
+  return { ok: true, last: last ?? committed }
+}
+
+/** A statement failed: its transaction's locks go, and the run retries a lock timeout or ends. */
+export function failRun(sim: SimulationState, run: OperatorRun, error: PgError, sql?: string): void {
+  // a statement that gave up waiting (lock_timeout, a cancel) waited all that time too
+  if (run.isWaitingForLock) recordOperatorWait(sim, sim.nowUs - run.statementStartUs)
+  sim.locks.releaseAll(run.owner)
+  restoreSessionTimeouts(run)
+  if (run.isPastCatalogEntry && sql !== undefined) {
+    run.isPastCatalogEntry = false
+    sim.at(0, { kind: 'call', fire: () => leaveInvalidIndex(sim, sql) })
+  }
+  run.statementSerial += 1
+  run.isWaitingForLock = false
+  sim.log({
+    type: 'statement',
+    atUs: sim.nowUs,
+    session: run.label,
+    sql: sql ?? '',
+    state: 'failed',
+    code: error.code,
+  })
+  const retry = run.retry
+  if (error.code === '55P03' && retry && run.attempt < retry.attempts) {
+    const backoffMs = retry.backoffMs * retry.factor ** (run.attempt - 1)
+    run.attempt += 1
+    run.probe = undefined
+    sim.at(backoffMs * microsPerMs, { kind: 'run part', run })
+    return
+  }
+  endRun(sim, run, 'failed', { ok: false, error, ...(sql !== undefined && { statement: sql }) })
+}
+
+// What a failed CREATE INDEX CONCURRENTLY leaves: the index, marked INVALID, unused by
+// queries but kept up to date by every write until someone drops it.
+async function leaveInvalidIndex(sim: SimulationState, sql: string): Promise<void> {
+  const name = concurrentIndexNameOf(sql)
+  if (!name || sim.isDatabaseDown) return
+  const built = await sim.database.run(sql)
+  if (!built.ok) return
+  await sim.database.run(
+    `update pg_index set indisvalid = false where indexrelid = to_regclass('${name.replace(/'/g, "''")}')`,
+  )
+  sim.statementLocks.clear()
+}
+
+/** Ends a run for good: its locks go, it leaves the sessions, and it settles with `result` if given. */
+export function endRun(
+  sim: SimulationState,
+  run: OperatorRun,
+  how: 'committed' | 'failed' | 'terminated',
+  result?: OperatorResult,
+): void {
+  if (run.isEnded) return
+  run.isEnded = true
+  run.statementSerial += 1
+  sim.locks.releaseAll(run.owner)
+  sim.operatorRuns.delete(run)
+  if (sim.sessions.get(run.label) === run) sim.sessions.delete(run.label)
+  if (how === 'terminated') {
+    sim.log({ type: 'statement', atUs: sim.nowUs, session: run.label, sql: '', state: 'terminated' })
+  }
+  if (result) run.onSettled(result)
+}
+
+/** The statement the run is at, or '' between transactions. */
+export function currentSql(run: OperatorRun): string {
+  const part = run.parts[run.partIndex]
+  return part?.kind === 'transaction' ? (part.statements[run.statementIndex] ?? '') : ''
+}

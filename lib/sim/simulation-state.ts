@@ -1,0 +1,122 @@
+import type { Database } from '../engine'
+import type { ConsoleSession } from './console-session'
+import type { TableSize } from './cost-model'
+import { EventQueue } from './event-queue'
+import type { ActionProgress, RequestRecord, SimEvent } from './event-log'
+import { LockManager } from './lock-manager'
+import type { SimScenario } from './model'
+import type { OperatorRun } from './operator-run'
+import { LogHash, RandomStream } from './random'
+import type { Request, StatementLocks, VersionState } from './request-lifecycle'
+
+/** How a simulation keeps and reports its event log. */
+export interface SimulationOptions {
+  /** Keep every event in `events` (default); the hash covers them either way. */
+  keepEvents?: boolean
+  /** Hears each event as it is logged (live mode batches them for the page). */
+  onEvent?: (event: SimEvent) => void
+}
+
+/** What the event queue holds: each kind is handled by the module of its concern. */
+export type Event =
+  | { kind: 'arrive'; state: VersionState; token: number }
+  | { kind: 'granted'; request: Request }
+  | { kind: 'finish'; request: Request }
+  | { kind: 'timeout'; request: Request }
+  | { kind: 'run part'; run: OperatorRun }
+  | { kind: 'statement granted'; run: OperatorRun; serial: number }
+  | { kind: 'statement done'; run: OperatorRun; serial: number }
+  | { kind: 'lock timeout'; run: OperatorRun; serial: number }
+  | { kind: 'statement timeout'; run: OperatorRun; serial: number }
+  | { kind: 'deadlock check'; owner: number }
+  | { kind: 'invariants' }
+  | { kind: 'call'; fire: () => void | Promise<void> }
+
+/** Virtual µs in a millisecond: scenarios speak ms, the clock counts µs. */
+export const microsPerMs = 1000
+/** How often invariants are checked under traffic, in virtual µs. */
+export const invariantIntervalUs = 1_000_000
+
+/**
+ * The simulation's shared mutable state — clock, event queue, locks, app versions, operator
+ * sessions and what was recorded — which each concern module's functions operate on.
+ */
+export class SimulationState {
+  /** Virtual time now, in µs. */
+  nowUs = 0
+  readonly records: RequestRecord[] = []
+  readonly events: SimEvent[] = []
+  readonly stepStartsUs: number[] = []
+  /** Longest lock wait of an operator's statement, by step index. */
+  readonly operatorLockWaitUs: number[] = []
+  readonly invariantViolations: { atUs: number; step: number; name: string; violations: number }[] = []
+  readonly actions: ActionProgress[] = []
+
+  readonly queue = new EventQueue<Event>()
+  readonly locks = new LockManager()
+  readonly hash = new LogHash()
+  readonly versions = new Map<string, VersionState>()
+  /** Held sessions (a step's `open session`), by name. */
+  readonly sessions = new Map<string, OperatorRun>()
+  readonly operatorRuns = new Set<OperatorRun>()
+  readonly statementLocks = new Map<string, StatementLocks>()
+  readonly tableSizes = new Map<string, TableSize>()
+  nextOwner = 1
+  nextRequestId = 1
+  requestsPerSecond: number
+  console: ConsoleSession | undefined
+  stepIndex = -1
+  isDatabaseDown = false
+  /** Counts starts and stops, so a start that a later stop overtook does nothing. */
+  databaseStarts = 0
+  isDraining = false
+  private readonly keepEvents: boolean
+  private readonly onEvent: ((event: SimEvent) => void) | undefined
+
+  constructor(
+    readonly database: Database,
+    readonly scenario: SimScenario,
+    options: SimulationOptions,
+  ) {
+    this.keepEvents = options.keepEvents ?? true
+    this.onEvent = options.onEvent
+    this.requestsPerSecond = scenario.requestsPerSecond
+    for (const version of scenario.versions) {
+      this.versions.set(version.id, {
+        version,
+        share: 0,
+        isRunning: false,
+        connections: Array.from({ length: version.connections }, () => ({
+          owner: this.nextOwner++,
+          isIdleInTransaction: false,
+          idleSinceUs: 0,
+          lastSql: '',
+        })),
+        waitingForConnection: [],
+        random: new RandomStream(`${scenario.seed}/${version.id}`),
+        totalWeight: version.endpoints.reduce((total, endpoint) => total + endpoint.weight, 0),
+        arrivalToken: 0,
+        sequence: 0,
+        hasTerminatedConnection: false,
+      })
+    }
+    this.queue.push(invariantIntervalUs, { kind: 'invariants' })
+  }
+
+  /** Schedules an event `delayUs` from now (rounded to whole µs, never in the past). */
+  at(delayUs: number, event: Event): void {
+    this.queue.push(this.nowUs + Math.max(0, Math.round(delayUs)), event)
+  }
+
+  /** Adds an event to the log: its hash, `events` if kept, and the listener. */
+  log(event: SimEvent): void {
+    this.hash.add(JSON.stringify(event))
+    if (this.keepEvents) this.events.push(event)
+    this.onEvent?.(event)
+  }
+
+  /** A table's declared and sampled rows, for the cost model; 1000 of each when undeclared. */
+  sizeOf(table: string): TableSize {
+    return this.tableSizes.get(table) ?? { declaredRows: 1000, sampleRows: 1000 }
+  }
+}

@@ -1,0 +1,128 @@
+import { check } from './checks'
+import type { ActionProgress, OperatorResult } from './event-log'
+import type { Step, StepAction, SystemTestTask } from './model'
+import { startOperatorRun } from './operator-run'
+import { startDatabase, stopDatabase } from './outage'
+import { endSession, terminateIdle } from './sessions'
+import { microsPerMs, type SimulationState } from './simulation-state'
+import { deploy } from './traffic'
+
+/** Starts a step's action now; it settles later in virtual time. */
+export function beginStep(sim: SimulationState, step: Step): ActionProgress {
+  sim.stepIndex += 1
+  sim.stepStartsUs.push(sim.nowUs)
+  sim.operatorLockWaitUs.push(0)
+  sim.log({ type: 'step', atUs: sim.nowUs, index: sim.stepIndex, id: step.id })
+  const progress: ActionProgress = {}
+  sim.actions.push(progress)
+  const index = sim.stepIndex
+  const settle = (result: OperatorResult) => {
+    if (progress.settledUs !== undefined) return
+    progress.settledUs = sim.nowUs
+    progress.result = result
+    sim.log({
+      type: 'step settled',
+      atUs: sim.nowUs,
+      step: index,
+      ok: result.ok,
+      ...(!result.ok && { code: result.error.code }),
+    })
+  }
+  applyAction(sim, step.action, settle)
+  return progress
+}
+
+/** Counts the first `count` steps as applied and settled now, without running them. */
+export function skipSteps(sim: SimulationState, count: number): void {
+  for (let index = 0; index < count; index++) {
+    sim.stepIndex += 1
+    sim.stepStartsUs.push(sim.nowUs)
+    sim.operatorLockWaitUs.push(0)
+    sim.actions.push({ settledUs: sim.nowUs, result: { ok: true } })
+  }
+}
+
+/** Does what a step's action does, now; `settle` hears how it ended. */
+export function applyAction(
+  sim: SimulationState,
+  action: StepAction,
+  settle: (result: OperatorResult) => void,
+): void {
+  switch (action.kind) {
+    case 'deploy':
+      deploy(sim, action.shares)
+      return settle({ ok: true })
+    case 'migrate':
+      startOperatorRun(sim, action.sql, 'migration', action.retry, false, settle)
+      return
+    case 'database':
+      return action.state === 'stop' ? stopDatabase(sim, settle) : startDatabase(sim, settle)
+    case 'open session':
+      startOperatorRun(sim, action.sql, action.session, undefined, true, settle)
+      return
+    case 'end session':
+      return endSession(sim, action.session, action.how, settle)
+    case 'terminate idle':
+      terminateIdle(sim)
+      return settle({ ok: true })
+    case 'advance':
+      sim.at(action.ms * microsPerMs, { kind: 'call', fire: () => settle({ ok: true }) })
+      return
+    case 'check':
+      return check(sim, action.verb, action.condition, action.withinMs, settle)
+    case 'system test': {
+      // Delmo runs each test on a system of its own and tears it down after: a database the
+      // test stopped is started again, so the app the lesson runs is not left in an outage
+      const wasDown = sim.isDatabaseDown
+      return runSystemTest(sim, action.tasks, 0, (result) => {
+        if (sim.isDatabaseDown && !wasDown)
+          return applyAction(sim, { kind: 'database', state: 'start' }, () => settle(result))
+        settle(result)
+      })
+    }
+  }
+}
+
+// Delmo runs a test's tasks one after the other and stops at the first that fails.
+function runSystemTest(
+  sim: SimulationState,
+  tasks: readonly SystemTestTask[],
+  index: number,
+  settle: (result: OperatorResult) => void,
+): void {
+  const task = tasks[index]
+  if (!task) return settle({ ok: true })
+  const next = (result: OperatorResult) => {
+    if (result.ok) return runSystemTest(sim, tasks, index + 1, settle)
+    const name = 'task' in task ? `${task.verb}: ${task.task}` : `${task.verb}: [${task.service}]`
+    settle({
+      ok: false,
+      error: { ...result.error, message: `task ${index + 1} (${name}) failed: ${result.error.message}` },
+    })
+  }
+  if ('service' in task) return applyAction(sim, { kind: 'database', state: task.verb }, next)
+  check(sim, task.verb, task.condition, task.withinMs, next)
+}
+
+/**
+ * How long a step waits for its action to settle before it moves on: `within`, or longer when
+ * letting time pass or waiting on a check is the action itself.
+ */
+export function stepWindowMs(step: Step): number {
+  return Math.max(step.withinMs, ownTimeMs(step.action))
+}
+
+// How long an action may take by its own terms: a wait its timeout and one more check, a
+// system test all its waits in a row, so a test is never cut off by the step's `within`.
+function ownTimeMs(action: StepAction): number {
+  switch (action.kind) {
+    case 'advance':
+      return action.ms
+    case 'check':
+      return action.withinMs + 1000
+    case 'system test':
+      return action.tasks.reduce((sum, task) => sum + ('withinMs' in task ? task.withinMs : 0) + 1000, 0)
+    default:
+      return 0
+  }
+}
