@@ -1,9 +1,6 @@
 import { lexSql } from './sql-lexer'
 import { isTransactionForbidden } from './statement-kind'
 
-// simulation.ts still imports these from here; they live in statement-kind now
-export { isTransactionForbidden, normalizeStatement } from './statement-kind'
-
 /** One statement found in a script, without its terminating semicolon. */
 export interface SplitStatement {
   sql: string

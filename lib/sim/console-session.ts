@@ -1,11 +1,16 @@
-import type { PgError, RunResult, TransactionState } from '../engine'
+import {
+  commandTagOf,
+  transactionControlOf,
+  type PgError,
+  type RunResult,
+  type TransactionState,
+} from '../engine'
 import { migrationStatementMicros } from './cost-model'
 import { acquireAll, watchForDeadlock } from './lock-waits'
 import { parseOperatorScript } from './operator-script'
 import { endRun, executeForReal, failRun, startOperatorRun, type OperatorRun } from './operator-run'
 import { busyConsole, connectionFailure, terminatedByAdministrator } from './simulated-errors'
 import { microsPerMs, type SimulationState } from './simulation-state'
-import { commandOnly, commandTagOf, transactionControlOf } from './statement-text'
 
 /** What a statement typed at the console returned, and where its session's transaction stands. */
 export interface ConsoleAnswer {
@@ -272,4 +277,9 @@ export function endConsoleTransaction(sim: SimulationState, session: ConsoleSess
   session.statements = []
   session.pending = undefined
   session.sinceUs = sim.nowUs
+}
+
+/** A result with a command tag and nothing else, as psql shows `BEGIN` or `SET`. */
+function commandOnly(command: string): RunResult {
+  return { ok: true, command, fields: [], rows: [], rowCount: 0, durationMs: 0 }
 }

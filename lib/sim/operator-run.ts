@@ -1,4 +1,10 @@
-import type { PgError, ProbedStatement, RunResult } from '../engine'
+import {
+  concurrentIndexBuildOf,
+  isConcurrentIndexBuild,
+  type PgError,
+  type ProbedStatement,
+  type RunResult,
+} from '../engine'
 import { migrationStatementMicros } from './cost-model'
 import type { OperatorResult } from './event-log'
 import { acquireAll, watchForDeadlock } from './lock-waits'
@@ -6,7 +12,6 @@ import type { RetryPolicy } from './model'
 import { parseOperatorScript, type ScriptPart } from './operator-script'
 import { connectionFailure } from './simulated-errors'
 import { microsPerMs, type SimulationState } from './simulation-state'
-import { concurrentIndexCommandOf, concurrentIndexNameOf, isConcurrentIndexBuild } from './statement-text'
 
 /** An operator's script (a migration, a held session, learner SQL) running statement by statement. */
 export interface OperatorRun {
@@ -114,7 +119,7 @@ async function probePart(sim: SimulationState, part: TransactionPart): Promise<O
     // CONCURRENTLY cannot be probed in a transaction: its documented lock stands in
     const known = await sim.database.probeLocks(part.statements[0])
     if (!known.ok) return { statements: [], failedIndex: 0, error: known.error }
-    const command = concurrentIndexCommandOf(part.statements[0])
+    const command = isConcurrentIndexBuild(part.statements[0]) ? 'CREATE INDEX' : 'DROP INDEX'
     return { statements: [{ ...known, command, rowCount: 0, fields: [], rows: [] }] }
   }
   const probe = await sim.database.probeTransaction(part.statements.map((sql) => ({ sql })))
@@ -315,7 +320,7 @@ export function failRun(sim: SimulationState, run: OperatorRun, error: PgError, 
 // What a failed CREATE INDEX CONCURRENTLY leaves: the index, marked INVALID, unused by
 // queries but kept up to date by every write until someone drops it.
 async function leaveInvalidIndex(sim: SimulationState, sql: string): Promise<void> {
-  const name = concurrentIndexNameOf(sql)
+  const name = concurrentIndexBuildOf(sql)?.index
   if (!name || sim.isDatabaseDown) return
   const built = await sim.database.run(sql)
   if (!built.ok) return

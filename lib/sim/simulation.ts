@@ -30,7 +30,7 @@ export type { SessionSnapshot, SessionView } from './sessions'
 export type { SimulationOptions } from './simulation-state'
 export { describeFailedCheck } from './checks'
 export { stepWindowMs } from './step-actions'
-export { transactionControlOf } from './statement-text'
+export { transactionControlOf } from '../engine'
 
 /**
  * The discrete-event simulator: app versions send requests to one real Postgres while steps
