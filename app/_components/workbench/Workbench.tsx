@@ -12,8 +12,7 @@ import {
   type ReactNode,
 } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { StepRunHow, StepVerdict, WorkbenchSpeed } from '@/lib/scenario/workbench-protocol'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { StepRunHow, StepVerdict, WorkbenchSpeed, WorkbenchStep } from '@/lib/workbench'
 import { encodeAttempt } from '../attempt-link'
 import { panelIds, type PanelId } from './panels'
 import { placeStatementError } from '../error-place'
