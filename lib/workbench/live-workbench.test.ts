@@ -7,13 +7,8 @@ import type { ConsoleReply, LiveSqlResult } from './events'
 import { openFirstLesson, openWorkbench } from './workbench-fixture'
 
 describe('the workbench in the worker', () => {
-  let lesson: Lesson
-  let start: Snapshot
-  let database: Database
-
-  before(async () => {
-    ;({ lesson, start, database } = await openFirstLesson())
-  })
+  let lesson: Lesson, start: Snapshot, database: Database
+  before(async () => ({ lesson, start, database } = await openFirstLesson()))
   after(() => database.close())
 
   it('terminating the index build ends it with 57P01 and lets the writes through again', async () => {

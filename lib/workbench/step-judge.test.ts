@@ -5,13 +5,8 @@ import type { Lesson } from '../scenario'
 import { openFirstLesson, openWorkbench } from './workbench-fixture'
 
 describe('the workbench in the worker', () => {
-  let lesson: Lesson
-  let start: Snapshot
-  let database: Database
-
-  before(async () => {
-    ;({ lesson, start, database } = await openFirstLesson())
-  })
+  let lesson: Lesson, start: Snapshot, database: Database
+  before(async () => ({ lesson, start, database } = await openFirstLesson()))
   after(() => database.close())
 
   it('sends one batch per tick and passes a scripted step once its window closed', async () => {
