@@ -1,10 +1,7 @@
-import type { z } from 'zod'
 import type { Condition, SimScenario, Step, StepAction, VersionExpectation } from '../sim'
 import type { Scenario, ScenarioPath } from './scenario'
-import type { pathSchema } from './step-schema'
+import type { PathFields } from './step-schema'
 import { describeSpecProblem, parseSystemTestSpec } from './system-test'
-
-type PathFields = z.infer<typeof pathSchema>
 
 /** The simulator's input for one path of a validated scenario. */
 export function toSimScenario(scenario: Scenario, path: ScenarioPath): SimScenario {

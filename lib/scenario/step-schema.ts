@@ -138,6 +138,9 @@ const actionKeys = [
 /** The fields of one path of a step, naive or safe: exactly one action and its claims. */
 export const pathSchema = z.object(actionFields).strict()
 
+/** One path's fields, validated: durations in ms. */
+export type PathFields = z.infer<typeof pathSchema>
+
 /** One step of a scenario: one action, or a naive and a safe path each with one. */
 export const stepSchema = z
   .object({
