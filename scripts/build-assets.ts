@@ -105,7 +105,7 @@ export async function buildAssets(
   await copyFile(join(dist, 'pglite.wasm'), join(publicEngine, wasmName))
   await copyFile(join(dist, 'pglite.data'), join(publicEngine, dataName))
 
-  const workerCode = await bundleForBrowser(join(root, 'lib', 'scenario', 'browser-worker.ts'))
+  const workerCode = await bundleForBrowser(join(root, 'lib', 'workbench', 'browser-worker.ts'))
   const workerName = `worker-${shortHash(workerCode)}.js`
   await writeFile(join(publicEngine, workerName), workerCode)
 

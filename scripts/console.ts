@@ -8,9 +8,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { WorkerDatabase } from '../lib/engine'
 import { openSnapshotBase, buildSnapshot, startWorkerDatabase } from '../lib/engine/node'
-import { loadLessons } from '../lib/scenario/lesson'
-import type { OpenedWorkbench, SimulationRequest } from '../lib/scenario/simulation-extension'
-import { workbenchConsole } from '../lib/scenario/workbench-console'
+import { loadLessons } from '../lib/scenario'
+import { createSimulationClient, workbenchConsole } from '../lib/workbench'
 import {
   completeLine,
   databaseBackend,
@@ -66,12 +65,12 @@ async function openLesson(slug: string): Promise<{ backend: ConsoleBackend; data
   const built = await buildSnapshot(lesson.setupSql)
   if (!built.ok) fail(`lesson "${slug}" did not build: ${built.error}`)
   const database = await startWorkerDatabase(built.snapshot, {
-    workerUrl: new URL('../lib/scenario/node-simulation-worker-loader.mjs', import.meta.url),
+    workerUrl: new URL('../lib/workbench/node-simulation-worker-loader.mjs', import.meta.url),
   })
-  const call = (request: SimulationRequest) => database.callExtension('simulation', request)
+  const simulation = createSimulationClient(database)
   let step = 0
   const open = async (resume?: { deployment: Record<string, number> }) => {
-    const opened = (await call({
+    const opened = await simulation.call({
       action: 'open',
       lesson: slug,
       scenario,
@@ -80,13 +79,12 @@ async function openLesson(slug: string): Promise<{ backend: ConsoleBackend; data
       sql: [],
       speed: 1,
       ...(resume && { resume }),
-    })) as OpenedWorkbench
+    })
     step = opened.step
   }
   const console = workbenchConsole(
     {
-      call,
-      onEvent: (listener) => database.onExtensionEvent(listener),
+      ...simulation,
       run: (sql) => database.run(sql),
       async replaceWorker() {
         const view = console.operator.view()

@@ -8,16 +8,19 @@
 import { join } from 'node:path'
 import { buildSnapshot, openDatabase } from '../lib/engine/node'
 import { formatMs } from '../lib/sim'
-import { describeProblem, loadLessons } from '../lib/scenario'
-import { checkLessonScenario } from '../lib/scenario/check-lessons'
-import { describePath } from '../lib/scenario/path-label'
+import {
+  checkLessonScenario,
+  describePath,
+  describeProblem,
+  loadLessons,
+  type PathVerdict,
+} from '../lib/scenario'
 import {
   checkLessonOnRealServer,
   defaultTimeScale,
   type RealPathVerdict,
 } from '../lib/real-server/check-lesson'
 import { startRealServer, type RealServer } from '../lib/real-server/server'
-import type { PathVerdict } from '../lib/scenario/check-lessons'
 
 const root = process.cwd()
 const asJson = process.argv.includes('--json')

@@ -3,7 +3,7 @@ import { WorkerDatabase, withSpareWorker } from './worker-client'
 
 /** Where the page finds the engine's files, all on our own origin. */
 export interface EngineAssetUrls {
-  /** The bundled worker script (lib/scenario/browser-worker.ts: the engine's RPC plus the simulator). */
+  /** The bundled worker script (lib/workbench/browser-worker.ts: the engine's RPC plus the simulator). */
   worker: string
   wasm: string
   data: string

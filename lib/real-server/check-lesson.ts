@@ -1,6 +1,5 @@
 import { checkExpectations, type ExpectationResult } from '../sim'
-import { lessonPaths, type PathVerdict } from '../scenario/check-lessons'
-import type { Lesson } from '../scenario/lesson'
+import { lessonPaths, type Lesson, type PathVerdict } from '../scenario'
 import { replayOnRealServer, type ReplayOptions } from './replay'
 import { createDatabase, dropDatabase, type RealServer } from './server'
 import type { WaitEpisode } from './lock-wait-monitor'

@@ -1,7 +1,8 @@
 import type { Database } from '../engine'
 import { runScenario, type SimScenario, type StepReport } from '../sim'
 import type { Lesson } from './lesson'
-import { pathsOf, toNaiveDetour, toSimScenario, type Scenario, type ScenarioPath } from './scenario'
+import { pathsOf, type Scenario, type ScenarioPath } from './scenario'
+import { toNaiveDetour, toSimScenario } from './sim-scenario'
 
 /** One path of one lesson's scenario, run headless, with every claim checked. */
 export interface PathVerdict {

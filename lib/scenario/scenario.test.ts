@@ -7,7 +7,8 @@ import { describe, it } from 'node:test'
 import { parse as parseYaml } from 'yaml'
 import { scenarioJsonSchemaFile, scenarioJsonSchemaText } from './json-schema'
 import { describeProblem, loadLessons } from './lesson'
-import { pathsOf, scenarioSchema, toNaiveDetour, toSimScenario } from './scenario'
+import { pathsOf, scenarioSchema } from './scenario'
+import { toNaiveDetour, toSimScenario } from './sim-scenario'
 
 const scenarioYaml = `
 seed: 7

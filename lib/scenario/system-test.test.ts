@@ -4,7 +4,8 @@ import { parse as parseYaml } from 'yaml'
 import type { Snapshot } from '../engine'
 import { buildSnapshot, openDatabase } from '../engine/node'
 import { runScenario } from '../sim'
-import { scenarioSchema, toSimScenario } from './scenario'
+import { scenarioSchema } from './scenario'
+import { toSimScenario } from './sim-scenario'
 import { parseSystemTestSpec } from './system-test'
 
 const tasks = {

@@ -1,9 +1,7 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { buildSnapshot, openDatabase } from '../../lib/engine/node'
-import { loadLessons } from '../../lib/scenario'
-import { checkLessonScenario } from '../../lib/scenario/check-lessons'
-import { pathKey } from '../../lib/scenario/path-label'
+import { checkLessonScenario, loadLessons, pathKey } from '../../lib/scenario'
 import { expect, test } from './fixtures'
 
 async function openPlayground(page: Page) {

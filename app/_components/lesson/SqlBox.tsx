@@ -2,7 +2,7 @@
 
 import { useRef, useState } from 'react'
 import type { PgError, ScriptResult, ScriptStatementResult, WorkerDatabase } from '@/lib/engine'
-import type { LiveSqlResult } from '@/lib/scenario/simulation-extension'
+import { createSimulationClient, type LiveSqlResult } from '@/lib/workbench'
 import { offsetOfCharacter, placeStatementError, toEditorError } from '@/app/_components/error-place'
 import { SqlEditor, type SqlEditorError } from '@/app/_components/SqlEditor'
 import { useLessonDatabase, useLiveTraffic } from './LessonDatabase'
@@ -20,14 +20,14 @@ let nextSimulatedId = 1
 // locks among the app's requests, and its answer arrives as an event once it settles.
 function runInSimulation(database: WorkerDatabase, sql: string): Promise<LiveSqlResult> {
   const id = nextSimulatedId++
+  const simulation = createSimulationClient(database)
   return new Promise((resolve, reject) => {
-    const stopListening = database.onExtensionEvent((event) => {
-      const answer = event as LiveSqlResult
+    const stopListening = simulation.onEvent((answer) => {
       if (answer.type !== 'sql' || answer.id !== id) return
       stopListening()
       resolve(answer)
     })
-    database.callExtension('simulation', { action: 'sql', id, sql }).catch((error: unknown) => {
+    simulation.call({ action: 'sql', id, sql }).catch((error: unknown) => {
       stopListening()
       reject(error)
     })

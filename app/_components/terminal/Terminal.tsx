@@ -4,7 +4,7 @@ import { useEffect, useId, useRef } from 'react'
 import type { ITerminalOptions } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { WorkerDatabase } from '@/lib/engine'
-import { workbenchConsole, type ConsoleScenario } from '@/lib/scenario/workbench-console'
+import { createSimulationClient, workbenchConsole, type ConsoleScenario } from '@/lib/workbench'
 import {
   commonPrefix,
   completeLine,
@@ -111,8 +111,7 @@ export function Terminal({
 
         const backend = workbenchConsole(
           {
-            call: (request) => database.callExtension('simulation', request),
-            onEvent: (listener) => database.onExtensionEvent(listener),
+            ...createSimulationClient(database),
             run: (sql) => database.run(sql),
             replaceWorker: () => replaceWorkerRef.current(),
           },

@@ -1,5 +1,5 @@
 import { memo } from 'react'
-import type { AuditEntry } from '@/lib/scenario/workbench-protocol'
+import type { AuditEntry } from '@/lib/workbench'
 import { formatClockMillis } from './format'
 import { LogPanel } from './LogPanel'
 

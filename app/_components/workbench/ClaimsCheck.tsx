@@ -4,7 +4,7 @@ import { useState } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
 import type { PathVerdict } from '@/lib/scenario/check-lessons'
 import { describePath, pathKey } from '@/lib/scenario/path-label'
-import type { SimulationRequest } from '@/lib/scenario/simulation-extension'
+import { createSimulationClient } from '@/lib/workbench'
 
 type CheckState =
   | { status: 'idle' }
@@ -38,8 +38,12 @@ export function ClaimsCheck({
     setCheck({ status: 'running' })
     try {
       const start = await (await fetch(snapshotUrl)).blob()
-      const request: SimulationRequest = { action: 'check', lesson, scenario, start }
-      const verdicts = (await database.callExtension('simulation', request)) as PathVerdict[]
+      const verdicts = await createSimulationClient(database).call({
+        action: 'check',
+        lesson,
+        scenario,
+        start,
+      })
       setCheck({ status: 'done', verdicts })
     } catch (error) {
       setCheck({ status: 'failed', reason: error instanceof Error ? error.message : String(error) })

@@ -1,7 +1,7 @@
 'use client'
 
 import { memo, useId } from 'react'
-import type { WorkbenchSpeed } from '@/lib/scenario/workbench-protocol'
+import type { WorkbenchSpeed } from '@/lib/workbench'
 import { formatClockTenths } from './format'
 
 /** What the clock panel shows and whom it tells. */

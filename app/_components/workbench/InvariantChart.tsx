@@ -1,5 +1,5 @@
 import { memo, useId } from 'react'
-import type { InvariantPoint } from '@/lib/scenario/workbench-protocol'
+import type { InvariantPoint } from '@/lib/workbench'
 import { formatClock } from './format'
 import { invariantSeries, type InvariantSeries } from './invariant-series'
 import { chartWindow, type ChartWindow } from './traffic-series'

@@ -1,5 +1,5 @@
 import { memo } from 'react'
-import type { RequestLogEntry } from '@/lib/scenario/workbench-protocol'
+import type { RequestLogEntry } from '@/lib/workbench'
 import { formatClockMillis, formatDuration } from './format'
 import { LogPanel } from './LogPanel'
 

@@ -1,5 +1,5 @@
 import { memo, useId } from 'react'
-import type { SchemaTable, SchemaView } from '@/lib/scenario/workbench-protocol'
+import type { SchemaTable, SchemaView } from '@/lib/workbench'
 
 /** What the schema panel shows. */
 export interface SchemaPanelProps {

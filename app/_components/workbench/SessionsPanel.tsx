@@ -1,7 +1,7 @@
 'use client'
 
 import { memo, useId } from 'react'
-import type { SessionView } from '@/lib/scenario/workbench-protocol'
+import type { SessionView } from '@/lib/workbench'
 import { formatDuration, formatLockMode, truncate } from './format'
 
 /** What the sessions and locks panel shows and whom it tells. */

@@ -1,7 +1,7 @@
 'use client'
 
-import type { SchemaView } from '@/lib/scenario/workbench-protocol'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { SchemaView } from '@/lib/workbench'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { SolutionDiff } from '../SolutionDiff'
 import { SharedAttemptNotice, ShareLinkView } from './ShareAttempt'
 import { StepEditor } from './StepEditor'

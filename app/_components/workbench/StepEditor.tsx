@@ -1,8 +1,8 @@
 'use client'
 
 import { useMemo } from 'react'
-import type { SchemaView } from '@/lib/scenario/workbench-protocol'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { SchemaView } from '@/lib/workbench'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { SqlEditor, type SqlEditorError } from '../SqlEditor'
 
 /**

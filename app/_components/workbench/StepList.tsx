@@ -1,4 +1,4 @@
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import type { StepState } from './step-at-hand'
 
 /** The lesson's steps, each with where it stands; a click opens the simulation at that step. */

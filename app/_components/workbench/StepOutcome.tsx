@@ -1,6 +1,6 @@
 import Link from 'next/link'
-import type { StepVerdict } from '@/lib/scenario/workbench-protocol'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { StepVerdict } from '@/lib/workbench'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { VerdictView } from './VerdictView'
 
 /**

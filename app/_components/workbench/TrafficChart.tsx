@@ -1,5 +1,5 @@
 import { memo, useId } from 'react'
-import type { StepMarker } from '@/lib/scenario/workbench-protocol'
+import type { StepMarker } from '@/lib/workbench'
 import type { SecondMetrics } from '@/lib/sim'
 import { describeStepHow, formatClock, formatDuration } from './format'
 import {

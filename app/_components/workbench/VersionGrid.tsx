@@ -1,5 +1,5 @@
 import { memo, useId } from 'react'
-import type { EndpointStatus } from '@/lib/scenario/workbench-protocol'
+import type { EndpointStatus } from '@/lib/workbench'
 import { formatClock, formatDuration } from './format'
 
 /** What the versions × endpoints grid shows. */

@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useRef } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { panelIds, type PanelId } from './panels'
 import { ClockPanel } from './index'
 import { LessonControls } from './LessonControls'

@@ -1,4 +1,4 @@
-import type { StepRunHow } from '@/lib/scenario/workbench-protocol'
+import type { StepRunHow } from '@/lib/workbench'
 
 /** Virtual time as `mm:ss`, e.g. `01:05`; minutes keep counting past the hour. */
 export function formatClock(ms: number): string {

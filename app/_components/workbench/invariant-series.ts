@@ -1,4 +1,4 @@
-import type { InvariantPoint } from '@/lib/scenario/workbench-protocol'
+import type { InvariantPoint } from '@/lib/workbench'
 import type { ChartWindow } from './traffic-series'
 
 /** One invariant's checks, ready for its number and its sparkline. */

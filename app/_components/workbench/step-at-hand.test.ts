@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { StepVerdict } from '@/lib/scenario/workbench-protocol'
+import type { StepVerdict } from '@/lib/workbench'
 import { emptyProgress } from '../lesson-progress'
 import { findStepAtHand, readStepState } from './step-at-hand'
 

@@ -1,8 +1,8 @@
 'use client'
 
 import { useEffect, useRef, type RefObject } from 'react'
-import type { WorkbenchSpeed } from '@/lib/scenario/workbench-protocol'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchSpeed } from '@/lib/workbench'
+import type { WorkbenchStep } from '@/lib/workbench'
 import type { LessonProgress } from '../lesson-progress'
 import type { StepCommands } from './use-step-commands'
 import type { useWorkbench } from './use-workbench'

@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect, useRef, type RefObject } from 'react'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import type { LiveState } from './use-workbench'
 import type { WorkbenchEvent } from './workbench-host'
 

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { firstUnpassedStep, type LessonProgress } from '../lesson-progress'
 import type { LessonProgressHandle } from './use-lesson-progress'
 import type { StepFeedback } from './use-step-feedback'

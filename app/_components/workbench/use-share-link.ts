@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { encodeAttempt } from '../attempt-link'
 
 /** The link made to the learner's attempt at a step (copied if the browser let it), or why there is none. */

@@ -1,7 +1,7 @@
 'use client'
 
 import { useEffect, useRef, useState } from 'react'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { decodeAttempt } from '../attempt-link'
 
 /** A share link's attempt shown in the editor, or why the link was refused. */

@@ -1,7 +1,7 @@
 'use client'
 
 import type { RefObject } from 'react'
-import type { WorkbenchStep } from '@/lib/scenario/workbench-steps'
+import type { WorkbenchStep } from '@/lib/workbench'
 import { emptyProgress, forgetVerdicts } from '../lesson-progress'
 import type { StepAtHand } from './step-at-hand'
 import type { LessonOpening } from './use-lesson-opening'

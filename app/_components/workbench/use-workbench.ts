@@ -1,14 +1,16 @@
 'use client'
 
-import { useCallback, useEffect, useReducer, useRef } from 'react'
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { OpenedWorkbench, SimulationRequest } from '@/lib/scenario/simulation-extension'
-import type {
-  SchemaView,
-  StepVerdict,
-  WorkbenchBatch,
-  WorkbenchSpeed,
-} from '@/lib/scenario/workbench-protocol'
+import {
+  createSimulationClient,
+  type OpenedWorkbench,
+  type SchemaView,
+  type SimulationRequest,
+  type StepVerdict,
+  type WorkbenchBatch,
+  type WorkbenchSpeed,
+} from '@/lib/workbench'
 
 /**
  * Everything the panels draw, folded from the worker's batches: the batch's fields, with
@@ -209,16 +211,17 @@ export function useWorkbench({
     onActionRef.current?.(action)
   }, [])
 
+  const simulation = useMemo(() => database && createSimulationClient(database), [database])
+
   useEffect(() => {
-    if (!database) return
-    const stopListening = database.onExtensionEvent((event) => {
-      const message = event as WorkbenchBatch | StepVerdict
+    if (!simulation) return
+    const stopListening = simulation.onEvent((message) => {
       if (message.type === 'workbench') {
         dispatch({ type: 'batch', batch: message })
         if (message.schemaChanged) {
-          void database
-            .callExtension('simulation', { action: 'schema' } satisfies SimulationRequest)
-            .then((schema) => dispatch({ type: 'schema', schema: schema as SchemaView }))
+          void simulation
+            .call({ action: 'schema' })
+            .then((schema) => dispatch({ type: 'schema', schema }))
             .catch(() => undefined)
         }
       } else if (message.type === 'verdict') {
@@ -228,18 +231,16 @@ export function useWorkbench({
     })
     return () => {
       stopListening()
-      void database
-        .callExtension('simulation', { action: 'stop' } satisfies SimulationRequest)
-        .catch(() => undefined)
+      void simulation.call({ action: 'stop' }).catch(() => undefined)
     }
-  }, [database, dispatch])
+  }, [simulation, dispatch])
 
   const call = useCallback(
-    async (request: SimulationRequest): Promise<unknown> => {
-      if (!database) throw new Error('the database is not ready')
-      return database.callExtension('simulation', request)
+    async <R extends SimulationRequest>(request: R) => {
+      if (!simulation) throw new Error('the database is not ready')
+      return simulation.call(request)
     },
-    [database],
+    [simulation],
   )
 
   const open = useCallback(
@@ -254,7 +255,7 @@ export function useWorkbench({
           return response.blob()
         })
         const blob = await start.current
-        const opened = (await call({
+        const opened = await call({
           action: 'open',
           lesson,
           scenario,
@@ -263,7 +264,7 @@ export function useWorkbench({
           sql,
           speed: speedRef.current,
           ...(resume && { resume }),
-        })) as OpenedWorkbench
+        })
         if (id !== openId.current) return false
         dispatch({ type: 'opened', opened, speed: speedRef.current, resumed: resume !== undefined })
         return true

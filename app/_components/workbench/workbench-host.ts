@@ -1,4 +1,4 @@
-import type { StepVerdict } from '@/lib/scenario/workbench-protocol'
+import type { StepVerdict } from '@/lib/workbench'
 
 /** What the workbench tells whoever hosts it. */
 export type WorkbenchEvent =

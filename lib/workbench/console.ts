@@ -1,12 +1,11 @@
 import type { RunResult } from '../engine'
 import { cancelledError } from '../engine/pg-error'
-import type { ConsoleReply, SimulationRequest } from './simulation-extension'
-import type { WorkbenchBatch, WorkbenchSpeed } from './workbench-protocol'
+import type { SimulationClient } from './client'
+import type { ConsoleReply, WorkbenchBatch, WorkbenchSpeed } from './events'
+import type { SimulationReplies, SimulationRequest } from './protocol'
 
 /** How a console reaches the simulation in the database worker: the page and `npm run console` both have one. */
-export interface SimulationLink {
-  call(request: SimulationRequest): Promise<unknown>
-  onEvent(listener: (event: unknown) => void): () => void
+export interface SimulationLink extends SimulationClient {
   /** A catalog query on the same database, between two ticks of traffic. */
   run(sql: string): Promise<RunResult>
   /**
@@ -36,8 +35,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
   let batchWaiters: (() => void)[] = []
   let nextId = 1
   const waiting = new Map<number, (reply: ConsoleReply) => void>()
-  link.onEvent((event) => {
-    const message = event as WorkbenchBatch | ConsoleReply
+  link.onEvent((message) => {
     if (message.type === 'workbench') {
       latest = message
       for (const resolve of batchWaiters) resolve()
@@ -56,7 +54,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
       setTimeout(resolve, 1000)
     })
   // an operator's command shows its effect: the next report from the simulation includes it
-  const act = async (request: SimulationRequest): Promise<unknown> => {
+  const act = async <R extends SimulationRequest>(request: R): Promise<SimulationReplies[R['action']]> => {
     const answer = await link.call(request)
     await nextReport()
     return answer
@@ -136,7 +134,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
         await act({ action: 'database', state })
       },
       async terminate(owner: number) {
-        return (await act({ action: 'terminate', owner })) === true
+        return act({ action: 'terminate', owner })
       },
       async setRequestRate(requestsPerSecond: number) {
         await act({ action: 'traffic', requestsPerSecond })

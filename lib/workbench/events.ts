@@ -1,6 +1,6 @@
-// What the workbench in the page and the simulation in the worker say to each other. Types
-// only: the page imports them without pulling the simulator into the main thread.
-import type { PgError } from '../engine'
+// What the simulation in the worker pushes to the page, outside any call's answer: types and
+// a check of the tag, so the page imports them without pulling the simulator into the main thread.
+import type { PgError, RunResult, TransactionState } from '../engine'
 import type { ExpectationResult, RequestOutcome, SecondMetrics, SessionView } from '../sim'
 
 /** One connection or operator session of the simulation, as `pg_stat_activity` + `pg_locks` would show it. */
@@ -46,21 +46,8 @@ export interface StepMarker {
   how: StepRunHow
 }
 
+/** How a step ran: the learner's SQL, the naive way, the solution, or as the lesson scripted it. */
 export type StepRunHow = 'yours' | 'naive' | 'solution' | 'scripted'
-
-/** The live schema, read from the catalogs. */
-export interface SchemaView {
-  tables: SchemaTable[]
-}
-
-export interface SchemaTable {
-  name: string
-  columns: { name: string; type: string; nullable: boolean; default?: string }[]
-  /** `valid: false` is an index a failed CONCURRENTLY build left behind. */
-  indexes: { name: string; definition: string; valid: boolean }[]
-  /** `validated: false` is a constraint added NOT VALID and not validated yet. */
-  constraints: { name: string; kind: string; definition: string; validated: boolean }[]
-}
 
 /**
  * One line of the audit log: what was done to the running system, by whom. `lesson` is a step
@@ -113,6 +100,7 @@ export interface WorkbenchBatch {
   runningStep?: number
 }
 
+/** How fast virtual time runs against wall time: paused, real time, or ten times. */
 export type WorkbenchSpeed = 0 | 1 | 10
 
 /** A step's outcome, once its action settled, its traffic was observed, and its requests were answered. */
@@ -124,4 +112,54 @@ export interface StepVerdict {
   expectations: ExpectationResult[]
   /** How the step's own action ended. */
   result: { ok: true } | { ok: false; error: PgError; statement?: string } | { ok: 'still running' }
+}
+
+/** The outcome of learner SQL run inside the simulation, answering the `sql` request of the same id. */
+export interface LiveSqlResult {
+  type: 'sql'
+  id: number
+  /** Virtual time when it settled. */
+  atMs: number
+  ok: boolean
+  message: string
+  /** What its last statement returned, when it committed. */
+  last?: RunResult
+  error?: PgError
+  /** The statement that failed, which the error's position points into. */
+  statement?: string
+}
+
+/** A console statement's answer, for the `console` request of the same id. */
+export interface ConsoleReply {
+  type: 'console'
+  id: number
+  result: RunResult
+  transaction: TransactionState
+  /** Virtual ms from sending it to its answer. */
+  elapsedMs: number
+}
+
+/** Everything the simulation pushes to the page, told apart by `type`. */
+export type SimulationEvent = WorkbenchBatch | StepVerdict | LiveSqlResult | ConsoleReply
+
+const simulationEventTypes: ReadonlySet<string> = new Set<SimulationEvent['type']>([
+  'workbench',
+  'verdict',
+  'sql',
+  'console',
+])
+
+/**
+ * Whether a message from the worker is one of the simulation's events. Only the tag is
+ * checked: a batch comes ten times a wall second with up to 40 sessions and 50 requests, from
+ * the worker bundled from this same source, and the tests check its whole shape.
+ */
+export function isSimulationEvent(message: unknown): message is SimulationEvent {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    'type' in message &&
+    typeof message.type === 'string' &&
+    simulationEventTypes.has(message.type)
+  )
 }

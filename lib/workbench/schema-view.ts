@@ -1,5 +1,28 @@
+import { z } from 'zod'
 import type { Database } from '../engine'
-import type { SchemaTable, SchemaView } from './workbench-protocol'
+
+/** One table of the live schema, read from the catalogs. */
+export const schemaTableSchema = z.object({
+  name: z.string(),
+  columns: z.array(
+    z.object({ name: z.string(), type: z.string(), nullable: z.boolean(), default: z.string().optional() }),
+  ),
+  /** `valid: false` is an index a failed CONCURRENTLY build left behind. */
+  indexes: z.array(z.object({ name: z.string(), definition: z.string(), valid: z.boolean() })),
+  /** `validated: false` is a constraint added NOT VALID and not validated yet. */
+  constraints: z.array(
+    z.object({ name: z.string(), kind: z.string(), definition: z.string(), validated: z.boolean() }),
+  ),
+})
+
+/** The live schema, read from the catalogs: what the `schema` request answers. */
+export const schemaViewSchema = z.object({ tables: z.array(schemaTableSchema) })
+
+/** One table of the live schema. */
+export type SchemaTable = z.infer<typeof schemaTableSchema>
+
+/** The live schema, read from the catalogs. */
+export type SchemaView = z.infer<typeof schemaViewSchema>
 
 const constraintKinds: Record<string, string> = {
   p: 'primary key',

@@ -1,7 +1,8 @@
 import type { Step, StepAction } from '../sim'
-import { pathsOf, toSimScenario, type Scenario } from './scenario'
-import { describeSpecProblem, parseSystemTestSpec } from './system-test'
-import type { StepRunHow } from './workbench-protocol'
+import { pathsOf, type Scenario } from '../scenario/scenario'
+import { toSimScenario } from '../scenario/sim-scenario'
+import { describeSpecProblem, parseSystemTestSpec } from '../scenario/system-test'
+import type { StepRunHow } from './events'
 
 /** What the workbench shows for one step before anything runs: built at build time, sent to the page. */
 export interface WorkbenchStep {

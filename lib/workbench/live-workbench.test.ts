@@ -1,185 +1,15 @@
 import assert from 'node:assert/strict'
-import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { Database, Snapshot } from '../engine'
-import type { ExtensionContext } from '../engine/worker-host'
-import { buildSnapshot, openDatabase } from '../engine/node'
-import { loadLessons, type Lesson } from './lesson'
-import { createSimulationExtension, type ConsoleReply, type LiveSqlResult } from './simulation-extension'
-import type { SchemaView, StepVerdict, WorkbenchBatch } from './workbench-protocol'
-
-// The test is the clock: each tick runs when the test says so, never after a real wait.
-async function openWorkbench(
-  lesson: Lesson,
-  database: Database,
-  start: Snapshot,
-  step = 0,
-  sql: (string | null)[] = [],
-  resume?: { deployment: Record<string, number>; previousDeployment?: Record<string, number> },
-) {
-  const ticks: (() => void)[] = []
-  const messages: unknown[] = []
-  let queue = Promise.resolve()
-  const context: ExtensionContext = {
-    database,
-    emit: (message) => messages.push(message),
-    enqueue: (task) => (queue = queue.then(task)),
-    saveRestorePoint: async () => {
-      messages.push({ type: 'restore point', snapshot: await database.snapshot() })
-    },
-  }
-  const extension = createSimulationExtension((run) => ticks.push(run))
-  const call = (request: unknown) => extension(request, context)
-  await call({
-    action: 'open',
-    lesson: lesson.slug,
-    scenario: lesson.scenario,
-    start,
-    step,
-    sql,
-    speed: 10,
-    ...(resume && { resume }),
-  })
-  const tick = async () => {
-    ticks.shift()?.()
-    await queue
-  }
-  const batches = () =>
-    messages.filter((message): message is WorkbenchBatch => (message as WorkbenchBatch).type === 'workbench')
-  const verdicts = () =>
-    messages.filter((message): message is StepVerdict => (message as StepVerdict).type === 'verdict')
-  const tickUntilVerdict = async (limit = 400) => {
-    const before = verdicts().length
-    for (let i = 0; i < limit && verdicts().length === before; i++) await tick()
-    const verdict = verdicts()[before]
-    assert.ok(verdict, `no verdict within ${limit} ticks`)
-    return verdict
-  }
-  return { call, tick, messages, batches, verdicts, tickUntilVerdict }
-}
+import { openDatabase } from '../engine/node'
+import type { Lesson } from '../scenario'
+import type { ConsoleReply, LiveSqlResult } from './events'
+import { openFirstLesson, openWorkbench } from './workbench-fixture'
 
 describe('the workbench in the worker', () => {
-  let lesson: Lesson
-  let start: Snapshot
-  let database: Database
-
-  before(async () => {
-    const root = process.cwd()
-    const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
-    lesson = lessons.find((candidate) => candidate.scenario)!
-    const built = await buildSnapshot(lesson.setupSql)
-    assert.ok(built.ok)
-    start = built.snapshot
-    database = await openDatabase({ snapshot: start })
-  })
+  let lesson: Lesson, start: Snapshot, database: Database
+  before(async () => ({ lesson, start, database } = await openFirstLesson()))
   after(() => database.close())
-
-  it('sends one batch per tick and passes a scripted step once its window closed', async () => {
-    const workbench = await openWorkbench(lesson, database, start)
-    try {
-      await workbench.call({ action: 'run', step: 0, how: 'solution' })
-      const verdict = await workbench.tickUntilVerdict()
-      assert.deepEqual([verdict.step, verdict.passed, verdict.result], [0, true, { ok: true }])
-      const batches = workbench.batches()
-      assert.equal(batches.at(-1)!.nowMs, batches.length * 100 * 10)
-      assert.deepEqual(batches.at(-1)!.deployment, { 'v1.0.0': 100 })
-      assert.deepEqual(
-        batches.flatMap((batch) => batch.markers).map(({ index, id, how }) => ({ index, id, how })),
-        [{ index: 0, id: 'serve', how: 'solution' }],
-      )
-      assert.deepEqual(
-        batches
-          .at(-1)!
-          .endpoints.map(({ endpoint, last }) => [endpoint, last])
-          .sort(),
-        [
-          ['GET /orders', 'ok'],
-          ['POST /orders', 'ok'],
-        ],
-      )
-    } finally {
-      await workbench.call({ action: 'stop' })
-    }
-  })
-
-  it('judges the naive index build by what the safe way promises: writes time out, so it broke things', async () => {
-    const workbench = await openWorkbench(lesson, database, start, 1)
-    try {
-      await workbench.call({ action: 'run', step: 1, how: 'naive' })
-      const verdict = await workbench.tickUntilVerdict()
-      assert.equal(verdict.passed, false)
-      assert.deepEqual(
-        verdict.expectations.filter((expectation) => !expectation.held).map(({ claim }) => claim),
-        ['v1.0.0 serves every request', 'longest lock wait below 50 ms'],
-      )
-      const writes = workbench
-        .batches()
-        .at(-1)!
-        .endpoints.find((status) => status.endpoint === 'POST /orders')!
-      assert.equal(writes.lastFailure?.outcome, 'timeout')
-      assert.match(writes.lastFailure!.message, /no answer within 5000 ms: it waited for its locks/)
-      // while the index built, its migration held SHARE and the writes queued behind it
-      const during = workbench
-        .batches()
-        .find((batch) => batch.sessions.some((session) => session.kind === 'migration'))!
-      const migration = during.sessions.find((session) => session.kind === 'migration')!
-      assert.deepEqual(
-        migration.locks.filter((lock) => lock.relation === 'orders'),
-        [{ relation: 'orders', mode: 'ShareLock', granted: true }],
-      )
-      const blockedWrite = during.sessions.find((session) => session.state === 'waiting')!
-      assert.deepEqual(blockedWrite.blockedBy, [migration.owner])
-      assert.match(blockedWrite.label, /POST \/orders/)
-    } finally {
-      await workbench.call({ action: 'stop' })
-    }
-  })
-
-  it('passes the learner’s own SQL on its outcome, and the schema shows the new index', async () => {
-    const workbench = await openWorkbench(lesson, database, start, 1)
-    try {
-      const sql =
-        '-- my way\nCREATE INDEX CONCURRENTLY orders_total_cents ON orders USING btree (total_cents);'
-      await workbench.call({ action: 'run', step: 1, how: 'yours', sql })
-      const verdict = await workbench.tickUntilVerdict()
-      assert.equal(verdict.passed, true, JSON.stringify(verdict.expectations))
-      const schema = (await workbench.call({ action: 'schema' })) as SchemaView
-      const orders = schema.tables.find((table) => table.name === 'orders')!
-      assert.deepEqual(
-        orders.indexes.find((index) => index.name === 'orders_total_cents'),
-        {
-          name: 'orders_total_cents',
-          definition: 'CREATE INDEX orders_total_cents ON public.orders USING btree (total_cents)',
-          valid: true,
-        },
-      )
-      assert.ok(workbench.batches().some((batch) => batch.schemaChanged))
-    } finally {
-      await workbench.call({ action: 'stop' })
-    }
-  })
-
-  it('reports Postgres’s error and the failing statement when the learner’s SQL is wrong', async () => {
-    const workbench = await openWorkbench(lesson, database, start, 1)
-    try {
-      await workbench.call({
-        action: 'run',
-        step: 1,
-        how: 'yours',
-        sql: 'create index concurrently orders_total_cents on orders (totl_cents);',
-      })
-      const verdict = await workbench.tickUntilVerdict()
-      assert.equal(verdict.passed, false)
-      assert.ok(verdict.result.ok === false)
-      assert.equal(verdict.result.error.code, '42703')
-      assert.equal(
-        verdict.result.statement,
-        'create index concurrently orders_total_cents on orders (totl_cents)',
-      )
-    } finally {
-      await workbench.call({ action: 'stop' })
-    }
-  })
 
   it('terminating the index build ends it with 57P01 and lets the writes through again', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1)
@@ -228,56 +58,6 @@ describe('the workbench in the worker', () => {
       // what `rollback` goes back to: the step's deployment, made before this one
       assert.deepEqual(up.previousDeployment, { 'v1.0.0': 100 })
       assert.ok(up.requests.every((request) => request.outcome === 'ok'))
-    } finally {
-      await workbench.call({ action: 'stop' })
-    }
-  })
-
-  it('keeps an audit log of steps, operator commands and SQL run by hand, but not of reads', async () => {
-    const workbench = await openWorkbench(lesson, database, start, 1)
-    try {
-      await workbench.call({ action: 'deploy', shares: { 'v1.0.0': 100 } })
-      // one session, one statement at a time, as psql sends them
-      await workbench.call({ action: 'console', id: 1, sql: 'select count(*) from orders' })
-      await workbench.tick()
-      await workbench.call({ action: 'console', id: 2, sql: 'create table notes (body text)' })
-      await workbench.tick()
-      // a change in a console transaction is logged at its COMMIT, and not at all after ROLLBACK
-      let id = 3
-      for (const sql of [
-        'begin',
-        "insert into notes values ('dropped')",
-        'rollback',
-        'begin',
-        "insert into notes values ('kept')",
-        'commit',
-      ]) {
-        await workbench.call({ action: 'console', id: id++, sql })
-        await workbench.tick()
-      }
-      // a script in a SQL console is logged by the statement that writes, not by its first word
-      await workbench.call({
-        action: 'sql',
-        id: 20,
-        sql: 'begin; update users set name = name where id = 1; commit;',
-      })
-      await workbench.tick()
-      await workbench.call({ action: 'run', step: 1, how: 'solution' })
-      await workbench.tickUntilVerdict()
-      await workbench.tick()
-      const audit = workbench.batches().flatMap((batch) => batch.audit)
-      assert.deepEqual(
-        audit.map(({ actor, what, outcome }) => [actor, what, outcome]),
-        [
-          ['operator', 'deployed v1.0.0 100%', undefined],
-          ['by hand', 'create table notes (body text)', 'ok'],
-          ['by hand', "insert into notes values ('kept')", 'ok'],
-          ['by hand', 'update users set name = name where id = 1', 'ok'],
-          ['lesson', 'ran step 2, Index the order totals, with the solution', undefined],
-          ['lesson', 'step 2 passed', 'ok'],
-        ],
-      )
-      assert.ok(audit.every((entry, index) => index === 0 || entry.atMs >= audit[index - 1].atMs))
     } finally {
       await workbench.call({ action: 'stop' })
     }
@@ -365,11 +145,6 @@ describe('the workbench in the worker', () => {
     } finally {
       await workbench.call({ action: 'stop' })
     }
-  })
-
-  it('rejects a malformed request with a zod error instead of half-using it', async () => {
-    const extension = createSimulationExtension(() => undefined)
-    await assert.rejects(extension({ action: 'speed', speed: 3 }, {} as ExtensionContext), /Invalid input/)
   })
 
   it('keeps a console transaction open across statements: its lock stops the writes until it is terminated', async () => {

@@ -2,7 +2,8 @@
 // as in the page's Web Worker, in a Node worker thread.
 import { parentPort } from 'node:worker_threads'
 import { serveDatabase } from '../engine/worker-host'
-import { createSimulationExtension, simulationExtensionName } from './simulation-extension'
+import { simulationExtensionName } from './protocol'
+import { createSimulationExtension } from './server'
 
 const port = parentPort
 if (!port) throw new Error('node-simulation-worker.ts must run in a worker thread')

@@ -1,0 +1,34 @@
+// The workbench's contract with the simulation in the database worker, as the page uses it:
+// the typed client, what it sends and hears, and the terminal's backend on a live lesson. The
+// worker's side (./server) and the build-time step list (./steps) are imported where they run.
+export { createSimulationClient, type SimulationClient, type SimulationPort } from './client'
+export {
+  simulationExtensionName,
+  simulationRequestSchema,
+  simulationReplySchemas,
+  parseSimulationReply,
+  type OpenedWorkbench,
+  type SimulationAction,
+  type SimulationReplies,
+  type SimulationRequest,
+  type SimulationRequests,
+} from './protocol'
+export {
+  isSimulationEvent,
+  type AuditEntry,
+  type ConsoleReply,
+  type EndpointStatus,
+  type InvariantPoint,
+  type LiveSqlResult,
+  type RequestLogEntry,
+  type SessionView,
+  type SimulationEvent,
+  type StepMarker,
+  type StepRunHow,
+  type StepVerdict,
+  type WorkbenchBatch,
+  type WorkbenchSpeed,
+} from './events'
+export { schemaViewSchema, type SchemaTable, type SchemaView } from './schema-view'
+export { workbenchConsole, type ConsoleScenario, type SimulationLink } from './console'
+export type { WorkbenchStep } from './steps'

@@ -1,0 +1,262 @@
+import type { ExtensionContext } from '../engine/worker-host'
+import { Simulation, type SimEvent, type StepAction } from '../sim'
+import { pathsOf, type Scenario } from '../scenario/scenario'
+import { toSimScenario } from '../scenario/sim-scenario'
+import { AuditLog } from './audit-log'
+import { Batcher } from './batcher'
+import type { ConsoleReply, LiveSqlResult, StepRunHow, WorkbenchSpeed } from './events'
+import type { SimulationRequests } from './protocol'
+import { describeVerdict, judgeStep, type RunningStep } from './step-judge'
+import { resolveStep } from './steps'
+
+/** Runs a task after a delay; the tests run it when they say so. */
+export type Schedule = (run: () => void, ms: number) => unknown
+
+/** What the live workbench runs in: the worker's database, queue and page, and its timer. */
+export interface WorkbenchHost {
+  context: ExtensionContext
+  schedule: Schedule
+}
+
+const tickMs = 100
+
+// Values a `sequence` parameter hands out between two replacements of the worker
+const sequenceRangePerGeneration = 1_000_000
+
+/**
+ * One lesson's live traffic in the worker, whose virtual time follows wall time at the chosen
+ * speed: steps run as the learner asks, each judged by its expectations once its window closed
+ * and every request that arrived in it was answered. A batch goes to the page each tick, never
+ * a message per request.
+ */
+export class LiveWorkbench {
+  /** 0 is paused. */
+  speed: WorkbenchSpeed
+  private nextStep: number
+  private running: RunningStep | undefined
+  private isStopped = false
+  private readonly batcher = new Batcher()
+  private readonly audit: AuditLog
+  private readonly stepsRun = new Map<number, { title: string; how: StepRunHow }>()
+  // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
+  private answers: (LiveSqlResult | ConsoleReply)[] = []
+  /** Every deployment in the order it was made, for `rollback`. */
+  readonly deployments: Record<string, number>[] = []
+  private isRestorePointDue = false
+
+  private constructor(
+    private readonly scenario: Scenario,
+    private readonly simulation: Simulation,
+    firstStep: number,
+    speed: WorkbenchSpeed,
+    private readonly host: WorkbenchHost,
+  ) {
+    this.nextStep = firstStep
+    this.speed = speed
+    this.audit = new AuditLog(() => this.simulation.nowUs / 1000)
+  }
+
+  /** Opens the lesson at the start of a step (replayed, or resumed as it is) and starts ticking. */
+  static async open(
+    scenario: Scenario,
+    { start, step, sql, speed, resume }: SimulationRequests['open'],
+    host: WorkbenchHost,
+  ): Promise<LiveWorkbench> {
+    if (!resume) await host.context.database.restore(start)
+    // the simulation reports events from its start; the workbench made next hears them
+    const listener: { workbench?: LiveWorkbench } = {}
+    const path = pathsOf(scenario).includes('safe') ? 'safe' : 'main'
+    const simulation = await Simulation.start(host.context.database, toSimScenario(scenario, path), {
+      keepEvents: false,
+      onEvent: (event) => listener.workbench?.take(event),
+    })
+    const workbench = new LiveWorkbench(scenario, simulation, step, speed, host)
+    listener.workbench = workbench
+    if (resume) {
+      simulation.skipSteps(step)
+      if (resume.previousDeployment) workbench.deployments.push(resume.previousDeployment)
+      simulation.continueSequencesFrom((resume.generation ?? 1) * sequenceRangePerGeneration)
+      if (Object.keys(resume.deployment).length > 0)
+        simulation.applyNow({ kind: 'deploy', shares: resume.deployment })
+      workbench.tick()
+      return workbench
+    }
+    // earlier steps replay headless, exactly as the lesson check runs them
+    for (let index = 0; index < step; index++) {
+      const learners = sql[index]
+      const how: StepRunHow = learners == null ? 'solution' : 'yours'
+      const resolved = resolveStep(scenario, index, how, learners ?? undefined)
+      workbench.stepsRun.set(index, { title: resolved.title, how })
+      await simulation.runStep(resolved)
+    }
+    workbench.tick()
+    return workbench
+  }
+
+  /** Virtual ms now. */
+  get nowMs(): number {
+    return this.simulation.nowUs / 1000
+  }
+
+  /** Begins step `index`, which must be the next one; its verdict comes with a later tick. */
+  run(index: number, how: 'yours' | 'naive' | 'solution', sql?: string): void {
+    if (this.running) throw new Error(`step ${this.running.index + 1} is still running`)
+    if (index !== this.nextStep)
+      throw new Error(`step ${this.nextStep + 1} is next: undo to go back to step ${index + 1}`)
+    const step = resolveStep(this.scenario, index, how, sql)
+    this.stepsRun.set(index, { title: step.title, how })
+    const way = how === 'naive' ? ', the naive way' : how === 'solution' ? ', with the solution' : ''
+    this.audit.note('lesson', `ran step ${index + 1}, ${step.title}${way}`)
+    this.running = {
+      index,
+      step,
+      how,
+      progress: this.simulation.beginStep(step),
+      startUs: this.simulation.nowUs,
+    }
+    this.nextStep += 1
+  }
+
+  /** Acts on the system now, outside any step: a deployment, the database stopped or started. */
+  apply(action: StepAction): void {
+    this.simulation.applyNow(action)
+    this.audit.noteOperator(action)
+  }
+
+  /** Ends a session as pg_terminate_backend would; says whether it was there to end. */
+  terminate(owner: number): boolean {
+    const ended = this.simulation.terminate(owner)
+    this.audit.note('operator', `terminated session ${owner}`, ended ? 'ok' : 'failed')
+    return ended
+  }
+
+  /** Runs the learner's script as an operator session; its answer goes out as a `sql` event. */
+  runSql(id: number, sql: string): void {
+    this.simulation.runOperatorSql(sql, 'you', (result) => {
+      const atMs = this.simulation.nowUs / 1000
+      if (result.ok) this.isRestorePointDue = true
+      this.audit.noteScript(sql, result.ok)
+      this.answers.push(
+        (result.ok
+          ? {
+              type: 'sql',
+              id,
+              atMs,
+              ok: true,
+              message: 'committed',
+              ...(result.last && { last: result.last }),
+            }
+          : {
+              type: 'sql',
+              id,
+              atMs,
+              ok: false,
+              message: `${result.error.code} ${result.error.message}`,
+              error: result.error,
+              ...(result.statement !== undefined && { statement: result.statement }),
+            }) satisfies LiveSqlResult,
+      )
+    })
+  }
+
+  /** Runs one statement in the console's session; its answer goes out as a `console` event. */
+  runConsole(id: number, sql: string): void {
+    this.simulation.runConsoleStatement(sql, ({ result, transaction, elapsedUs }) => {
+      if (result.ok && result.command !== 'SELECT') {
+        this.batcher.markSchemaChanged()
+        if (transaction === 'idle') this.isRestorePointDue = true
+      }
+      this.audit.noteConsoleStatement(sql, result, transaction)
+      this.answers.push({
+        type: 'console',
+        id,
+        result,
+        transaction,
+        elapsedMs: elapsedUs / 1000,
+      } satisfies ConsoleReply)
+    })
+  }
+
+  /** Cancels the console's statement if it waits in the simulation; says whether it did. */
+  cancelConsole(): boolean {
+    return this.simulation.cancelConsole()
+  }
+
+  /** Sets the traffic's rate across the deployed versions; 0 stops it. */
+  setRequestRate(perSecond: number): void {
+    this.simulation.setRequestRate(perSecond)
+  }
+
+  /** Stops ticking: nothing more runs or goes to the page. */
+  stop(): void {
+    this.isStopped = true
+  }
+
+  private take(event: SimEvent): void {
+    switch (event.type) {
+      case 'step': {
+        const run = this.stepsRun.get(event.index)
+        this.batcher.addMarker({
+          index: event.index,
+          id: event.id,
+          title: run?.title ?? event.id,
+          atMs: event.atUs / 1000,
+          how: run?.how ?? 'scripted',
+        })
+        return
+      }
+      case 'deploy': {
+        const shares = JSON.stringify(event.shares)
+        if (JSON.stringify(this.deployments.at(-1)) !== shares) this.deployments.push(event.shares)
+        return
+      }
+      case 'invariant':
+        this.batcher.addInvariant({ atMs: event.atUs / 1000, name: event.name, violations: event.violations })
+        return
+      case 'statement':
+        // a failed statement can leave something too: CONCURRENTLY's INVALID index
+        if (event.state === 'committed' || event.state === 'failed') this.batcher.markSchemaChanged()
+        return
+      default:
+        return
+    }
+  }
+
+  private tick(): void {
+    this.host.schedule(() => {
+      if (this.isStopped) return
+      this.host.context.enqueue(async () => {
+        if (this.isStopped) return
+        if (this.speed > 0) await this.simulation.runUntil(this.simulation.nowUs + tickMs * 1000 * this.speed)
+        const verdict = this.judgeRunningStep()
+        // saved before the page hears of the write or the verdict, so a Stop cannot lose them
+        if (verdict || this.isRestorePointDue) {
+          this.isRestorePointDue = false
+          await this.host.context.saveRestorePoint()
+        }
+        for (const answer of this.answers.splice(0)) this.host.context.emit(answer)
+        this.host.context.emit(
+          this.batcher.take(this.simulation, {
+            speed: this.speed,
+            audit: this.audit.take(),
+            nextStep: this.nextStep,
+            ...(this.running && { runningStep: this.running.index }),
+            ...(this.deployments.length > 1 && { previousDeployment: this.deployments.at(-2) }),
+          }),
+        )
+        if (verdict) this.host.context.emit(verdict)
+        this.tick()
+      })
+    }, tickMs)
+  }
+
+  private judgeRunningStep() {
+    const running = this.running
+    if (!running) return undefined
+    const verdict = judgeStep(this.simulation, running)
+    if (!verdict) return undefined
+    this.running = undefined
+    this.audit.note('lesson', describeVerdict(running, verdict), verdict.passed ? 'ok' : 'failed')
+    return verdict
+  }
+}

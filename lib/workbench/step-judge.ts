@@ -1,0 +1,59 @@
+import { checkStepExpectations, stepWindowMs, type ActionProgress, type Simulation, type Step } from '../sim'
+import type { StepRunHow, StepVerdict } from './events'
+
+/** A step the learner ran, from its start until its verdict. */
+export interface RunningStep {
+  index: number
+  step: Step
+  how: StepRunHow
+  progress: ActionProgress
+  startUs: number
+  /** When the step's window closes: its action settled (or gave up) and its observe time passed. */
+  endUs?: number
+}
+
+/**
+ * The running step's verdict, once its window closed and every request that arrived in it has
+ * its answer; undefined until then. Sets `endUs` as soon as the window's end is known.
+ */
+export function judgeStep(simulation: Simulation, running: RunningStep): StepVerdict | undefined {
+  const nowUs = simulation.nowUs
+  if (running.endUs === undefined) {
+    const { step, progress } = running
+    const deadlineUs = running.startUs + stepWindowMs(step) * 1000
+    const closesAtUs = progress.settledUs ?? (nowUs >= deadlineUs ? deadlineUs : undefined)
+    if (closesAtUs === undefined) return undefined
+    running.endUs = closesAtUs + step.observeMs * 1000
+  }
+  if (nowUs < running.endUs || simulation.hasUnansweredBefore(running.endUs)) return undefined
+  const expectations = checkStepExpectations(simulation, running.step, running.index, running.endUs)
+  const result = running.progress.result
+  return {
+    type: 'verdict',
+    step: running.index,
+    how: running.how,
+    passed: expectations.every((expectation) => expectation.held),
+    expectations,
+    result:
+      result === undefined
+        ? { ok: 'still running' }
+        : result.ok
+          ? { ok: true }
+          : {
+              ok: false,
+              error: result.error,
+              ...(result.statement !== undefined && { statement: result.statement }),
+            },
+  }
+}
+
+/** The audit log's line for a verdict: `step 2 passed`, or what broke and Postgres's error. */
+export function describeVerdict(running: RunningStep, verdict: StepVerdict): string {
+  const result = running.progress.result
+  const outcome = verdict.passed
+    ? 'passed'
+    : running.step.action.kind === 'system test'
+      ? 'did not pass'
+      : 'broke things'
+  return `step ${running.index + 1} ${outcome}${result && !result.ok ? `: ${result.error.code} ${result.error.message}` : ''}`
+}
