@@ -23,72 +23,63 @@ describe('a terminal session', () => {
       { lines: history, save: (lines) => void screen.saved.push([...lines]) },
     )
     await session.start(['Hello.\n', 'Type \\? for help.\n\n'])
-    return { session, screen }
+    // what typing `data` draws
+    const draw = async (data: string) => {
+      screen.text = ''
+      await session.type(data)
+      return screen.text
+    }
+    return { session, screen, draw }
   }
 
   it('greets, echoes what is typed and prints the result with the terminal’s line ends', async () => {
-    const { session, screen } = await openTerminal()
+    const { screen, draw } = await openTerminal()
     assert.equal(screen.text, 'Hello.\r\nType \\? for help.\r\n\r\npostgres=> ')
-    screen.text = ''
-    await session.type('select 1 as one;\r')
-    assert.equal(screen.text, 'select 1 as one;\r\n one \r\n-----\r\n   1\r\n(1 row)\r\n\r\npostgres=> ')
+    assert.equal(
+      await draw('select 1 as one;\r'),
+      'select 1 as one;\r\n one \r\n-----\r\n   1\r\n(1 row)\r\n\r\npostgres=> ',
+    )
   })
 
   it('saves the history after each line and brings the last line back with the up arrow', async () => {
-    const { session, screen } = await openTerminal(undefined, ['select 0;'])
+    const { session, screen, draw } = await openTerminal(undefined, ['select 0;'])
     await session.type('select 1;\r')
     assert.deepEqual(screen.saved, [['select 0;', 'select 1;']])
-    screen.text = ''
-    await session.type('\x1b[A')
-    assert.equal(screen.text, '\r\x1b[Kpostgres=> select 1;')
+    assert.equal(await draw('\x1b[A'), '\r\x1b[Kpostgres=> select 1;')
   })
 
   it('closes the session on \\q and starts a new one on Enter', async () => {
-    const { session, screen } = await openTerminal()
+    const { session, draw } = await openTerminal()
     await session.type('\\x\r')
-    screen.text = ''
-    await session.type('\\q\r')
-    assert.equal(screen.text, '\\q\r\nSession closed. Press Enter to start a new one.\r\n')
-    screen.text = ''
-    await session.type('\r')
-    assert.equal(screen.text, '\r\nNew session.\r\npostgres=> ')
-    screen.text = ''
+    assert.equal(await draw('\\q\r'), '\\q\r\nSession closed. Press Enter to start a new one.\r\n')
+    assert.equal(await draw('\r'), '\r\nNew session.\r\npostgres=> ')
     // the new session has psql's defaults again: aligned output, not expanded
-    await session.type('select 1 as one;\r')
-    assert.match(screen.text, /\r\n one \r\n-----\r\n/)
+    assert.match(await draw('select 1 as one;\r'), /\r\n one \r\n-----\r\n/)
   })
 
   it('ends the session on Ctrl+D at an empty line, and drops the typed statement on Ctrl+C', async () => {
-    const { session, screen } = await openTerminal()
+    const { session, draw } = await openTerminal()
     await session.type('select\r')
-    screen.text = ''
-    await session.type('1\x03')
-    assert.equal(screen.text, '1^C\r\npostgres=> ')
-    screen.text = ''
-    await session.type('\x04')
-    assert.equal(screen.text, 'Session closed. Press Enter to start a new one.\r\n')
+    assert.equal(await draw('1\x03'), '1^C\r\npostgres=> ')
+    assert.equal(await draw('\x04'), 'Session closed. Press Enter to start a new one.\r\n')
   })
 
   it('completes a relation with Tab, and lists the choices on a second Tab', async () => {
-    const { session, screen } = await openTerminal()
-    screen.text = ''
-    await session.type('select * from acc\t')
-    assert.equal(screen.text, 'select * from acc\r\x1b[Kpostgres=> select * from accounts ')
+    const { session, draw } = await openTerminal()
+    assert.equal(
+      await draw('select * from acc\t'),
+      'select * from acc\r\x1b[Kpostgres=> select * from accounts ',
+    )
     await session.type('\x15')
-    screen.text = ''
-    await session.type('\\d\t')
-    assert.equal(screen.text, '\\d')
-    await session.type('\t')
-    assert.equal(screen.text, '\\d\r\n\\d  \\df  \\di  \\ds  \\dt  \\dv\r\npostgres=> \\d')
+    assert.equal(await draw('\\d\t'), '\\d')
+    assert.equal(await draw('\t'), '\r\n\\d  \\df  \\di  \\ds  \\dt  \\dv\r\npostgres=> \\d')
   })
 
   it('clears the screen on Ctrl+L and draws the prompt and the line again', async () => {
-    const { session, screen } = await openTerminal()
+    const { session, screen, draw } = await openTerminal()
     await session.type('select')
-    screen.text = ''
-    await session.type('\x0c')
+    assert.equal(await draw('\x0c'), '\r\x1b[Kpostgres=> select')
     assert.equal(screen.clears, 1)
-    assert.equal(screen.text, '\r\x1b[Kpostgres=> select')
   })
 
   it('keeps what is typed while a statement runs for after it, and cancels it on Ctrl+C', async () => {
