@@ -11,12 +11,10 @@ import { openSnapshotBase, buildSnapshot, startWorkerDatabase } from '../lib/eng
 import { loadLessons } from '../lib/scenario'
 import { createSimulationClient, workbenchConsole } from '../lib/workbench'
 import {
-  completeLine,
+  ConsoleSession,
   databaseBackend,
   parseHistory,
   historyLimit,
-  PsqlInterpreter,
-  readCompletionNames,
   type ConsoleBackend,
   type ConsoleWrite,
 } from '../lib/terminal'
@@ -110,20 +108,20 @@ async function openPlain(): Promise<{ backend: ConsoleBackend; database: WorkerD
 
 const write: ConsoleWrite = (text, stream) => (stream === 'out' ? process.stdout : process.stderr).write(text)
 
-async function runScripted(interpreter: PsqlInterpreter, commands: Options['commands']): Promise<number> {
+async function runScripted(backend: ConsoleBackend, commands: Options['commands']): Promise<number> {
   let failed = false
-  const tracking: ConsoleWrite = (text, stream) => {
+  const session = new ConsoleSession(backend, (text, stream) => {
     if (stream === 'err') failed = true
     write(text, stream)
-  }
+  })
   for (const { kind, value } of commands) {
     failed = false
     if (kind === 'command') {
       // psql -c sends the string as it is: no semicolon needed at its end
       for (const line of value.split('\n')) {
-        if ((await interpreter.submitLine(line, tracking)) === 'quit') return 0
+        if ((await session.submitLine(line)) === 'quit') return 0
       }
-      if (interpreter.hasPendingInput) await interpreter.submitLine('\\g', tracking)
+      if (session.hasPendingInput) await session.submitLine('\\g')
       continue
     }
     let text: string
@@ -137,14 +135,14 @@ async function runScripted(interpreter: PsqlInterpreter, commands: Options['comm
     if (lines.at(-1) === '') lines.pop()
     for (const [index, line] of lines.entries()) {
       const at = { file: value, line: index + 1 }
-      if ((await interpreter.submitLine(line, tracking, at)) === 'quit') return 0
+      if ((await session.submitLine(line, at)) === 'quit') return 0
     }
-    if (interpreter.hasPendingInput) await interpreter.submitLine('\\g', tracking)
+    if (session.hasPendingInput) await session.submitLine('\\g')
   }
   return failed ? 1 : 0
 }
 
-async function runInteractive(interpreter: PsqlInterpreter, backend: ConsoleBackend): Promise<void> {
+async function runInteractive(backend: ConsoleBackend): Promise<void> {
   const historyFile = join(homedir(), '.cutover_console_history')
   let history: string[] = []
   try {
@@ -152,53 +150,38 @@ async function runInteractive(interpreter: PsqlInterpreter, backend: ConsoleBack
   } catch {
     // no history yet
   }
-  const names = {
-    relations: [] as string[],
-    columns: [] as string[],
-    versions: [] as string[],
-    sessions: [] as number[],
-  }
-  const refreshNames = async () => {
-    Object.assign(names, await readCompletionNames(backend.catalog))
-    const view = backend.operator?.view()
-    names.versions = view?.versions.map((version) => version.id) ?? []
-    names.sessions = view?.sessions.map((session) => session.owner) ?? []
-  }
-  await refreshNames()
+  const session = new ConsoleSession(backend, write)
+  // readline asks for completions synchronously, so the names are read before each prompt
+  await session.refreshNames()
   const reader = createInterface({
     input: process.stdin,
     output: process.stdout,
     history: [...history].reverse(),
     historySize: historyLimit,
     completer: (line: string) => {
-      const { from, candidates } = completeLine(line, !interpreter.hasPendingInput, names)
+      const { from, candidates } = session.completeLine(line)
       return [candidates, line.slice(from)]
     },
   })
   process.stdout.write(
     'cutover console: PostgreSQL 18 (PGlite). Type \\? for meta-commands, help for the simulation, \\q to quit.\n',
   )
-  let isRunning = false
   reader.on('SIGINT', () => {
-    if (isRunning) {
-      process.stdout.write('Cancel request sent\n')
-      void backend.cancel()
+    if (session.isRunning) {
+      session.cancel()
       return
     }
-    interpreter.resetBuffer()
+    session.interrupt()
     process.stdout.write('^C\n')
-    reader.setPrompt(interpreter.prompt)
+    reader.setPrompt(session.prompt)
     reader.prompt()
   })
-  reader.setPrompt(interpreter.prompt)
+  reader.setPrompt(session.prompt)
   reader.prompt()
   for await (const line of reader) {
-    isRunning = true
-    const outcome = await interpreter.submitLine(line, write)
-    isRunning = false
-    if (outcome === 'quit') break
-    await refreshNames()
-    reader.setPrompt(interpreter.prompt)
+    if ((await session.submitLine(line)) === 'quit') break
+    await session.refreshNames()
+    reader.setPrompt(session.prompt)
     reader.prompt()
   }
   reader.close()
@@ -208,11 +191,10 @@ async function runInteractive(interpreter: PsqlInterpreter, backend: ConsoleBack
 
 const options = parseArguments(process.argv.slice(2))
 const { backend, database } = options.lesson ? await openLesson(options.lesson) : await openPlain()
-const interpreter = new PsqlInterpreter(backend)
 let status = 0
 try {
-  if (options.commands.length > 0) status = await runScripted(interpreter, options.commands)
-  else await runInteractive(interpreter, backend)
+  if (options.commands.length > 0) status = await runScripted(backend, options.commands)
+  else await runInteractive(backend)
 } finally {
   await database.close()
 }

@@ -2,14 +2,12 @@ import type pg from 'pg'
 import {
   costModel,
   describeFailedCheck,
-  parseOperatorScript,
   stepWindowMs,
   type ActionProgress,
   type Condition,
   type OperatorResult,
   type RequestRecord,
   type RunRecord,
-  type ScriptPart,
   type SimScenario,
   type Step,
   type StepAction,
@@ -17,16 +15,9 @@ import {
 } from '../sim'
 import { AppTraffic } from './app-traffic'
 import { LockWaitMonitor, type WaitEpisode } from './lock-wait-monitor'
-import {
-  asPgError,
-  connectClient,
-  connectionFailure,
-  endQuietly,
-  pidOf,
-  query,
-  type OperatorError,
-  type QueryOutcome,
-} from './pg-calls'
+import { runMigration, type MigrationHost } from './migration-runner'
+import { OperatorSessions } from './operator-sessions'
+import { asPgError, connectClient, connectionFailure, endQuietly, query, type QueryOutcome } from './pg-calls'
 import type { RealServer } from './server'
 
 /** How a scenario is replayed on a real server. */
@@ -60,11 +51,6 @@ export interface RealRun extends RunRecord {
 const checkIntervalMs = 1000
 const invariantIntervalMs = 1000
 
-interface OperatorSession {
-  client: pg.Client
-  pid: number
-}
-
 /**
  * Replays one scenario path on a real PostgreSQL server in scaled wall time: each deployed
  * version is a pool of real connections sending its endpoints' SQL with the simulator's seeded
@@ -94,10 +80,11 @@ class Replay {
   readonly stepStartsUs: number[] = []
 
   private readonly startedAt = performance.now()
-  private readonly sessions = new Map<string, OperatorSession>()
   private readonly operatorClients = new Set<pg.Client>()
   private readonly monitor: LockWaitMonitor
   private readonly traffic: AppTraffic
+  private readonly migrationHost: MigrationHost
+  private readonly sessions: OperatorSessions
   private stepIndex = -1
   private isDatabaseDown = false
   private admin?: pg.Client
@@ -129,6 +116,24 @@ class Replay {
         waitedDuring: (pid, fromUs, untilUs) => this.monitor.waitedDuring(pid, fromUs, untilUs),
       },
     )
+    this.migrationHost = {
+      nowUs: () => this.nowUs,
+      wallMs: (virtualMs) => this.wallMs(virtualMs),
+      sleep: (virtualMs) => this.sleep(virtualMs),
+      isDatabaseDown: () => this.isDatabaseDown,
+      connect: (label) => this.connect(label),
+      operatorClients: this.operatorClients,
+      modelledMicros: options.modelledMicros,
+      waitedDuring: (pid, fromUs, untilUs) => this.monitor.waitedDuring(pid, fromUs, untilUs),
+      operatorLockWaitUs: this.operatorLockWaitUs,
+    }
+    this.sessions = new OperatorSessions({
+      isDatabaseDown: () => this.isDatabaseDown,
+      connect: (label) => this.connect(label),
+      adminQuery: (sql, params) => this.adminQuery(sql, params),
+      operatorClients: this.operatorClients,
+      noteTerminated: (pids) => this.traffic.noteTerminated(pids),
+    })
   }
 
   /** Virtual µs since the replay started. */
@@ -138,11 +143,6 @@ class Replay {
 
   private wallMs(virtualMs: number): number {
     return virtualMs / this.options.timeScale
-  }
-
-  // a timeout the script set, in wall time: `'125ms'` for 1 s at ×8; off stays off
-  private scaledTimeout(virtualMs: number | undefined): string {
-    return virtualMs === undefined ? 'default' : `'${Math.max(1, Math.round(this.wallMs(virtualMs)))}ms'`
   }
 
   private sleep(virtualMs: number): Promise<void> {
@@ -214,15 +214,15 @@ class Replay {
           this.traffic.deploy(action.shares)
           return { ok: true }
         case 'migrate':
-          return await this.migrate(action.sql, action.retry, step)
+          return await runMigration(this.migrationHost, action.sql, action.retry, step)
         case 'database':
           return await this.setDatabase(action.state)
         case 'open session':
-          return await this.openSession(action.session, action.sql)
+          return await this.sessions.open(action.session, action.sql)
         case 'end session':
-          return await this.endSession(action.session, action.how)
+          return await this.sessions.end(action.session, action.how)
         case 'terminate idle':
-          await this.terminateIdle()
+          await this.sessions.terminateIdle()
           return { ok: true }
         case 'advance':
           await this.sleep(action.ms)
@@ -241,8 +241,7 @@ class Replay {
     if (state === 'stop') {
       this.isDatabaseDown = true
       await this.monitor.pause()
-      for (const session of this.sessions.values()) this.operatorClients.delete(session.client)
-      this.sessions.clear()
+      this.sessions.forgetAll()
       await this.server.stopPostmaster()
       if (this.admin) await endQuietly(this.admin)
       this.admin = undefined
@@ -259,164 +258,6 @@ class Replay {
     })()
     await this.starting
     return { ok: true }
-  }
-
-  // ——— migrations: statement by statement, with their real lock_timeout ———
-
-  private async migrate(
-    sql: string,
-    retry: Extract<StepAction, { kind: 'migrate' }>['retry'],
-    step: number,
-  ): Promise<OperatorResult> {
-    const parsed = parseOperatorScript(sql)
-    if (!parsed.ok) return { ok: false, error: { code: '42601', message: parsed.problem.message } }
-    if (this.isDatabaseDown) return { ok: false, error: connectionFailure() }
-    const client = await this.connect('migration')
-    this.operatorClients.add(client)
-    try {
-      let partIndex = 0
-      let attempt = 1
-      while (partIndex < parsed.parts.length) {
-        const part = parsed.parts[partIndex]
-        const outcome = await this.runPart(client, part, step)
-        if (outcome.ok) {
-          partIndex += 1
-          attempt = 1
-          continue
-        }
-        if (outcome.error.code === '55P03' && retry && attempt < retry.attempts) {
-          await this.sleep(retry.backoffMs * retry.factor ** (attempt - 1))
-          attempt += 1
-          continue
-        }
-        return { ok: false, error: outcome.error, ...(outcome.sql && { statement: outcome.sql }) }
-      }
-      return { ok: true }
-    } finally {
-      this.operatorClients.delete(client)
-      await endQuietly(client)
-    }
-  }
-
-  private async runPart(
-    client: pg.Client,
-    part: ScriptPart,
-    step: number,
-  ): Promise<{ ok: true } | { ok: false; error: OperatorError; sql?: string }> {
-    if (part.kind === 'setting') {
-      await client.query(`set ${part.name} = ${this.scaledTimeout(part.ms)}`)
-      return { ok: true }
-    }
-    if (part.runsOutsideTransaction) return this.runOutsideTransaction(client, part.statements[0], step)
-    // an autocommit statement is its own transaction: the same, with room for its modelled time
-    await client.query('begin')
-    for (const setting of part.localSettings ?? []) {
-      await client.query(`set local ${setting.name} = ${this.scaledTimeout(setting.ms)}`)
-    }
-    for (const sql of part.statements) {
-      const outcome = await this.runMigrationStatement(client, sql, step)
-      if (!outcome.ok) {
-        await client.query('rollback').catch(() => undefined)
-        return { ok: false, error: outcome.error, sql }
-      }
-      const holdMs = this.wallMs((this.options.modelledMicros.get(sql) ?? 0) / 1000)
-      if (holdMs >= 1) {
-        const held = await query(client, `select pg_sleep(${(holdMs / 1000).toFixed(4)})`)
-        if (!held.ok) {
-          await client.query('rollback').catch(() => undefined)
-          return { ok: false, error: held.error, sql }
-        }
-      }
-    }
-    const committed = await query(client, part.rolledBack ? 'rollback' : 'commit')
-    return committed.ok ? { ok: true } : { ok: false, error: committed.error, sql: 'commit' }
-  }
-
-  // CONCURRENTLY cannot run in a transaction: the statement runs for real first, with its real
-  // waits for the transactions that write to the table, and then its modelled build time is
-  // held as the lock it holds throughout, SHARE UPDATE EXCLUSIVE on the table (docs: CREATE
-  // INDEX, "Building Indexes Concurrently").
-  private async runOutsideTransaction(
-    client: pg.Client,
-    sql: string,
-    step: number,
-  ): Promise<{ ok: true } | { ok: false; error: OperatorError; sql?: string }> {
-    const outcome = await this.runMigrationStatement(client, sql, step)
-    if (!outcome.ok) return { ok: false, error: outcome.error, sql }
-    const holdMs = this.wallMs((this.options.modelledMicros.get(sql) ?? 0) / 1000)
-    const table = /\bon\s+(?:only\s+)?([\w."]+)/i.exec(sql)?.[1]
-    if (holdMs >= 1 && table) {
-      await client.query('begin')
-      const locked = await this.runMigrationStatement(
-        client,
-        `lock table ${table} in share update exclusive mode`,
-        step,
-      )
-      if (locked.ok) await query(client, `select pg_sleep(${(holdMs / 1000).toFixed(4)})`)
-      await client.query(locked.ok ? 'commit' : 'rollback')
-    }
-    return { ok: true }
-  }
-
-  // A statement's lock wait is how long it ran if the server showed it waiting on a lock.
-  private async runMigrationStatement(
-    client: pg.Client,
-    sql: string,
-    step: number,
-  ): Promise<{ ok: true } | { ok: false; error: OperatorError }> {
-    const startedUs = this.nowUs
-    const outcome = await query(client, sql)
-    const waitedUs = this.monitor.waitedDuring(pidOf(client), startedUs, this.nowUs)
-    this.operatorLockWaitUs[step] = Math.max(this.operatorLockWaitUs[step] ?? 0, waitedUs)
-    return outcome
-  }
-
-  // ——— sessions ———
-
-  private async openSession(name: string, sql: string): Promise<OperatorResult> {
-    if (this.isDatabaseDown) return { ok: false, error: connectionFailure() }
-    const client = await this.connect(`session ${name}`)
-    this.operatorClients.add(client)
-    this.sessions.set(name, { client, pid: pidOf(client) ?? 0 })
-    await client.query('begin')
-    const parsed = parseOperatorScript(sql)
-    if (!parsed.ok) return { ok: false, error: { code: '42601', message: parsed.problem.message } }
-    for (const part of parsed.parts) {
-      const statements = part.kind === 'setting' ? [part.sql] : part.statements
-      for (const statement of statements) {
-        const outcome = await query(client, statement)
-        if (!outcome.ok) return { ok: false, error: outcome.error }
-      }
-    }
-    return { ok: true }
-  }
-
-  private async endSession(name: string, how: 'commit' | 'terminate'): Promise<OperatorResult> {
-    const session = this.sessions.get(name)
-    if (!session) return { ok: false, error: { code: '08003', message: `no open session named ${name}` } }
-    this.sessions.delete(name)
-    this.operatorClients.delete(session.client)
-    if (how === 'terminate') {
-      await this.adminQuery('select pg_terminate_backend($1)', [session.pid])
-      await endQuietly(session.client)
-      return { ok: true }
-    }
-    const committed = await query(session.client, 'commit')
-    await endQuietly(session.client)
-    return committed.ok ? { ok: true } : { ok: false, error: committed.error }
-  }
-
-  // pgAdmin's "clear lock": every session idle in a transaction of this database ends
-  private async terminateIdle(): Promise<void> {
-    const terminated = await this.adminQuery(
-      `select pid, pg_terminate_backend(pid) from pg_stat_activity
-       where datname = current_database() and state in ('idle in transaction', 'idle in transaction (aborted)')`,
-    )
-    const pids = new Set(
-      (terminated.ok ? terminated.rows : []).map((row) => Number((row as { pid: number }).pid)),
-    )
-    this.traffic.noteTerminated(pids)
-    this.sessions.clear()
   }
 
   // ——— checks and system tests, in Delmo's vocabulary ———

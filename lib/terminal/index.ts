@@ -25,3 +25,5 @@ export { LineEditor, parseHistory, historyLimit, type EditorEffect } from './lin
 export { operatorCommands, canaryShares } from './operator-commands'
 export { scanInput, type InputState } from './sql-input'
 export { formatAligned, formatExpanded, formatError, commandTag, displayWidth } from './psql-format'
+export { ConsoleSession } from './console-session'
+export { TerminalSession, type TerminalScreen, type TerminalHistory } from './terminal-session'

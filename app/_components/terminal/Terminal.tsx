@@ -5,16 +5,7 @@ import type { ITerminalOptions } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { WorkerDatabase } from '@/lib/engine'
 import { createSimulationClient, workbenchConsole, type ConsoleScenario } from '@/lib/workbench'
-import {
-  commonPrefix,
-  completeLine,
-  LineEditor,
-  parseHistory,
-  PsqlInterpreter,
-  readCompletionNames,
-  type CompletionNames,
-  type EditorEffect,
-} from '@/lib/terminal'
+import { parseHistory, TerminalSession } from '@/lib/terminal'
 import { onTerminalCommand } from './terminal-commands'
 import './terminal.css'
 
@@ -117,83 +108,15 @@ export function Terminal({
           },
           scenario,
         )
-        let interpreter = new PsqlInterpreter(backend)
-        const history = readHistory()
-        const editor = new LineEditor(interpreter.prompt, history)
-        const names: CompletionNames = { relations: [], columns: [], versions: [], sessions: [] }
-        const refreshNames = async () => {
-          Object.assign(names, await readCompletionNames(backend.catalog))
-          const view = backend.operator.view()
-          names.versions = view.versions.map((version) => version.id)
-          names.sessions = view.sessions.map((session) => session.owner)
+        const clear = () => {
+          term.clear()
+          onOutputRef.current?.({ kind: 'clear' })
         }
-        const print = (text: string) => write(text.replace(/\r?\n/g, '\r\n'))
-        let isRunning = false
-        let isClosed = false
-        let lastTabLine: string | undefined
-        const pending: string[] = []
-
-        const apply = async (effects: EditorEffect[]): Promise<void> => {
-          for (const effect of effects) {
-            if (effect.kind === 'write') write(effect.text)
-            else if (effect.kind === 'clear screen') {
-              term.clear()
-              onOutputRef.current?.({ kind: 'clear' })
-              write(`\r\x1b[K${interpreter.prompt}${editor.text}`)
-            } else if (effect.kind === 'interrupt') {
-              interpreter.resetBuffer()
-              await apply(editor.begin(interpreter.prompt))
-            } else if (effect.kind === 'end of input') {
-              await submit('\\q')
-            } else if (effect.kind === 'complete') {
-              await complete(effect.line)
-            } else if (effect.kind === 'submit') {
-              await submit(effect.line)
-            }
-          }
-        }
-
-        const submit = async (line: string) => {
-          if (isClosed) {
-            isClosed = false
-            interpreter = new PsqlInterpreter(backend)
-            print('New session.\n')
-            await apply(editor.begin(interpreter.prompt))
-            return
-          }
-          isRunning = true
-          const outcome = await interpreter.submitLine(line, (text) => print(text))
-          isRunning = false
-          saveHistory(editor.history)
-          if (outcome === 'quit') {
-            isClosed = true
-            print('Session closed. Press Enter to start a new one.\n')
-            return
-          }
-          await apply(editor.begin(interpreter.prompt))
-          while (pending.length > 0 && !isRunning) await apply(editor.handle(pending.shift()!))
-        }
-
-        // the names are read when Tab asks for them, so no statement pays for completion
-        const complete = async (line: string) => {
-          await refreshNames().catch(() => undefined)
-          const { from, candidates } = completeLine(line, !interpreter.hasPendingInput, names)
-          if (candidates.length === 1) {
-            await apply(editor.insert(`${candidates[0]} `, from))
-            return
-          }
-          const shared = commonPrefix(candidates)
-          if (shared.length > line.length - from) {
-            await apply(editor.insert(shared, from))
-            return
-          }
-          // a second Tab lists the choices, as readline does
-          if (candidates.length > 1 && lastTabLine === line) {
-            print(`\n${candidates.join('  ')}\n`)
-            write(`${interpreter.prompt}${editor.text}`)
-          }
-          lastTabLine = line
-        }
+        const session = new TerminalSession(
+          backend,
+          { write, clear },
+          { lines: readHistory(), save: saveHistory },
+        )
 
         // Ctrl+C copies a selection, as terminals do; without one it interrupts
         term.attachCustomKeyEventHandler((event) => {
@@ -208,30 +131,16 @@ export function Terminal({
           }
           return true
         })
-        const onData = term.onData((data) => {
-          if (data !== '\t') lastTabLine = undefined
-          if (isRunning) {
-            if (data.includes('\x03')) {
-              print('Cancel request sent\n')
-              void backend.cancel()
-            } else pending.push(data)
-            return
-          }
-          void apply(editor.handle(data))
-        })
+        const onData = term.onData((data) => void session.type(data))
         const stopSnippets = onTerminalCommand((command) => {
           element.scrollIntoView({ block: 'nearest' })
           term.focus()
-          if (isRunning) pending.push(`${command}\r`)
-          else void apply(editor.handle(`${command}\r`))
+          void session.runCommand(command)
         })
-        print(
+        void session.start([
           'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and concurrency are simulated.\n',
-        )
-        print(
           'Type \\? for psql meta-commands, help for the operator commands (deploy, canary, sessions, ...).\n\n',
-        )
-        void apply(editor.begin(interpreter.prompt))
+        ])
         element.dataset.ready = 'true'
 
         dispose = () => {

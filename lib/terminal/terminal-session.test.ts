@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { openDatabase, type PgliteDatabase } from '../engine/node'
+import type { ConsoleBackend } from './console-backend'
+import { databaseBackend } from './database-backend'
+import { TerminalSession } from './terminal-session'
+
+describe('a terminal session', () => {
+  let database: PgliteDatabase
+  before(async () => {
+    database = await openDatabase()
+    await database.runScript('create table accounts (id int primary key, owner text not null);')
+  })
+  after(() => database.close())
+
+  // a session drawing into a string, over the database (as `around` changes it)
+  async function openTerminal(around = (backend: ConsoleBackend) => backend, history: string[] = []) {
+    const screen = { text: '', clears: 0, cancels: 0, saved: [] as string[][] }
+    const backend = around(databaseBackend(database, async () => void screen.cancels++))
+    const session = new TerminalSession(
+      backend,
+      { write: (text) => (screen.text += text), clear: () => void screen.clears++ },
+      { lines: history, save: (lines) => void screen.saved.push([...lines]) },
+    )
+    await session.start(['Hello.\n', 'Type \\? for help.\n\n'])
+    // what typing `data` draws
+    const draw = async (data: string) => {
+      screen.text = ''
+      await session.type(data)
+      return screen.text
+    }
+    return { session, screen, draw }
+  }
+
+  it('greets, echoes what is typed and prints the result with the terminal’s line ends', async () => {
+    const { screen, draw } = await openTerminal()
+    assert.equal(screen.text, 'Hello.\r\nType \\? for help.\r\n\r\npostgres=> ')
+    assert.equal(
+      await draw('select 1 as one;\r'),
+      'select 1 as one;\r\n one \r\n-----\r\n   1\r\n(1 row)\r\n\r\npostgres=> ',
+    )
+  })
+
+  it('saves the history after each line and brings the last line back with the up arrow', async () => {
+    const { session, screen, draw } = await openTerminal(undefined, ['select 0;'])
+    await session.type('select 1;\r')
+    assert.deepEqual(screen.saved, [['select 0;', 'select 1;']])
+    assert.equal(await draw('\x1b[A'), '\r\x1b[Kpostgres=> select 1;')
+  })
+
+  it('closes the session on \\q and starts a new one on Enter', async () => {
+    const { session, draw } = await openTerminal()
+    await session.type('\\x\r')
+    assert.equal(await draw('\\q\r'), '\\q\r\nSession closed. Press Enter to start a new one.\r\n')
+    assert.equal(await draw('\r'), '\r\nNew session.\r\npostgres=> ')
+    // the new session has psql's defaults again: aligned output, not expanded
+    assert.match(await draw('select 1 as one;\r'), /\r\n one \r\n-----\r\n/)
+  })
+
+  it('ends the session on Ctrl+D at an empty line, and drops the typed statement on Ctrl+C', async () => {
+    const { session, draw } = await openTerminal()
+    await session.type('select\r')
+    assert.equal(await draw('1\x03'), '1^C\r\npostgres=> ')
+    assert.equal(await draw('\x04'), 'Session closed. Press Enter to start a new one.\r\n')
+  })
+
+  it('completes a relation with Tab, and lists the choices on a second Tab', async () => {
+    const { session, draw } = await openTerminal()
+    assert.equal(
+      await draw('select * from acc\t'),
+      'select * from acc\r\x1b[Kpostgres=> select * from accounts ',
+    )
+    await session.type('\x15')
+    assert.equal(await draw('\\d\t'), '\\d')
+    assert.equal(await draw('\t'), '\r\n\\d  \\df  \\di  \\ds  \\dt  \\dv\r\npostgres=> \\d')
+  })
+
+  it('clears the screen on Ctrl+L and draws the prompt and the line again', async () => {
+    const { session, screen, draw } = await openTerminal()
+    await session.type('select')
+    assert.equal(await draw('\x0c'), '\r\x1b[Kpostgres=> select')
+    assert.equal(screen.clears, 1)
+  })
+
+  it('keeps what is typed while a statement runs for after it, and cancels it on Ctrl+C', async () => {
+    let release = () => undefined as void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const { session, screen } = await openTerminal((backend) => ({
+      ...backend,
+      execute: async (sql) => (await gate, backend.execute(sql)),
+    }))
+    const running = session.type('select 1 as one;\r')
+    await session.type('select 2 as two;\r')
+    await session.runCommand('\\x')
+    await session.type('\x03')
+    assert.equal(screen.cancels, 1)
+    release()
+    await running
+    assert.equal(
+      screen.text.slice(screen.text.indexOf('select 1 as one;')),
+      'select 1 as one;\r\nCancel request sent\r\n one \r\n-----\r\n   1\r\n(1 row)\r\n\r\n' +
+        'postgres=> select 2 as two;\r\n two \r\n-----\r\n   2\r\n(1 row)\r\n\r\n' +
+        'postgres=> \\x\r\nExpanded display is on.\r\npostgres=> ',
+    )
+  })
+})
