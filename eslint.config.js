@@ -1,6 +1,7 @@
 import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
+import { layersPlugin } from './scripts/lint-layers.js'
 
 const pgliteOnlyInEngine = {
   paths: [
@@ -31,6 +32,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', pgliteOnlyInEngine],
     },
+  },
+  {
+    // lib's layers point one way and are entered through their entries (scripts/lint-layers.js)
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    plugins: { cutover: layersPlugin },
+    rules: { 'cutover/layers': 'error' },
   },
   {
     files: ['lib/engine/**'],

@@ -1,7 +1,8 @@
 import 'server-only'
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describeProblem, loadLessons, type Lesson } from '@/lib/scenario'
+import type { Lesson } from '@/lib/scenario'
+import { describeProblem, loadLessons } from '@/lib/scenario/node'
 
 const lessonsDir = join(process.cwd(), 'content', 'lessons')
 let loaded: { stamp: string; lessons: Promise<Lesson[]> } | undefined

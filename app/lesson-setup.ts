@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation'
 import type { EngineAssetUrls } from '@/lib/engine'
 import { readEngineManifest } from '@/lib/engine/manifest'
 import type { Lesson } from '@/lib/scenario'
-import { describeWorkbenchSteps } from '@/lib/workbench/steps'
+import { describeWorkbenchSteps } from '@/lib/workbench/node'
 import type { LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
 import { courseLessons } from '@/app/course'
 

@@ -14,7 +14,8 @@ import {
   snapshotPreparation,
 } from '../lib/engine/node'
 import type { Snapshot } from '../lib/engine'
-import { describeProblem, loadLessons, type Lesson } from '../lib/scenario'
+import type { Lesson } from '../lib/scenario'
+import { describeProblem, loadLessons } from '../lib/scenario/node'
 import { bundleForBrowser } from './browser-bundle'
 import { engineManifestPath, type EngineManifest } from '../lib/engine/manifest'
 

@@ -2,7 +2,7 @@
 // wrong is printed as `file: field: message` and the command fails.
 import { join } from 'node:path'
 import { buildSnapshot } from '../lib/engine/node'
-import { describeProblem, loadLessons } from '../lib/scenario'
+import { describeProblem, loadLessons } from '../lib/scenario/node'
 
 const root = process.cwd()
 const { lessons, problems } = await loadLessons(join(root, 'content', 'lessons'), root)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { WorkerDatabase } from '../lib/engine'
 import { openSnapshotBase, buildSnapshot, startWorkerDatabase } from '../lib/engine/node'
-import { loadLessons } from '../lib/scenario'
+import { loadLessons } from '../lib/scenario/node'
 import { createSimulationClient, workbenchConsole } from '../lib/workbench'
 import {
   ConsoleSession,

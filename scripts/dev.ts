@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:f
 import { rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
-import { describeProblem, loadLessons } from '../lib/scenario'
+import { describeProblem, loadLessons } from '../lib/scenario/node'
 import {
   buildAssets,
   buildLessonSnapshot,

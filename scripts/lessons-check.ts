@@ -8,19 +8,15 @@
 import { join } from 'node:path'
 import { buildSnapshot, openDatabase } from '../lib/engine/node'
 import { formatMs } from '../lib/sim'
-import {
-  checkLessonScenario,
-  describePath,
-  describeProblem,
-  loadLessons,
-  type PathVerdict,
-} from '../lib/scenario'
+import { checkLessonScenario, describePath, type PathVerdict } from '../lib/scenario'
+import { describeProblem, loadLessons } from '../lib/scenario/node'
 import {
   checkLessonOnRealServer,
   defaultTimeScale,
+  startRealServer,
   type RealPathVerdict,
-} from '../lib/real-server/check-lesson'
-import { startRealServer, type RealServer } from '../lib/real-server/server'
+  type RealServer,
+} from '../lib/real-server'
 
 const root = process.cwd()
 const asJson = process.argv.includes('--json')

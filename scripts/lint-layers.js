@@ -6,15 +6,16 @@ const root = dirname(dirname(new URL(import.meta.url).pathname))
 
 /**
  * Each layer of lib/: the layers it may import (lower in the stack) and the modules through
- * which the others enter it. `index` is the page-safe face; `node` is for Node only (tests,
- * build, scripts); an engine's worker side is entered where the worker starts.
+ * which the others enter it. `index` is safe to bundle for the page and the worker; `node` is
+ * for Node only (build, server components, scripts, tests). The engine has two more doors: its
+ * worker side (`worker-host`, where the database worker starts) and the build's asset manifest.
  */
 export const layers = {
   engine: { mayImport: [], entries: ['index', 'node', 'worker-host', 'manifest'] },
   sim: { mayImport: ['engine'], entries: ['index'] },
   scenario: { mayImport: ['engine', 'sim'], entries: ['index', 'node'] },
-  workbench: { mayImport: ['engine', 'sim', 'scenario'], entries: ['index', 'node', 'worker'] },
-  terminal: { mayImport: ['engine', 'sim', 'workbench'], entries: ['index'] },
+  workbench: { mayImport: ['engine', 'sim', 'scenario'], entries: ['index', 'node'] },
+  terminal: { mayImport: ['engine', 'sim'], entries: ['index'] },
   'real-server': { mayImport: ['engine', 'sim', 'scenario'], entries: ['index'] },
 }
 

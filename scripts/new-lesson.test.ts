@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { buildSnapshot } from '../lib/engine/node'
-import { describeProblem, loadLessons } from '../lib/scenario'
+import { describeProblem, loadLessons } from '../lib/scenario/node'
 import { createLesson } from './new-lesson'
 
 describe('npm run lesson:new', () => {

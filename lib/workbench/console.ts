@@ -1,5 +1,4 @@
-import type { RunResult } from '../engine'
-import { cancelledError } from '../engine/pg-error'
+import { cancelledError, type RunResult } from '../engine'
 import type { SimulationClient } from './client'
 import type { ConsoleReply, WorkbenchBatch, WorkbenchSpeed } from './events'
 import type { SimulationReplies, SimulationRequest } from './protocol'

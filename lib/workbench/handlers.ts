@@ -1,7 +1,6 @@
 import type { Database, Snapshot } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
-import { checkLessonScenario, type PathVerdict } from '../scenario/check-lessons'
-import { scenarioSchema } from '../scenario/scenario'
+import { checkLessonScenario, scenarioSchema, type PathVerdict } from '../scenario'
 import { LiveWorkbench, type Schedule } from './live-workbench'
 import type { SimulationAction, SimulationReplies, SimulationRequests } from './protocol'
 import { readSchema } from './schema-view'

@@ -1,7 +1,6 @@
 import type { ExtensionContext } from '../engine/worker-host'
 import { Simulation, type SimEvent, type StepAction } from '../sim'
-import { pathsOf, type Scenario } from '../scenario/scenario'
-import { toSimScenario } from '../scenario/sim-scenario'
+import { pathsOf, toSimScenario, type Scenario } from '../scenario'
 import { AuditLog } from './audit-log'
 import { Batcher } from './batcher'
 import type { ConsoleReply, LiveSqlResult, StepRunHow, WorkbenchSpeed } from './events'

@@ -2,7 +2,7 @@
 // its action, and the reply it gets. Requests are parsed where they enter the worker; replies
 // where they reach the page. What the worker pushes between replies is in ./events.
 import { z } from 'zod'
-import type { PathVerdict } from '../scenario/check-lessons'
+import type { PathVerdict } from '../scenario'
 import { schemaViewSchema } from './schema-view'
 
 /** The name the page calls the simulator by, in the database worker. */

@@ -1,7 +1,5 @@
 import type { Step, StepAction } from '../sim'
-import { pathsOf, type Scenario } from '../scenario/scenario'
-import { toSimScenario } from '../scenario/sim-scenario'
-import { describeSpecProblem, parseSystemTestSpec } from '../scenario/system-test'
+import { describeSpecProblem, parseSystemTestSpec, pathsOf, toSimScenario, type Scenario } from '../scenario'
 import type { StepRunHow } from './events'
 
 /** What the workbench shows for one step before anything runs: built at build time, sent to the page. */

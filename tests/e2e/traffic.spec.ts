@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { buildSnapshot, openDatabase } from '../../lib/engine/node'
-import { checkLessonScenario, loadLessons, pathKey } from '../../lib/scenario'
+import { checkLessonScenario, pathKey } from '../../lib/scenario'
+import { loadLessons } from '../../lib/scenario/node'
 import { expect, test } from './fixtures'
 
 async function openPlayground(page: Page) {

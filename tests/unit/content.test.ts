@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { buildSnapshot } from '../../lib/engine/node'
-import { describeProblem, loadLessons } from '../../lib/scenario'
+import { describeProblem, loadLessons } from '../../lib/scenario/node'
 
 const { lessons, problems } = await loadLessons(join(process.cwd(), 'content', 'lessons'))
 

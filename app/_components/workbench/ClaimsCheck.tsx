@@ -2,8 +2,7 @@
 
 import { useState } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
-import type { PathVerdict } from '@/lib/scenario/check-lessons'
-import { describePath, pathKey } from '@/lib/scenario/path-label'
+import { describePath, pathKey, type PathVerdict } from '@/lib/scenario'
 import { createSimulationClient } from '@/lib/workbench'
 
 type CheckState =

@@ -1,7 +1,7 @@
 import { evaluate } from '@mdx-js/mdx'
 import Link from 'next/link'
 import * as runtime from 'react/jsx-runtime'
-import { lessonRemarkPlugins } from '@/lib/scenario/mdx-plugins'
+import { lessonRemarkPlugins } from '@/lib/scenario/node'
 import { lessonNumber } from '@/app/course'
 import { readLessonSetup } from '@/app/lesson-setup'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'

@@ -1,0 +1,2 @@
+// The workbench's build-time face: the step list a lesson page is built with.
+export { describeWorkbenchSteps } from './steps'
