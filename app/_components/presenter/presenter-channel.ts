@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { TerminalOutput } from '../terminal/Terminal'
+import type { TerminalOutput } from '../terminal/terminal-look'
 import type { LiveAction, LiveState } from '../workbench/use-workbench'
 
 /** The step at hand in the presenter's window and the SQL in its editor. */

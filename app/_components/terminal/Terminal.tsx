@@ -1,12 +1,12 @@
 'use client'
 
 import { useEffect, useId, useRef } from 'react'
-import type { ITerminalOptions } from '@xterm/xterm'
 import '@xterm/xterm/css/xterm.css'
 import type { WorkerDatabase } from '@/lib/engine'
 import { createSimulationClient, workbenchConsole, type ConsoleScenario } from '@/lib/workbench'
 import { parseHistory, TerminalSession } from '@/lib/terminal'
 import { onTerminalCommand } from './terminal-commands'
+import { terminalLook, type TerminalOutput } from './terminal-look'
 import './terminal.css'
 
 const historyKey = 'cutover:terminal-history'
@@ -26,25 +26,6 @@ function saveHistory(history: readonly string[]): void {
     // storage may be off (private mode): history then lasts as long as the page
   }
 }
-
-/** The look of every terminal on the course: dark in either page theme, as a psql window usually is. */
-export function terminalLook(fontSize: number): ITerminalOptions {
-  return {
-    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace',
-    fontSize,
-    scrollback: 5000,
-    theme: {
-      background: '#111318',
-      foreground: '#e6e6e6',
-      cursor: '#e6e6e6',
-      selectionBackground: '#3a4a6b',
-    },
-  }
-}
-
-/** What the terminal drew, for a window that mirrors it (the audience view). */
-export type TerminalOutput =
-  { kind: 'write'; text: string } | { kind: 'clear' } | { kind: 'size'; cols: number; rows: number }
 
 /**
  * The workbench's terminal: xterm.js showing the psql-style interpreter, whose session

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef } from 'react'
 import '@xterm/xterm/css/xterm.css'
-import { terminalLook, type TerminalOutput } from './Terminal'
+import { terminalLook, type TerminalOutput } from './terminal-look'
 import './terminal.css'
 
 /** What a mirror draws: the other terminal's output and size, or everything again from scratch. */

@@ -8,7 +8,7 @@ import {
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
 import { LessonWorkbench, type LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
-import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
+import type { TerminalOutput } from '@/app/_components/terminal/terminal-look'
 import { initialLiveState, reduceLiveState, type LiveAction } from '@/app/_components/workbench/use-workbench'
 import {
   createCommandSource,

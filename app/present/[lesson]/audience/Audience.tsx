@@ -7,7 +7,7 @@ import {
   type PresenterView,
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
-import type { TerminalOutput } from '@/app/_components/terminal/Terminal'
+import type { TerminalOutput } from '@/app/_components/terminal/terminal-look'
 import {
   TerminalMirror,
   type MirroredOutput,
