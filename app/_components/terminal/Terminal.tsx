@@ -6,7 +6,8 @@ import type { WorkerDatabase } from '@/lib/engine'
 import { createSimulationClient, workbenchConsole, type ConsoleScenario } from '@/lib/workbench'
 import { parseHistory, TerminalSession } from '@/lib/terminal'
 import { onTerminalCommand } from './terminal-commands'
-import { terminalLook, type TerminalOutput } from './terminal-look'
+import type { TerminalOutput } from './terminal-look'
+import { openXtermScreen } from './xterm-screen'
 import './terminal.css'
 
 const historyKey = 'cutover:terminal-history'
@@ -61,78 +62,36 @@ export function Terminal({
     if (!database || !element) return
     let isDisposed = false
     let dispose = () => undefined as void
-    void Promise.all([import('@xterm/xterm'), import('@xterm/addon-fit')]).then(
-      ([{ Terminal: Xterm }, { FitAddon }]) => {
-        if (isDisposed) return
-        const term = new Xterm({ ...terminalLook(fontSize), convertEol: false, cursorBlink: true })
-        const write = (text: string) => {
-          term.write(text)
-          onOutputRef.current?.({ kind: 'write', text })
-        }
-        const fit = new FitAddon()
-        term.loadAddon(fit)
-        term.open(element)
-        const fitAndTell = () => {
-          fit.fit()
-          onOutputRef.current?.({ kind: 'size', cols: term.cols, rows: term.rows })
-        }
-        fitAndTell()
-        const resize = new ResizeObserver(fitAndTell)
-        resize.observe(element)
-        term.textarea?.setAttribute('aria-label', 'Terminal: psql and operator commands')
+    void openXtermScreen(element, fontSize, (output) => onOutputRef.current?.(output)).then((screen) => {
+      if (isDisposed) return screen.dispose()
+      const backend = workbenchConsole(
+        {
+          ...createSimulationClient(database),
+          run: (sql) => database.run(sql),
+          replaceWorker: () => replaceWorkerRef.current(),
+        },
+        scenario,
+      )
+      const session = new TerminalSession(backend, screen, { lines: readHistory(), save: saveHistory })
+      const stopData = screen.onData((data) => void session.type(data))
+      const stopSnippets = onTerminalCommand((command) => {
+        element.scrollIntoView({ block: 'nearest' })
+        screen.focus()
+        void session.runCommand(command)
+      })
+      void session.start([
+        'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and concurrency are simulated.\n',
+        'Type \\? for psql meta-commands, help for the operator commands (deploy, canary, sessions, ...).\n\n',
+      ])
+      element.dataset.ready = 'true'
 
-        const backend = workbenchConsole(
-          {
-            ...createSimulationClient(database),
-            run: (sql) => database.run(sql),
-            replaceWorker: () => replaceWorkerRef.current(),
-          },
-          scenario,
-        )
-        const clear = () => {
-          term.clear()
-          onOutputRef.current?.({ kind: 'clear' })
-        }
-        const session = new TerminalSession(
-          backend,
-          { write, clear },
-          { lines: readHistory(), save: saveHistory },
-        )
-
-        // Ctrl+C copies a selection, as terminals do; without one it interrupts
-        term.attachCustomKeyEventHandler((event) => {
-          if (event.type !== 'keydown') return true
-          if (event.key === 'Escape') {
-            term.blur()
-            return false
-          }
-          if (event.ctrlKey && event.key === 'c' && term.hasSelection()) {
-            void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined)
-            return false
-          }
-          return true
-        })
-        const onData = term.onData((data) => void session.type(data))
-        const stopSnippets = onTerminalCommand((command) => {
-          element.scrollIntoView({ block: 'nearest' })
-          term.focus()
-          void session.runCommand(command)
-        })
-        void session.start([
-          'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and concurrency are simulated.\n',
-          'Type \\? for psql meta-commands, help for the operator commands (deploy, canary, sessions, ...).\n\n',
-        ])
-        element.dataset.ready = 'true'
-
-        dispose = () => {
-          stopSnippets()
-          onData.dispose()
-          resize.disconnect()
-          term.dispose()
-          delete element.dataset.ready
-        }
-      },
-    )
+      dispose = () => {
+        stopSnippets()
+        stopData()
+        screen.dispose()
+        delete element.dataset.ready
+      }
+    })
     return () => {
       isDisposed = true
       dispose()
