@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import {
   openDatabase,
   openSnapshotBase,
@@ -133,7 +134,8 @@ export async function buildAssets(
 }
 
 // run as a script (npm run build), not imported by the dev server
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// run as a script, not imported (a symlinked checkout names the same file two ways)
+if (realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1] ?? '.')) {
   const started = performance.now()
   const result = await buildAssets()
   if (!result.ok) {

@@ -16,7 +16,7 @@ import {
   startRealServer,
   type RealPathVerdict,
   type RealServer,
-} from '../lib/real-server'
+} from '../lib/real-server/node'
 
 const root = process.cwd()
 const asJson = process.argv.includes('--json')

@@ -1,8 +1,9 @@
 // An ESLint rule that keeps lib/'s layers one-way and makes each layer's entry points its only
 // doors, so a newcomer can trust the picture in docs/architecture.md.
 import { dirname, join, relative, resolve, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-const root = dirname(dirname(new URL(import.meta.url).pathname))
+const root = dirname(dirname(fileURLToPath(import.meta.url)))
 
 /**
  * Each layer of lib/: the layers it may import (lower in the stack) and the modules through
@@ -16,7 +17,7 @@ export const layers = {
   scenario: { mayImport: ['engine', 'sim'], entries: ['index', 'node'] },
   workbench: { mayImport: ['engine', 'sim', 'scenario'], entries: ['index', 'node'] },
   terminal: { mayImport: ['engine', 'sim'], entries: ['index'] },
-  'real-server': { mayImport: ['engine', 'sim', 'scenario'], entries: ['index'] },
+  'real-server': { mayImport: ['engine', 'sim', 'scenario'], entries: ['node'] },
 }
 
 /** The layers app/ may import; the real-server check is for Node tools only. */

@@ -36,10 +36,10 @@ describe('the layer rule', () => {
 
   it('keeps the real-server check out of the app but open to scripts', () => {
     assert.match(
-      checkImport('@/lib/real-server', file('app/page.tsx')) ?? '',
+      checkImport('@/lib/real-server/node', file('app/page.tsx')) ?? '',
       /^app\/ may not import lib\/real-server/,
     )
-    assert.equal(checkImport('../lib/real-server', file('scripts/lessons-check.ts')), undefined)
+    assert.equal(checkImport('../lib/real-server/node', file('scripts/lessons-check.ts')), undefined)
   })
 
   it('ignores packages', () => {

@@ -3,7 +3,8 @@
 // `npm run content:check` and `npm run lessons:check` as it is. Never overwrites anything.
 import { mkdir, readdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 // the loader's rule for a lesson folder (lib/scenario/lesson.ts)
 const lessonFolder = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/
@@ -100,7 +101,8 @@ export async function createLesson(lessonsDir: string, name: string): Promise<Ne
 }
 
 // run as a script (npm run lesson:new), not imported by its test
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// run as a script, not imported (a symlinked checkout names the same file two ways)
+if (realpathSync(fileURLToPath(import.meta.url)) === realpathSync(process.argv[1] ?? '.')) {
   const names = process.argv.slice(2)
   const result =
     names.length === 1

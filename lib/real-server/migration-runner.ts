@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { concurrentIndexBuildOf } from '../engine'
 import { parseOperatorScript, type OperatorResult, type ScriptPart, type StepAction } from '../sim'
 import { connectionFailure, endQuietly, pidOf, query, type OperatorError } from './pg-calls'
 
@@ -118,7 +119,7 @@ async function runOutsideTransaction(
   const outcome = await runMigrationStatement(host, client, sql, step)
   if (!outcome.ok) return { ok: false, error: outcome.error, sql }
   const holdMs = host.wallMs((host.modelledMicros.get(sql) ?? 0) / 1000)
-  const table = /\bon\s+(?:only\s+)?([\w."]+)/i.exec(sql)?.[1]
+  const table = concurrentIndexBuildOf(sql)?.table
   if (holdMs >= 1 && table) {
     await client.query('begin')
     const locked = await runMigrationStatement(

@@ -4,7 +4,6 @@ export {
   Simulation,
   describeFailedCheck,
   stepWindowMs,
-  transactionControlOf,
   type RequestRecord,
   type RequestOutcome,
   type SessionSnapshot,

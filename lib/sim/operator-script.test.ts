@@ -28,6 +28,17 @@ describe('parseOperatorScript', () => {
     )
   })
 
+  it('keeps ROLLBACK TO SAVEPOINT inside its BEGIN block, as Postgres keeps the transaction open', () => {
+    const parsed = parseOperatorScript(
+      'begin; savepoint s; update users set name = name; rollback to savepoint s; commit;',
+    )
+    assert.deepEqual(
+      parsed.ok &&
+        parsed.parts.map((part) => part.kind === 'transaction' && [part.statements.length, part.isBlock]),
+      [[3, true]],
+    )
+  })
+
   it('reads timeouts in Postgres units, and 0 or DEFAULT as off', () => {
     const parsed = parseOperatorScript(
       "set lock_timeout to 250; set statement_timeout = '2min'; set session lock_timeout = 0; reset statement_timeout",

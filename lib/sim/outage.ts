@@ -1,4 +1,4 @@
-import { endConsoleTransaction } from './console-session'
+import { endConsoleTransaction } from './console-connection'
 import { costModel } from './cost-model'
 import type { OperatorResult } from './event-log'
 import { answerWithoutDatabase } from './request-lifecycle'

@@ -1,5 +1,5 @@
 import type { PgError } from '../engine'
-import { failConsoleStatement, terminateConsole } from './console-session'
+import { failConsoleStatement, terminateConsole } from './console-connection'
 import type { OperatorResult } from './event-log'
 import type { OwnerLocks } from './lock-manager'
 import { commitPart, currentSql, endRun, failRun } from './operator-run'

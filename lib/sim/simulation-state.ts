@@ -1,5 +1,5 @@
 import type { Database } from '../engine'
-import type { ConsoleSession } from './console-session'
+import type { ConsoleConnection } from './console-connection'
 import type { TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
 import type { ActionProgress, RequestRecord, SimEvent } from './event-log'
@@ -64,7 +64,7 @@ export class SimulationState {
   nextOwner = 1
   nextRequestId = 1
   requestsPerSecond: number
-  console: ConsoleSession | undefined
+  console: ConsoleConnection | undefined
   stepIndex = -1
   isDatabaseDown = false
   /** Counts starts and stops, so a start that a later stop overtook does nothing. */

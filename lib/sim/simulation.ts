@@ -1,6 +1,6 @@
 import type { Database, TransactionState } from '../engine'
 import { checkInvariants } from './checks'
-import { cancelConsole, runConsoleStatement, type ConsoleAnswer } from './console-session'
+import { cancelConsole, runConsoleStatement, type ConsoleAnswer } from './console-connection'
 import type { ActionProgress, OperatorResult, RequestRecord, SimEvent } from './event-log'
 import { isDeadlocked } from './lock-waits'
 import type { SimScenario, Step, StepAction } from './model'
@@ -25,12 +25,11 @@ import { applyAction, beginStep, skipSteps, stepWindowMs } from './step-actions'
 import { arrive, hasUnansweredBefore, setRequestRate, stopArrivals } from './traffic'
 
 export type { ActionProgress, OperatorResult, RequestOutcome, RequestRecord, SimEvent } from './event-log'
-export type { ConsoleAnswer } from './console-session'
+export type { ConsoleAnswer } from './console-connection'
 export type { SessionSnapshot, SessionView } from './sessions'
 export type { SimulationOptions } from './simulation-state'
 export { describeFailedCheck } from './checks'
 export { stepWindowMs } from './step-actions'
-export { transactionControlOf } from '../engine'
 
 /**
  * The discrete-event simulator: app versions send requests to one real Postgres while steps

@@ -27,6 +27,10 @@ describe('the workbench in the worker', () => {
         'begin',
         "insert into notes values ('kept')",
         'commit',
+        // psql sends a statement with its semicolon: control words are not changes either
+        'begin;',
+        'commit;',
+        'rollback;',
       ]) {
         await workbench.call({ action: 'console', id: id++, sql })
         await workbench.tick()

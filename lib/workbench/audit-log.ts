@@ -1,5 +1,6 @@
 import { isWriteStatement, splitSql, type RunResult, type TransactionState } from '../engine'
-import { transactionControlOf, type StepAction } from '../sim'
+import { transactionControlOf } from '../engine'
+import type { StepAction } from '../sim'
 import type { AuditEntry } from './events'
 import { describeAction } from './steps'
 

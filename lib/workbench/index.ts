@@ -2,19 +2,8 @@
 // the typed client, what it sends and hears, and the terminal's backend on a live lesson. The
 // worker's side (./server) and the build-time step list (./steps) are imported where they run.
 export { createSimulationClient, type SimulationClient, type SimulationPort } from './client'
+export { type OpenedWorkbench, type SimulationReplies, type SimulationRequest } from './protocol'
 export {
-  simulationExtensionName,
-  simulationRequestSchema,
-  simulationReplySchemas,
-  parseSimulationReply,
-  type OpenedWorkbench,
-  type SimulationAction,
-  type SimulationReplies,
-  type SimulationRequest,
-  type SimulationRequests,
-} from './protocol'
-export {
-  isSimulationEvent,
   type AuditEntry,
   type ConsoleReply,
   type EndpointStatus,
@@ -29,6 +18,6 @@ export {
   type WorkbenchBatch,
   type WorkbenchSpeed,
 } from './events'
-export { schemaViewSchema, type SchemaTable, type SchemaView } from './schema-view'
-export { workbenchConsole, type ConsoleScenario, type SimulationLink } from './console'
+export type { SchemaTable, SchemaView } from './schema-view'
+export { workbenchConsole, type ConsoleScenario } from './console'
 export type { WorkbenchStep } from './steps'

@@ -62,8 +62,9 @@ export function Terminal({
     if (!database || !element) return
     let isDisposed = false
     let dispose = () => undefined as void
-    void openXtermScreen(element, fontSize, (output) => onOutputRef.current?.(output)).then((screen) => {
-      if (isDisposed) return screen.dispose()
+    const tellOutput = (output: TerminalOutput) => onOutputRef.current?.(output)
+    void openXtermScreen(element, fontSize, tellOutput, () => isDisposed).then((screen) => {
+      if (!screen) return
       const backend = workbenchConsole(
         {
           ...createSimulationClient(database),

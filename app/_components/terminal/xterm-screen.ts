@@ -13,16 +13,19 @@ export interface XtermScreen {
 /**
  * Loads xterm.js (a dynamic import, so lessons without a terminal never fetch it), mounts it
  * in `element`, fitted to its size, and tells `onOutput` everything it draws, for a mirror.
+ * Mounts nothing, and resolves undefined, if `isCancelled` says so once xterm has loaded.
  */
 export async function openXtermScreen(
   element: HTMLElement,
   fontSize: number,
   onOutput: (output: TerminalOutput) => void,
-): Promise<XtermScreen> {
+  isCancelled: () => boolean,
+): Promise<XtermScreen | undefined> {
   const [{ Terminal: Xterm }, { FitAddon }] = await Promise.all([
     import('@xterm/xterm'),
     import('@xterm/addon-fit'),
   ])
+  if (isCancelled()) return undefined
   const term = new Xterm({ ...terminalLook(fontSize), convertEol: false, cursorBlink: true })
   const fit = new FitAddon()
   term.loadAddon(fit)

@@ -1,7 +1,6 @@
 'use client'
 
-import type { SchemaView } from '@/lib/workbench'
-import type { WorkbenchStep } from '@/lib/workbench'
+import type { SchemaView, WorkbenchStep } from '@/lib/workbench'
 import { SolutionDiff } from '../SolutionDiff'
 import { SharedAttemptNotice, ShareLinkView } from './ShareAttempt'
 import { StepEditor } from './StepEditor'

@@ -1,8 +1,7 @@
 'use client'
 
 import { useMemo } from 'react'
-import type { SchemaView } from '@/lib/workbench'
-import type { WorkbenchStep } from '@/lib/workbench'
+import type { SchemaView, WorkbenchStep } from '@/lib/workbench'
 import { SqlEditor, type SqlEditorError } from '../SqlEditor'
 
 /**

@@ -1,5 +1,5 @@
 import type { WorkbenchStep } from '@/lib/workbench'
-import type { StepState } from './step-at-hand'
+import type { StepState } from './step-position'
 
 /** The lesson's steps, each with where it stands; a click opens the simulation at that step. */
 export function StepList({

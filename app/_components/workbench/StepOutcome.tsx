@@ -1,6 +1,5 @@
 import Link from 'next/link'
-import type { StepVerdict } from '@/lib/workbench'
-import type { WorkbenchStep } from '@/lib/workbench'
+import type { StepVerdict, WorkbenchStep } from '@/lib/workbench'
 import { VerdictView } from './VerdictView'
 
 /**

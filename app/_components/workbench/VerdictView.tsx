@@ -1,5 +1,4 @@
-import type { StepVerdict } from '@/lib/workbench'
-import type { WorkbenchStep } from '@/lib/workbench'
+import type { StepVerdict, WorkbenchStep } from '@/lib/workbench'
 
 /** A step's outcome: passed or not, its error, and each claim with what was seen. */
 export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: WorkbenchStep[] }) {

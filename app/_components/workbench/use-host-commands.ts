@@ -1,8 +1,7 @@
 'use client'
 
 import { useEffect, useRef, type RefObject } from 'react'
-import type { WorkbenchSpeed } from '@/lib/workbench'
-import type { WorkbenchStep } from '@/lib/workbench'
+import type { WorkbenchSpeed, WorkbenchStep } from '@/lib/workbench'
 import type { LessonProgress } from '../lesson-progress'
 import type { StepCommands } from './use-step-commands'
 import type { useWorkbench } from './use-workbench'

@@ -3,7 +3,7 @@
 import type { RefObject } from 'react'
 import type { WorkbenchStep } from '@/lib/workbench'
 import { emptyProgress, forgetVerdicts } from '../lesson-progress'
-import type { StepAtHand } from './step-at-hand'
+import type { StepPosition } from './step-position'
 import type { LessonOpening } from './use-lesson-opening'
 import type { LessonProgressHandle } from './use-lesson-progress'
 import type { StepFeedback } from './use-step-feedback'
@@ -45,7 +45,7 @@ export function useStepCommands({
   stepIds: string[]
   /** The only step shown (an embed's), or -1. */
   pinned: number
-  at: Pick<StepAtHand, 'current' | 'lastRunStep'>
+  at: Pick<StepPosition, 'current' | 'lastRunStep'>
   /** The SQL in the editor for the step at hand. */
   sql: string
   /** A share link's attempt, when the editor shows it. */

@@ -1,8 +1,7 @@
 'use client'
 
 import { useCallback, useRef, useState, type Dispatch, type RefObject, type SetStateAction } from 'react'
-import type { StepRunHow, StepVerdict } from '@/lib/workbench'
-import type { WorkbenchStep } from '@/lib/workbench'
+import type { StepRunHow, StepVerdict, WorkbenchStep } from '@/lib/workbench'
 import { placeStatementError } from '../error-place'
 import { recordVerdict } from '../lesson-progress'
 import type { SqlEditorError } from '../SqlEditor'

@@ -8,7 +8,7 @@ import type { LiveState } from './use-workbench'
 export type StepState = 'not run' | 'passed' | 'broke things' | 'applied' | 'running' | 'current'
 
 /** The step at hand, and the last step run. */
-export interface StepAtHand {
+export interface StepPosition {
   /** The step the editor shows; the number of steps once every step has run. */
   current: number
   /** The last step run, or -1 before any has. */
@@ -26,7 +26,7 @@ export function findStepAtHand(
   state: Pick<LiveState, 'nextStep' | 'runningStep' | 'verdicts'>,
   stepCount: number,
   pinned: number,
-): StepAtHand {
+): StepPosition {
   const lastRunStep = Math.min(state.nextStep, stepCount) - 1
   const hasLastRunBroken =
     state.runningStep === undefined && lastRunStep >= 0 && state.verdicts[lastRunStep]?.passed === false

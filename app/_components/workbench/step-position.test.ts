@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { StepVerdict } from '@/lib/workbench'
 import { emptyProgress } from '../lesson-progress'
-import { findStepAtHand, readStepState } from './step-at-hand'
+import { findStepAtHand, readStepState } from './step-position'
 
 function verdict(step: number, passed: boolean): StepVerdict {
   return { type: 'verdict', step, how: 'yours', passed, expectations: [], result: { ok: true } }

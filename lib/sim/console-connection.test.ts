@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { openDatabase } from '../engine/node'
-import type { ConsoleAnswer } from './console-session'
+import type { ConsoleAnswer } from './console-connection'
 import type { Simulation } from './simulation'
 import { setup, startWithoutTraffic } from './simulation-fixture'
 

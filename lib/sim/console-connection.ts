@@ -24,7 +24,7 @@ export interface ConsoleAnswer {
  * The console's one session, as psql keeps one connection: autocommit, or a transaction
  * block held open across statements, its locks kept until COMMIT or ROLLBACK.
  */
-export interface ConsoleSession {
+export interface ConsoleConnection {
   owner: number
   transaction: TransactionState
   /** The block's statements so far; they run for real at COMMIT, all or none. */
@@ -143,7 +143,7 @@ export function cancelConsole(sim: SimulationState): boolean {
 
 function runConsoleAutocommit(
   sim: SimulationState,
-  session: ConsoleSession,
+  session: ConsoleConnection,
   sql: string,
   answer: (result: RunResult) => void,
   fail: (error: PgError) => void,
@@ -172,7 +172,7 @@ function runConsoleAutocommit(
 // it would return inside the transaction. The locks are then taken for real in the queues.
 function runConsoleInTransaction(
   sim: SimulationState,
-  session: ConsoleSession,
+  session: ConsoleConnection,
   sql: string,
   answer: (result: RunResult) => void,
 ): void {
@@ -242,7 +242,7 @@ function runConsoleInTransaction(
  * A failed statement aborts the block: its waits are withdrawn, the locks it holds stay
  * until ROLLBACK, as in Postgres.
  */
-export function failConsoleStatement(sim: SimulationState, session: ConsoleSession, error: PgError): void {
+export function failConsoleStatement(sim: SimulationState, session: ConsoleConnection, error: PgError): void {
   const pending = session.pending
   if (!pending) return
   session.pending = undefined
@@ -257,7 +257,7 @@ export function failConsoleStatement(sim: SimulationState, session: ConsoleSessi
  * The console's connection is gone: what it held is released, and psql learns it at once
  * if it was waiting, or with its next statement. Returns whether there was anything to end.
  */
-export function terminateConsole(sim: SimulationState, session: ConsoleSession): boolean {
+export function terminateConsole(sim: SimulationState, session: ConsoleConnection): boolean {
   const isBusy = session.autocommit !== undefined || session.pending !== undefined
   if (!isBusy && session.transaction === 'idle') return false
   const fatal: PgError = { ...terminatedByAdministrator(), severity: 'FATAL' }
@@ -271,7 +271,7 @@ export function terminateConsole(sim: SimulationState, session: ConsoleSession):
 }
 
 /** Ends the console's transaction block, releasing what it held. */
-export function endConsoleTransaction(sim: SimulationState, session: ConsoleSession): void {
+export function endConsoleTransaction(sim: SimulationState, session: ConsoleConnection): void {
   sim.locks.releaseAll(session.owner)
   session.transaction = 'idle'
   session.statements = []
