@@ -1,4 +1,5 @@
 // the panels' one stylesheet comes with them: import the panels from here, not file by file
+// (package.json lists this module in sideEffects, so a bundler keeps the import below)
 import './workbench-panels.css'
 
 export { AuditLog, type AuditLogProps } from './AuditLog'
