@@ -1,6 +1,6 @@
 // The workbench's contract with the simulation in the database worker, as the page uses it:
 // the typed client, what it sends and hears, and the terminal's backend on a live lesson. The
-// worker's side (./server) and the build-time step list (./steps) are imported where they run.
+// worker's side starts in ./browser-worker; the build-time step list is in ./node.
 export { createSimulationClient, type SimulationClient, type SimulationPort } from './client'
 export { type OpenedWorkbench, type SimulationReplies, type SimulationRequest } from './protocol'
 export {
