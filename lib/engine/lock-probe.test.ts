@@ -28,6 +28,13 @@ describe('probeLocks', () => {
     assert.deepEqual(tableLocks(probe), ['users ShareLock'])
   })
 
+  it('reports a table renamed or dropped under the name it had, the name other sessions ask for', async () => {
+    const renamed = await database.probeLocks('alter table users rename to customers')
+    assert.deepEqual(tableLocks(renamed), ['users AccessExclusiveLock'])
+    const dropped = await database.probeLocks('drop table users')
+    assert.deepEqual(tableLocks(dropped), ['users AccessExclusiveLock'])
+  })
+
   it('reports SELECT as ACCESS SHARE', async () => {
     const probe = await database.probeLocks('select * from users where id = 1')
     assert.deepEqual(tableLocks(probe), ['users AccessShareLock'])

@@ -9,11 +9,16 @@ import {
   isReadCommand,
   isReadOnlyCommand,
   isRowWriteCommand,
+  isTransactionBlockOnly,
   isTransactionForbidden,
   isTransactionStatement,
   isWriteStatement,
+  isolationLevelOf,
   normalizeStatement,
+  outsideTransactionFormOf,
+  sleepSecondsOf,
   transactionControlOf,
+  withoutSleeps,
 } from './statement-kind'
 
 describe('normalizeStatement', () => {
@@ -167,5 +172,78 @@ describe('isWriteStatement', () => {
       ].map(isWriteStatement),
       [true, true, false, false, false, false, false, false],
     )
+  })
+})
+
+describe('outsideTransactionFormOf', () => {
+  it('reads the form and the names of each statement Postgres runs outside a transaction block', () => {
+    assert.deepEqual(
+      [
+        'create unique index concurrently users_email on users (email)',
+        'drop index concurrently if exists users_email',
+        'reindex index concurrently users_email;',
+        'REINDEX (VERBOSE) TABLE CONCURRENTLY users',
+        'alter table ledger detach partition ledger_2026 concurrently',
+        'vacuum full users',
+        'VACUUM (FULL, ANALYZE) users, orders (id)',
+        'vacuum analyze',
+        'create database other',
+        'alter table users add column c int',
+      ].map(outsideTransactionFormOf),
+      [
+        { kind: 'create index concurrently', index: 'users_email', table: 'users' },
+        { kind: 'drop index concurrently', index: 'users_email' },
+        { kind: 'reindex concurrently', target: 'index', name: 'users_email' },
+        { kind: 'reindex concurrently', target: 'table', name: 'users' },
+        { kind: 'detach partition concurrently', parent: 'ledger', partition: 'ledger_2026' },
+        { kind: 'vacuum', full: true, tables: ['users'] },
+        { kind: 'vacuum', full: true, tables: ['users', 'orders'] },
+        { kind: 'vacuum', full: false, tables: [] },
+        { kind: 'other' },
+        undefined,
+      ],
+    )
+  })
+})
+
+describe('isolationLevelOf', () => {
+  it('reads the level BEGIN, START TRANSACTION and SET TRANSACTION ask for, READ UNCOMMITTED being READ COMMITTED', () => {
+    assert.deepEqual(
+      [
+        'begin isolation level repeatable read',
+        'START TRANSACTION ISOLATION LEVEL SERIALIZABLE, READ ONLY',
+        'set transaction isolation level read uncommitted',
+        'begin',
+        "set default_transaction_isolation = 'serializable'",
+      ].map(isolationLevelOf),
+      ['repeatable read', 'serializable', 'read committed', undefined, undefined],
+    )
+  })
+})
+
+describe('isTransactionBlockOnly', () => {
+  it('is true of LOCK TABLE, which Postgres refuses outside a block', () => {
+    assert.deepEqual(
+      ['lock table users in share mode', 'LOCK users', 'select 1'].map(isTransactionBlockOnly),
+      [true, true, false],
+    )
+  })
+})
+
+describe('pg_sleep as modelled time', () => {
+  it('adds up literal pg_sleep calls and makes them sleep 0, leaving strings and other calls alone', () => {
+    const statements = [
+      'select count(*) from users, pg_sleep(1.5)',
+      'select pg_sleep( 2 ), pg_catalog.pg_sleep(.5)',
+      "select 'pg_sleep(3)', my_pg_sleep(4)",
+      'select pg_sleep(n) from t',
+    ]
+    assert.deepEqual(statements.map(sleepSecondsOf), [1.5, 2.5, 0, 0])
+    assert.deepEqual(statements.map(withoutSleeps), [
+      'select count(*) from users, pg_sleep(0)',
+      'select pg_sleep( 0 ), pg_catalog.pg_sleep(0)',
+      "select 'pg_sleep(3)', my_pg_sleep(4)",
+      'select pg_sleep(n) from t',
+    ])
   })
 })

@@ -57,12 +57,21 @@ export function isTransactionStatement(sql: string): boolean {
 
 // docs: CREATE/DROP INDEX CONCURRENTLY, REINDEX CONCURRENTLY, VACUUM, CREATE/DROP DATABASE,
 // CREATE/DROP TABLESPACE and ALTER SYSTEM "cannot be executed inside a transaction block"
+// and ALTER TABLE … DETACH PARTITION … CONCURRENTLY
 const transactionForbidden =
-  /^(create (unique )?index concurrently|drop index concurrently|reindex .*\bconcurrently\b|vacuum\b|create database\b|drop database\b|create tablespace\b|drop tablespace\b|alter system\b)/
+  /^(create (unique )?index concurrently|drop index concurrently|reindex .*\bconcurrently\b|vacuum\b|create database\b|drop database\b|create tablespace\b|drop tablespace\b|alter system\b|alter table .*\bdetach partition .*\bconcurrently$)/
 
 /** Whether Postgres refuses to run this statement inside a transaction block (SQLSTATE 25001). */
 export function isTransactionForbidden(sql: string): boolean {
   return transactionForbidden.test(normalizeStatement(sql))
+}
+
+/**
+ * Whether Postgres refuses this statement outside a transaction block (SQLSTATE 25P01): LOCK
+ * TABLE, whose lock would end with the statement (docs: LOCK).
+ */
+export function isTransactionBlockOnly(sql: string): boolean {
+  return /^lock\b/.test(normalizeStatement(sql))
 }
 
 /** Whether a statement is CREATE [UNIQUE] INDEX CONCURRENTLY. */
@@ -90,6 +99,84 @@ export function concurrentIndexBuildOf(sql: string): { index?: string; table: st
 /** The index DROP INDEX CONCURRENTLY drops, as written (quotes kept, lower-cased); undefined for any other statement. */
 export function concurrentIndexDropOf(sql: string): string | undefined {
   return concurrentIndexDrop.exec(normalizeStatement(sql))?.[1]
+}
+
+/**
+ * A statement Postgres runs outside any transaction block, as the several transactions of its
+ * own it commits between phases (docs: CREATE INDEX, DROP INDEX, REINDEX, VACUUM, ALTER TABLE
+ * … DETACH PARTITION). Names are as written, lower-cased; `tables` empty means every table.
+ */
+export type OutsideTransactionForm =
+  | { kind: 'create index concurrently'; table: string; index?: string }
+  | { kind: 'drop index concurrently'; index: string }
+  | { kind: 'reindex concurrently'; target: 'index' | 'table'; name: string }
+  | { kind: 'vacuum'; full: boolean; tables: string[] }
+  | { kind: 'detach partition concurrently'; parent: string; partition: string }
+  /** CREATE DATABASE, ALTER SYSTEM and the like: nothing a lesson's tables notice. */
+  | { kind: 'other' }
+
+const reindexConcurrently = new RegExp(
+  String.raw`^reindex (?:\([^)]*\) )?(index|table) concurrently (${name})$`,
+)
+const detachConcurrently = new RegExp(
+  String.raw`^alter table (?:if exists )?(?:only )?(${name}) detach partition (${name}) concurrently$`,
+)
+
+/** The form of a statement that cannot run in a transaction block; undefined for any other. */
+export function outsideTransactionFormOf(sql: string): OutsideTransactionForm | undefined {
+  if (!isTransactionForbidden(sql)) return undefined
+  const statement = normalizeStatement(sql).replace(/;$/, '').trim()
+  const build = concurrentIndexBuildOf(sql)
+  if (build) return { kind: 'create index concurrently', ...build }
+  const dropped = concurrentIndexDropOf(sql)
+  if (dropped !== undefined) return { kind: 'drop index concurrently', index: dropped }
+  const reindex = reindexConcurrently.exec(statement)
+  if (reindex)
+    return { kind: 'reindex concurrently', target: reindex[1] as 'index' | 'table', name: reindex[2] }
+  const detach = detachConcurrently.exec(statement)
+  if (detach) return { kind: 'detach partition concurrently', parent: detach[1], partition: detach[2] }
+  if (/^vacuum\b/.test(statement)) return vacuumFormOf(statement)
+  return { kind: 'other' }
+}
+
+// VACUUM [ ( option, … ) ] [ FULL ] [ FREEZE ] [ VERBOSE ] [ ANALYZE ] [ table [ ( column, … ) ], … ]
+function vacuumFormOf(statement: string): OutsideTransactionForm {
+  let rest = statement.replace(/^vacuum\s*/, '')
+  let full = false
+  const options = /^\(([^)]*)\)\s*/.exec(rest)
+  if (options) {
+    full = options[1].split(',').some((option) => /^\s*full(\s+(true|on|1))?\s*$/.test(option))
+    rest = rest.slice(options[0].length)
+  }
+  for (;;) {
+    const word = /^(full|freeze|verbose|analyze|analyse)\b\s*/.exec(rest)
+    if (!word) break
+    if (word[1] === 'full') full = true
+    rest = rest.slice(word[0].length)
+  }
+  const tables = rest
+    .replace(/\([^)]*\)/g, '')
+    .split(',')
+    .map((table) => table.trim())
+    .filter((table) => table !== '')
+  return { kind: 'vacuum', full, tables }
+}
+
+const isolationLevel = /\bisolation level (read uncommitted|read committed|repeatable read|serializable)\b/
+
+/** A transaction's isolation level, as Postgres runs it (READ UNCOMMITTED is READ COMMITTED). */
+export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable'
+
+/**
+ * The isolation level BEGIN, START TRANSACTION or SET TRANSACTION asks for; undefined when the
+ * statement is none of them or names none.
+ */
+export function isolationLevelOf(sql: string): IsolationLevel | undefined {
+  const statement = normalizeStatement(sql)
+  if (!/^(begin|start transaction|set transaction)\b/.test(statement)) return undefined
+  const level = isolationLevel.exec(statement)?.[1]
+  if (level === undefined) return undefined
+  return level === 'read uncommitted' ? 'read committed' : (level as IsolationLevel)
 }
 
 // a UNIQUE or PRIMARY KEY constraint builds its index unless it adopts one (USING INDEX)
@@ -134,4 +221,37 @@ export function isReadOnlyCommand(command: string): boolean {
 export function isWriteStatement(sql: string): boolean {
   const command = commandTagOf(sql)
   return !readOnlyCommands.has(command) && !controlCommands.has(command)
+}
+
+// pg_sleep( <number> ): the function, a literal argument, as the lexer splits them
+function sleepCallsIn(sql: string): { seconds: number; start: number; end: number }[] {
+  const tokens = lexSql(sql)
+  const calls: { seconds: number; start: number; end: number }[] = []
+  tokens.forEach((token, index) => {
+    const [open, argument, close] = tokens.slice(index + 1, index + 4)
+    const isSleep = token.kind === 'code' && /(^|[^\w$])pg_sleep$/i.test(sql.slice(token.start, token.end))
+    if (!isSleep || open?.kind !== 'open paren' || argument?.kind !== 'code' || close?.kind !== 'close paren')
+      return
+    if (open.start !== token.end) return
+    const text = sql.slice(argument.start, argument.end)
+    if (!/^\d+(\.\d*)?$|^\.\d+$/.test(text)) return
+    calls.push({ seconds: Number(text), start: argument.start, end: argument.end })
+  })
+  return calls
+}
+
+/**
+ * Seconds a statement sleeps in `pg_sleep(n)` calls with a literal argument, each counted once:
+ * modelled time, since the simulator's clock is not the wall's.
+ */
+export function sleepSecondsOf(sql: string): number {
+  return sleepCallsIn(sql).reduce((total, call) => total + call.seconds, 0)
+}
+
+/** The statement with each literal `pg_sleep(n)` made `pg_sleep(0)`: what PGlite runs, at once. */
+export function withoutSleeps(sql: string): string {
+  let text = sql
+  for (const call of sleepCallsIn(sql).reverse())
+    text = text.slice(0, call.start) + '0' + text.slice(call.end)
+  return text
 }

@@ -89,6 +89,8 @@ export interface LockProbe {
   rewrites: string[]
   /** Tables read in full to verify a constraint (the "verifying table" notice). */
   scans: string[]
+  /** Indexes built anew on tables that were not rewritten (REINDEX), with their table. */
+  rebuilds?: { index: string; table: string }[]
   /** `probed` when Postgres ran it; `known` when it cannot run in a transaction and the lock is documented. */
   source: 'probed' | 'known'
 }
@@ -111,6 +113,17 @@ export interface ProbedStatement extends LockProbe {
   /** What it returned, seen inside the transaction (a console shows it before the commit). */
   fields: Field[]
   rows: Row[]
+  /** The rows it locked until the end of its transaction: those it updated, deleted or locked. */
+  rowLocks?: RowLockSet[]
+}
+
+/**
+ * Rows of one table locked by a transaction (UPDATE, DELETE, SELECT … FOR UPDATE), by their
+ * key as `column=value` (the table's one-column primary key), or every row of the table.
+ */
+export interface RowLockSet {
+  table: string
+  keys: string[] | 'all'
 }
 
 /** The statements probed in order; on a failure, those before it and Postgres's error. */
