@@ -39,6 +39,11 @@ interface AppConnection {
   connecting?: Promise<pg.Client | undefined>
   isBusy: boolean
   isInTransaction: boolean
+  /**
+   * A cancel sent for a request that timed out: the connection's next request waits for it to
+   * land, or a late cancel would cancel that one instead (57014 where the app saw no timeout).
+   */
+  pendingCancel?: Promise<void>
 }
 
 interface VersionRuntime extends RequestSource {
@@ -191,6 +196,7 @@ export class AppTraffic {
     request.connection = connection
     try {
       const client = await this.openConnection(connection)
+      await connection.pendingCancel
       if (request.isDone) return
       if (!client) return this.answerWithoutDatabase(request)
       // the pool hands out the connection an operator terminated: the request fails with it,
@@ -250,8 +256,13 @@ export class AppTraffic {
       if (this.isDraining) queueMicrotask(() => this.afterAnswer())
       return this.answer(request, 'timeout', undefined, 'no answer in time: it waited for a free connection')
     }
-    const pid = pidOf(request.connection?.client)
-    if (pid && !this.host.isDatabaseDown()) await this.host.cancel(pid)
+    const connection = request.connection
+    const pid = pidOf(connection?.client)
+    if (!connection || !pid || this.host.isDatabaseDown()) return
+    const cancelled = this.host.cancel(pid)
+    connection.pendingCancel = cancelled
+    await cancelled
+    if (connection.pendingCancel === cancelled) connection.pendingCancel = undefined
   }
 
   private answer(

@@ -57,7 +57,7 @@ function scenario(versions: AppVersion[], steps: Step[]): SimScenario {
   return {
     seed: 'conformance',
     requestsPerSecond: 100,
-    tableRows: { users: 1_000_000 },
+    tableRows: { users: 5_000_000 },
     versions,
     invariants: [],
     steps,
@@ -170,7 +170,7 @@ describe('the simulator and the real server agree', () => {
             { result: { fails: '57014' }, lockWaitMs: { atLeast: 900, below: 1500 } },
           ),
           step('end report', { kind: 'end session', session: 'report', how: 'commit' }),
-          // an index on a million declared rows runs for about 2 s: cancelled while it builds
+          // an index on 5 million declared rows runs for about 2.4 s: cancelled while it builds
           step(
             'runs',
             {

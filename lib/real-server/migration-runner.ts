@@ -1,7 +1,8 @@
 import type pg from 'pg'
-import { concurrentIndexBuildOf } from '../engine'
+import { isTransactionBlockOnly, probeLocks, withoutSleeps } from '../engine'
 import { parseOperatorScript, type OperatorResult, type ScriptPart, type StepAction } from '../sim'
 import { connectionFailure, endQuietly, pidOf, query, type OperatorError } from './pg-calls'
+import { probeSessionOf } from './probe-session'
 
 /** What a migration needs from the replay around it: its clock, its state, its connections. */
 export interface MigrationHost {
@@ -82,7 +83,15 @@ async function runPart(
     return { ok: true }
   }
   if (part.runsOutsideTransaction) return runOutsideTransaction(host, client, part.statements[0], step)
-  // an autocommit statement is its own transaction: the same, with room for its modelled time
+  // an autocommit statement with no modelled time to hold runs as written: some behave apart
+  // from a block (LOCK TABLE outside one is refused with 25P01)
+  const [only] = part.statements
+  const holdMs = host.wallMs((host.modelledMicros.get(only) ?? 0) / 1000)
+  if (!part.isBlock && (holdMs < 1 || isTransactionBlockOnly(only))) {
+    const outcome = await runMigrationStatement(host, client, only, step)
+    return outcome.ok ? { ok: true } : { ok: false, error: outcome.error, sql: only }
+  }
+  // otherwise it is its own transaction, with room for its modelled time
   await client.query('begin')
   for (const setting of part.localSettings ?? []) {
     await client.query(`set local ${setting.name} = ${scaledTimeout(host, setting.ms)}`)
@@ -106,32 +115,44 @@ async function runPart(
   return committed.ok ? { ok: true } : { ok: false, error: committed.error, sql: 'commit' }
 }
 
-// CONCURRENTLY cannot run in a transaction: the statement runs for real first, with its real
-// waits for the transactions that write to the table, and then its modelled build time is
-// held as the lock it holds throughout, SHARE UPDATE EXCLUSIVE on the table (docs: CREATE
-// INDEX, "Building Indexes Concurrently").
+// A statement that cannot run in a transaction runs for real, with its real phases and waits;
+// then its modelled work is held as the lock it holds throughout, the one the engine reports it
+// takes first (SHARE UPDATE EXCLUSIVE for CONCURRENTLY, ACCESS EXCLUSIVE for VACUUM FULL).
 async function runOutsideTransaction(
   host: MigrationHost,
   client: pg.Client,
   sql: string,
   step: number,
 ): Promise<PartOutcome> {
+  const holdMs = host.wallMs((host.modelledMicros.get(sql) ?? 0) / 1000)
+  const known = holdMs >= 1 ? await probeLocks(probeSessionOf(client), sql) : undefined
   const outcome = await runMigrationStatement(host, client, sql, step)
   if (!outcome.ok) return { ok: false, error: outcome.error, sql }
-  const holdMs = host.wallMs((host.modelledMicros.get(sql) ?? 0) / 1000)
-  const table = concurrentIndexBuildOf(sql)?.table
-  if (holdMs >= 1 && table) {
-    await client.query('begin')
+  if (!known?.ok || known.locks.length === 0) return { ok: true }
+  await client.query('begin')
+  for (const lock of known.locks) {
     const locked = await runMigrationStatement(
       host,
       client,
-      `lock table ${table} in share update exclusive mode`,
+      `lock table ${lock.relation} in ${lockModeWords(lock.mode)} mode`,
       step,
     )
-    if (locked.ok) await query(client, `select pg_sleep(${(holdMs / 1000).toFixed(4)})`)
-    await client.query(locked.ok ? 'commit' : 'rollback')
+    if (!locked.ok) {
+      await client.query('rollback')
+      return { ok: true }
+    }
   }
+  await query(client, `select pg_sleep(${(holdMs / 1000).toFixed(4)})`)
+  await client.query('commit')
   return { ok: true }
+}
+
+// `ShareUpdateExclusiveLock` → `share update exclusive`, as LOCK TABLE spells it
+function lockModeWords(mode: string): string {
+  return mode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
 }
 
 // A statement's lock wait is how long it ran if the server showed it waiting on a lock.
@@ -142,7 +163,8 @@ async function runMigrationStatement(
   step: number,
 ): Promise<{ ok: true } | { ok: false; error: OperatorError }> {
   const startedUs = host.nowUs()
-  const outcome = await query(client, sql)
+  // a pg_sleep is part of the modelled time the replay holds after it, scaled like every duration
+  const outcome = await query(client, withoutSleeps(sql))
   const waitedUs = host.waitedDuring(pidOf(client), startedUs, host.nowUs())
   host.operatorLockWaitUs[step] = Math.max(host.operatorLockWaitUs[step] ?? 0, waitedUs)
   return outcome

@@ -1,12 +1,16 @@
 import {
   commandTagOf,
+  isolationLevelOf,
   transactionControlOf,
+  withoutSleeps,
+  type IsolationLevel,
   type PgError,
   type RunResult,
   type TransactionState,
 } from '../engine'
 import { migrationStatementMicros } from './cost-model'
 import { acquireAll, watchForDeadlock } from './lock-waits'
+import { notModelledReasonOf } from './not-modelled'
 import { parseOperatorScript } from './operator-script'
 import { endRun, executeForReal, failRun, startOperatorRun, type OperatorRun } from './operator-run'
 import { busyConsole, connectionFailure, terminatedByAdministrator } from './simulated-errors'
@@ -27,6 +31,8 @@ export interface ConsoleAnswer {
 export interface ConsoleConnection {
   owner: number
   transaction: TransactionState
+  /** The open block's isolation level: BEGIN ISOLATION LEVEL, or SET TRANSACTION before any query. */
+  isolation: IsolationLevel
   /** The block's statements so far; they run for real at COMMIT, all or none. */
   statements: string[]
   lockTimeoutMs?: number
@@ -56,6 +62,7 @@ export function runConsoleStatement(
   const session = (sim.console ??= {
     owner: sim.nextOwner++,
     transaction: 'idle',
+    isolation: 'read committed',
     statements: [],
     serial: 0,
     sinceUs: sim.nowUs,
@@ -79,11 +86,19 @@ export function runConsoleStatement(
     if (control === 'begin') {
       session.transaction = 'open'
       session.statements = []
+      session.isolation = isolationLevelOf(sql) ?? 'read committed'
       return answer(commandOnly('BEGIN'))
     }
     return runConsoleAutocommit(sim, session, sql, answer, fail)
   }
   if (control === 'begin') return answer(commandOnly('BEGIN'))
+  // before the block's first query it sets the block's level; after one, the probe shows
+  // Postgres refusing it
+  const isolation = isolationLevelOf(sql)
+  if (isolation && session.transaction === 'open' && session.statements.length === 0) {
+    session.isolation = isolation
+    return answer(commandOnly('SET'))
+  }
   if (control === 'rollback' || (control === 'commit' && session.transaction === 'failed')) {
     endConsoleTransaction(sim, session)
     return answer(commandOnly('ROLLBACK'))
@@ -178,11 +193,15 @@ function runConsoleInTransaction(
 ): void {
   const serial = ++session.serial
   session.pending = { serial, sql, isWaitingForLock: true, answer }
+  // an autocommit statement is an operator run, which says so itself
+  const unmodelled = notModelledReasonOf(sql)
+  if (unmodelled)
+    sim.log({ type: 'not modelled', atUs: sim.nowUs, session: 'console', sql, reason: unmodelled })
   sim.at(0, {
     kind: 'call',
     fire: async () => {
       const probe = await sim.database.probeTransaction(
-        [...session.statements, sql].map((statement) => ({ sql: statement })),
+        [...session.statements, sql].map((statement) => ({ sql: withoutSleeps(statement) })),
       )
       if (session.pending?.serial !== serial) return
       if (!probe.ok) return failConsoleStatement(sim, session, probe.error)
@@ -213,10 +232,16 @@ function runConsoleInTransaction(
       }
       let isInsideAcquire = true
       let isGrantedAtOnce = false
-      acquireAll(sim, session.owner, statement.locks, () => {
-        if (isInsideAcquire) isGrantedAtOnce = true
-        else sim.at(0, { kind: 'call', fire: granted })
-      })
+      acquireAll(
+        sim,
+        session.owner,
+        statement.locks,
+        () => {
+          if (isInsideAcquire) isGrantedAtOnce = true
+          else sim.at(0, { kind: 'call', fire: granted })
+        },
+        statement.rowLocks,
+      )
       isInsideAcquire = false
       if (isGrantedAtOnce) return granted()
       watchForDeadlock(sim, session.owner)
@@ -274,6 +299,7 @@ export function terminateConsole(sim: SimulationState, session: ConsoleConnectio
 export function endConsoleTransaction(sim: SimulationState, session: ConsoleConnection): void {
   sim.locks.releaseAll(session.owner)
   session.transaction = 'idle'
+  session.isolation = 'read committed'
   session.statements = []
   session.pending = undefined
   session.sinceUs = sim.nowUs

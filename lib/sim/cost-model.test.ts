@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { classifyStatement } from './cost-model'
+import { classifyStatement, costModel } from './cost-model'
 
 const catalogOnly = { command: 'ALTER', rewrites: [], scans: [] }
 
@@ -27,6 +28,31 @@ describe('the cost model’s operation classes', () => {
     assert.equal(
       classifyStatement('alter table t alter column c set not null', { ...catalogOnly, scans: ['t'] }),
       'scan',
+    )
+  })
+})
+
+describe('the cost model’s calibration', () => {
+  it('uses the per-row figures fitted to the real server’s timings, as recorded', () => {
+    // the record's schema lives with the content (lib/scenario), a layer above this one
+    const calibration = JSON.parse(readFileSync('content/reference/cost-calibration.json', 'utf8')) as {
+      fits: { constant: string; microsPerRow: number }[]
+    }
+    assert.ok(calibration.fits.length >= 4)
+    const model: Record<string, number> = costModel
+    assert.deepEqual(
+      calibration.fits.map((fit) => [fit.constant, model[fit.constant]]),
+      calibration.fits.map((fit) => [fit.constant, fit.microsPerRow]),
+    )
+  })
+
+  it('times a REINDEX as the index builds it did, at their table’s size', () => {
+    assert.equal(
+      classifyStatement('reindex table users', {
+        ...catalogOnly,
+        rebuilds: [{ index: 'a', table: 'users' }],
+      }),
+      'index build',
     )
   })
 })

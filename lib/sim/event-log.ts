@@ -16,6 +16,8 @@ export interface RequestRecord {
   /** Postgres's message for an error; for a timeout, what the request was waiting for. */
   message?: string
   lockWaitUs: number
+  /** Whom it queued behind when it began to wait, by session: `migration`, a session's name, `console`, `app`. */
+  blockedBy?: string[]
   /** Index of the step during which it arrived. */
   step: number
 }
@@ -42,6 +44,11 @@ export type SimEvent =
       /** Once granted: the modelled µs it runs, holding its locks (the cost model's answer). */
       durationUs?: number
     }
+  /**
+   * A statement or situation the model cannot represent: what it did is not what Postgres
+   * would do, and the page, the consoles and the terminal say so with `reason`.
+   */
+  | { type: 'not modelled'; atUs: number; session: string; sql: string; reason: string }
   | { type: 'invariant'; atUs: number; name: string; violations: number }
   | { type: 'check'; atUs: number; step: number; held: boolean }
   | { type: 'step settled'; atUs: number; step: number; ok: boolean; code?: string }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { tablesNamedBy } from './failed-statement-locks'
+import { locksBeforeFailing, tablesNamedBy } from './failed-statement-locks'
 
 describe('tablesNamedBy', () => {
   it('gives a SELECT ACCESS SHARE on every table it reads', () => {
@@ -18,5 +18,28 @@ describe('tablesNamedBy', () => {
     assert.deepEqual(tablesNamedBy('update public.users set nmae = $1 where id = $2'), [
       { name: 'public.users', mode: 'RowExclusiveLock' },
     ])
+  })
+})
+
+describe('locksBeforeFailing', () => {
+  it('gives refused DDL the lock it queues for before it checks the data', () => {
+    assert.deepEqual(
+      [
+        'alter table users add column code text not null',
+        'alter table users validate constraint users_name_known',
+        'alter table orders add constraint orders_user foreign key (user_id) references users (id)',
+        'create unique index users_name on users (name)',
+        'create index concurrently users_name on users (name)',
+        'truncate table users',
+      ].map(locksBeforeFailing),
+      [
+        [{ name: 'users', mode: 'AccessExclusiveLock' }],
+        [{ name: 'users', mode: 'ShareUpdateExclusiveLock' }],
+        [{ name: 'orders', mode: 'ShareRowExclusiveLock' }],
+        [{ name: 'users', mode: 'ShareLock' }],
+        [],
+        [{ name: 'users', mode: 'AccessExclusiveLock' }],
+      ],
+    )
   })
 })

@@ -24,3 +24,39 @@ export function tablesNamedBy(sql: string): { name: string; mode: LockMode }[] {
   }
   return named
 }
+
+// a name as written, quoted or not, schema-qualified or not
+const name = String.raw`("[^"]+"|[a-z_][\w$]*(?:\.[a-z_][\w$]*)?)`
+const alterTable = new RegExp(String.raw`^alter table (?:if exists )?(?:only )?${name}`)
+const createIndex = new RegExp(
+  String.raw`^create (?:unique )?index (?:if not exists )?(?:\S+ )?on (?:only )?${name}`,
+)
+const dropOrTruncate = new RegExp(
+  String.raw`^(?:drop table (?:if exists )?|truncate (?:table )?(?:only )?)${name}`,
+)
+
+/**
+ * The locks a statement Postgres refused had waited for before it failed. DDL takes its lock
+ * before it checks anything against the data, so an ADD COLUMN … NOT NULL that will fail with
+ * 23502 first queues for ACCESS EXCLUSIVE (tablecmds.c, AlterTableGetLockLevel: VALIDATE
+ * CONSTRAINT takes SHARE UPDATE EXCLUSIVE, a foreign key SHARE ROW EXCLUSIVE, the rest ACCESS
+ * EXCLUSIVE). Any other statement waits for the tables it names.
+ */
+export function locksBeforeFailing(sql: string): { name: string; mode: LockMode }[] {
+  const statement = normalizeStatement(sql)
+  const altered = alterTable.exec(statement)?.[1]
+  if (altered !== undefined) {
+    const mode: LockMode = /\bvalidate constraint\b/.test(statement)
+      ? 'ShareUpdateExclusiveLock'
+      : /\bforeign key\b/.test(statement)
+        ? 'ShareRowExclusiveLock'
+        : 'AccessExclusiveLock'
+    return [{ name: altered, mode }]
+  }
+  const indexed = createIndex.exec(statement)?.[1]
+  if (indexed !== undefined && !/^create (unique )?index concurrently\b/.test(statement))
+    return [{ name: indexed, mode: 'ShareLock' }]
+  const dropped = dropOrTruncate.exec(statement)?.[1]
+  if (dropped !== undefined) return [{ name: dropped, mode: 'AccessExclusiveLock' }]
+  return tablesNamedBy(sql)
+}

@@ -1,4 +1,4 @@
-import type { LockMode } from '../engine'
+import type { LockMode, RowLockSet } from '../engine'
 import { lockModesConflict } from './lock-conflicts'
 
 interface Waiter {
@@ -40,6 +40,8 @@ export class LockManager {
   private readonly relations = new Map<string, RelationLocks>()
   private readonly heldBy = new Map<number, Set<string>>()
   private lockerWaits: LockerWait[] = []
+  // rows locked until their transaction ends, by table and owner: their keys, or every row
+  private readonly rowLocks = new Map<string, Map<number, Set<string> | 'all'>>()
 
   /**
    * Asks for a lock. Returns true when granted at once; otherwise the request queues and
@@ -62,20 +64,81 @@ export class LockManager {
     return true
   }
 
+  /** The other owners that hold a lock on the relation conflicting with `mode`, now. */
+  lockersOf(owner: number, relation: string, mode: LockMode): Set<number> {
+    const holders = new Set<number>()
+    for (const [holder, modes] of this.relations.get(relation)?.granted ?? []) {
+      if (holder === owner) continue
+      for (const held of modes) if (lockModesConflict(mode, held)) holders.add(holder)
+    }
+    return holders
+  }
+
   /**
    * Waits until every other owner that holds a lock conflicting with `mode` on the relation now
    * has ended its transaction; later arrivals do not count. Returns true when there is nobody
    * to wait for; otherwise `onDone` runs when the last of them releases.
    */
   waitForLockers(owner: number, relation: string, mode: LockMode, onDone: () => void): boolean {
-    const holders = new Set<number>()
-    for (const [holder, modes] of this.relations.get(relation)?.granted ?? []) {
-      if (holder === owner) continue
-      for (const held of modes) if (lockModesConflict(mode, held)) holders.add(holder)
-    }
+    return this.waitForTransactions(owner, relation, mode, this.lockersOf(owner, relation, mode), onDone)
+  }
+
+  /**
+   * Waits until each of `holders` has ended its transaction (Postgres waits on their virtual
+   * transaction ids); `relation` and `mode` say what the wait is for, as pg_locks would show
+   * it. Returns true when there is nobody to wait for; otherwise `onDone` runs when the last ends.
+   */
+  waitForTransactions(
+    owner: number,
+    relation: string,
+    mode: LockMode,
+    holders: Set<number>,
+    onDone: () => void,
+  ): boolean {
+    holders.delete(owner)
     if (holders.size === 0) return true
     this.lockerWaits.push({ owner, relation, mode, holders, onDone })
     return false
+  }
+
+  /** The other owners holding a lock on any of these rows: a writer of the same row waits for them. */
+  rowHolders(owner: number, rows: readonly RowLockSet[]): Set<number> {
+    const holders = new Set<number>()
+    for (const { table, keys } of rows) {
+      for (const [holder, held] of this.rowLocks.get(table) ?? []) {
+        if (holder === owner) continue
+        if (held === 'all' || keys === 'all' || keys.some((key) => held.has(key))) holders.add(holder)
+      }
+    }
+    return holders
+  }
+
+  /**
+   * Locks, of each set, the rows before the first one another owner holds: a statement that
+   * meets a locked row has already locked the rows it wrote before it, in the order it found
+   * them, and keeps them while it waits.
+   */
+  takeRowsBeforeConflict(owner: number, rows: readonly RowLockSet[]): void {
+    for (const { table, keys } of rows) {
+      if (keys === 'all') continue
+      const prefix: string[] = []
+      for (const key of keys) {
+        if (this.rowHolders(owner, [{ table, keys: [key] }]).size > 0) break
+        prefix.push(key)
+      }
+      this.takeRows(owner, [{ table, keys: prefix }])
+    }
+  }
+
+  /** Locks rows for the owner until its transaction ends. */
+  takeRows(owner: number, rows: readonly RowLockSet[]): void {
+    for (const { table, keys } of rows) {
+      let byOwner = this.rowLocks.get(table)
+      if (!byOwner) this.rowLocks.set(table, (byOwner = new Map()))
+      const held = byOwner.get(owner)
+      if (keys === 'all' || held === 'all') byOwner.set(owner, 'all')
+      else byOwner.set(owner, new Set([...(held ?? []), ...keys]))
+    }
   }
 
   /** Withdraws an owner's waiting requests (a lock_timeout, an app timeout) and wakes who can go. */
@@ -90,6 +153,7 @@ export class LockManager {
 
   /** Ends an owner's transaction: its locks are released and its waits withdrawn. */
   releaseAll(owner: number): void {
+    for (const byOwner of this.rowLocks.values()) byOwner.delete(owner)
     this.cancelWaits(owner)
     this.endLockerWaitsOn(owner)
     const relations = this.heldBy.get(owner)
@@ -142,6 +206,31 @@ export class LockManager {
   }
 
   /**
+   * Whom the owner waits behind now, as `pg_blocking_pids` names them: holders of a lock its
+   * waiting requests conflict with, earlier waiters of a conflicting mode, and the transactions
+   * a wait for lockers, snapshots or rows waits on.
+   */
+  blockersOf(owner: number): number[] {
+    const blockers = new Set<number>()
+    for (const locks of this.relations.values()) {
+      locks.waiting.forEach((waiter, position) => {
+        if (waiter.owner !== owner) return
+        for (const [holder, modes] of locks.granted) {
+          if (holder === owner) continue
+          for (const held of modes) if (lockModesConflict(waiter.mode, held)) blockers.add(holder)
+        }
+        for (const earlier of locks.waiting.slice(0, position)) {
+          if (earlier.owner !== owner && lockModesConflict(waiter.mode, earlier.mode))
+            blockers.add(earlier.owner)
+        }
+      })
+    }
+    for (const wait of this.lockerWaits)
+      if (wait.owner === owner) for (const holder of wait.holders) blockers.add(holder)
+    return [...blockers]
+  }
+
+  /**
    * Whether the owner waits in a cycle of waits: for a holder that waits, in turn, for a holder
    * … that waits for the owner. Only waits for granted locks count (Postgres's hard edges; it
    * resolves a cycle through queue order alone by reordering the queue, which we do not model).
@@ -188,6 +277,7 @@ export class LockManager {
     this.relations.clear()
     this.heldBy.clear()
     this.lockerWaits = []
+    this.rowLocks.clear()
   }
 
   private endLockerWaitsOn(holder: number): void {

@@ -1,23 +1,48 @@
-import type { RelationLock } from '../engine'
+import { LOCK_MODES, type RelationLock, type RowLockSet } from '../engine'
 import type { SimulationState } from './simulation-state'
 
 // Postgres's default deadlock_timeout
 const deadlockTimeoutUs = 1_000_000
 
-/** Acquires locks one after another, as a statement does; `onAllGranted` runs once, possibly at once. */
+/**
+ * Acquires locks one after another, as a statement does, then the rows it writes: a row another
+ * transaction holds means waiting for that transaction to end, and looking again. `onAllGranted`
+ * runs once, possibly at once.
+ */
 export function acquireAll(
   sim: SimulationState,
   owner: number,
   locks: RelationLock[],
   onAllGranted: () => void,
+  rows: readonly RowLockSet[] = [],
 ): void {
+  // Postgres opens a table with the strongest lock the statement needs on it (ALTER TABLE …
+  // ADD UNIQUE asks for ACCESS EXCLUSIVE, and its index build's SHARE comes with it): the mode
+  // it queues with is the strongest, so it is asked for first
+  const relations = [...new Set(locks.map((lock) => lock.relation))]
+  const ordered = relations.flatMap((relation) =>
+    locks
+      .filter((lock) => lock.relation === relation)
+      .sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode)),
+  )
+  const takeRows = (): void => {
+    const holders = sim.locks.rowHolders(owner, rows)
+    if (holders.size > 0) {
+      // a row lock wait is a wait on the holder's transaction id (pg_locks: transactionid, ShareLock)
+      sim.locks.takeRowsBeforeConflict(owner, rows)
+      sim.locks.waitForTransactions(owner, rows[0].table, 'ShareLock', holders, takeRows)
+      return
+    }
+    sim.locks.takeRows(owner, rows)
+    onAllGranted()
+  }
   let index = 0
   const next = (): void => {
-    while (index < locks.length) {
-      const lock = locks[index++]
+    while (index < ordered.length) {
+      const lock = ordered[index++]
       if (!sim.locks.acquire(owner, lock.relation, lock.mode, next)) return
     }
-    onAllGranted()
+    takeRows()
   }
   next()
 }

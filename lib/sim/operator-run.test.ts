@@ -149,7 +149,7 @@ describe('index builds', () => {
         step('deploy', { kind: 'deploy', shares: { v1: 50, writer: 50 } }),
         step('index', { kind: 'migrate', sql }, { expect: { result: 'succeeds' } }),
       ],
-      { versions: [reader, writer], tableRows: { users: 5_000_000 } },
+      { versions: [reader, writer], tableRows: { users: 20_000_000 } },
     )
   const waited = (run: ScenarioRun, version: string) =>
     Math.max(
@@ -162,7 +162,7 @@ describe('index builds', () => {
     const run = await buildIndex('create index users_name on users (name)')
     assert.equal(run.simulation.actions[1].result?.ok, true)
     assert.equal(waited(run, 'v1'), 0)
-    // the build takes 11 modelled seconds; writers give up at their 5 s timeout
+    // the build takes 9.6 modelled seconds; writers give up at their 5 s timeout
     assert.equal(waited(run, 'writer'), 5_000_000)
   })
 
@@ -241,6 +241,51 @@ describe('CREATE INDEX CONCURRENTLY', () => {
       ],
       { tableRows: { users: 1_000_000 } },
     )
+    assert.deepEqual(
+      run.steps[2].expectations.map((result) => result.held),
+      [true, true],
+    )
+  })
+})
+
+describe('statements Postgres refuses', () => {
+  it('that an ADD COLUMN … NOT NULL that will fail with 23502 first queues for its lock: behind an idle reader, lock_timeout fails it with 55P03', async () => {
+    const run = await simulate([
+      deployV1,
+      openReport,
+      step(
+        'alter',
+        { kind: 'migrate', sql: "set lock_timeout = '1s';\nalter table users add column code text not null" },
+        { expect: { result: { fails: '55P03' }, versions: { v1: 'ok' } } },
+      ),
+      step('end report', { kind: 'end session', session: 'report', how: 'commit' }),
+      step(
+        'again',
+        { kind: 'migrate', sql: 'alter table users add column code text not null' },
+        { expect: { result: { fails: '23502' } } },
+      ),
+    ])
+    assert.deepEqual(
+      run.steps[2].expectations.map((result) => result.held),
+      [true, true],
+      claims(run, 'alter').join('\n'),
+    )
+    assert.deepEqual(
+      run.steps[4].expectations.map((result) => result.held),
+      [true],
+    )
+  })
+
+  it('that LOCK TABLE outside a transaction block is refused at once with 25P01, as Postgres does', async () => {
+    const run = await simulate([
+      deployV1,
+      openReport,
+      step(
+        'lock',
+        { kind: 'migrate', sql: 'lock table users in access exclusive mode' },
+        { expect: { result: { fails: '25P01' }, lockWaitMs: { below: 1 } } },
+      ),
+    ])
     assert.deepEqual(
       run.steps[2].expectations.map((result) => result.held),
       [true, true],

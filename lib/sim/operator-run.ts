@@ -1,15 +1,21 @@
 import {
-  concurrentIndexBuildOf,
-  isConcurrentIndexBuild,
+  commandTagOf,
+  isTransactionBlockOnly,
+  withoutSleeps,
+  type IsolationLevel,
   type PgError,
   type ProbedStatement,
   type RunResult,
 } from '../engine'
 import { migrationStatementMicros } from './cost-model'
 import type { OperatorResult } from './event-log'
+import { locksBeforeFailing } from './failed-statement-locks'
+import { notModelledReasonOf } from './not-modelled'
 import { acquireAll, watchForDeadlock } from './lock-waits'
 import type { RetryPolicy } from './model'
 import { parseOperatorScript, type ScriptPart } from './operator-script'
+import { startPhases } from './phase-run'
+import { leaveBehind, type Leftover, type Phase } from './phased-statements'
 import { connectionFailure } from './simulated-errors'
 import { microsPerMs, type SimulationState } from './simulation-state'
 
@@ -35,11 +41,15 @@ export interface OperatorRun {
   stateSinceUs: number
   /** A held session that ran its SQL and now sits idle in its transaction. */
   isHolding: boolean
-  /**
-   * A CREATE INDEX CONCURRENTLY got its lock: Postgres has committed the index's catalog entry,
-   * so if it fails from here on, an INVALID index is left behind.
-   */
-  isPastCatalogEntry?: boolean
+  /** The isolation level of the transaction it is in. */
+  isolation: IsolationLevel
+  /** A statement that cannot run in a transaction block, as its phases (lib/sim/phase-run.ts). */
+  phases?: Phase[]
+  phaseIndex?: number
+  /** Numbers each wait of a phased statement, so a stale lock_timeout is ignored. */
+  waitSerial?: number
+  /** What a phased statement that fails from here on leaves behind: it committed it already. */
+  leftover?: Leftover
   /** The session's timeouts before the current transaction's SET LOCALs. */
   sessionTimeouts?: { lockMs?: number; statementMs?: number }
   isEnded: boolean
@@ -83,6 +93,7 @@ export function startOperatorRun(
     isWaitingForLock: false,
     stateSinceUs: sim.nowUs,
     isHolding: false,
+    isolation: 'read committed',
     isEnded: false,
     onSettled,
   }
@@ -109,20 +120,23 @@ export async function runPart(sim: SimulationState, run: OperatorRun): Promise<v
     if (setting.name === 'lock_timeout') run.lockTimeoutMs = setting.ms
     else run.statementTimeoutMs = setting.ms
   }
+  run.isolation = part.isolation ?? 'read committed'
+  if (part.runsOutsideTransaction) return startPhases(sim, run, part)
   run.probe = await probePart(sim, part)
   run.statementIndex = 0
   nextStatement(sim, run)
 }
 
 async function probePart(sim: SimulationState, part: TransactionPart): Promise<OperatorRun['probe']> {
-  if (part.runsOutsideTransaction) {
-    // CONCURRENTLY cannot be probed in a transaction: its documented lock stands in
-    const known = await sim.database.probeLocks(part.statements[0])
-    if (!known.ok) return { statements: [], failedIndex: 0, error: known.error }
-    const command = isConcurrentIndexBuild(part.statements[0]) ? 'CREATE INDEX' : 'DROP INDEX'
-    return { statements: [{ ...known, command, rowCount: 0, fields: [], rows: [] }] }
+  // the probe runs it in a block, where it is allowed: alone, Postgres refuses it before it locks
+  if (!part.isBlock && isTransactionBlockOnly(part.statements[0])) {
+    const message = `${commandTagOf(part.statements[0])} TABLE can only be used in transaction blocks`
+    return { statements: [], failedIndex: 0, error: { code: '25P01', message } }
   }
-  const probe = await sim.database.probeTransaction(part.statements.map((sql) => ({ sql })))
+  // pg_sleep is modelled time: PGlite runs the statement without it
+  const probe = await sim.database.probeTransaction(
+    part.statements.map((sql) => ({ sql: withoutSleeps(sql) })),
+  )
   return probe.ok ? { statements: probe.statements } : probe
 }
 
@@ -150,30 +164,26 @@ export function nextStatement(sim: SimulationState, run: OperatorRun): void {
     return
   }
   const sql = part.statements[run.statementIndex]
-  if (run.probe.failedIndex === run.statementIndex && run.probe.error)
-    return failRun(sim, run, run.probe.error, sql)
   const serial = ++run.statementSerial
+  const unmodelled = notModelledReasonOf(sql)
+  if (unmodelled)
+    sim.log({ type: 'not modelled', atUs: sim.nowUs, session: run.label, sql, reason: unmodelled })
   run.statementStartUs = sim.nowUs
   run.stateSinceUs = sim.nowUs
   run.isWaitingForLock = true
   let isInsideAcquire = true
   let isGrantedAtOnce = false
-  const locks = run.probe.statements[run.statementIndex].locks
+  // a statement Postgres will refuse still queues for its lock first, and fails once granted
+  const refusal = refusalOf(run)
+  const probed = refusal ? undefined : run.probe.statements[run.statementIndex]
+  const locks = probed
+    ? probed.locks
+    : locksBeforeFailing(sql).map(({ name, mode }) => ({ relation: name, kind: 'table', mode }))
   const onReady = () => {
     if (isInsideAcquire) isGrantedAtOnce = true
     else sim.at(0, { kind: 'statement granted', run, serial })
   }
-  // CREATE INDEX CONCURRENTLY, once it holds SHARE UPDATE EXCLUSIVE, waits for every
-  // transaction that holds a lock conflicting with SHARE on the table — a writer left idle in
-  // its transaction stalls it (docs: CREATE INDEX, "Building Indexes Concurrently")
-  const buildTable = isConcurrentIndexBuild(sql)
-    ? locks.find((lock) => lock.kind === 'table')?.relation
-    : undefined
-  acquireAll(sim, run.owner, locks, () => {
-    if (buildTable === undefined) return onReady()
-    run.isPastCatalogEntry = true
-    if (sim.locks.waitForLockers(run.owner, buildTable, 'ShareLock', onReady)) onReady()
-  })
+  acquireAll(sim, run.owner, locks, onReady, probed?.rowLocks)
   isInsideAcquire = false
   if (run.statementTimeoutMs !== undefined) {
     sim.at(run.statementTimeoutMs * microsPerMs, { kind: 'statement timeout', run, serial })
@@ -185,13 +195,20 @@ export function nextStatement(sim: SimulationState, run: OperatorRun): void {
     sim.at(run.lockTimeoutMs * microsPerMs, { kind: 'lock timeout', run, serial })
 }
 
-/** Its locks granted, the statement runs for its modelled duration. */
+// the error Postgres gave the statement the run is at when it was probed, if it refused it
+function refusalOf(run: OperatorRun): PgError | undefined {
+  return run.probe?.failedIndex === run.statementIndex ? run.probe.error : undefined
+}
+
+/** Its locks granted, the statement runs for its modelled duration, or fails as Postgres refused it. */
 export function runStatement(sim: SimulationState, run: OperatorRun): void {
   const part = run.parts[run.partIndex]
   if (part.kind !== 'transaction' || !run.probe) return
+  const sql = part.statements[run.statementIndex]
+  const refusal = refusalOf(run)
+  if (refusal) return failRun(sim, run, refusal, sql)
   run.isWaitingForLock = false
   run.stateSinceUs = sim.nowUs
-  const sql = part.statements[run.statementIndex]
   const waitedUs = sim.nowUs - run.statementStartUs
   recordOperatorWait(sim, waitedUs)
   const statement = run.probe.statements[run.statementIndex]
@@ -215,7 +232,7 @@ function restoreSessionTimeouts(run: OperatorRun): void {
   run.sessionTimeouts = undefined
 }
 
-function recordOperatorWait(sim: SimulationState, waitedUs: number): void {
+export function recordOperatorWait(sim: SimulationState, waitedUs: number): void {
   const step = sim.stepIndex
   sim.operatorLockWaitUs[step] = Math.max(sim.operatorLockWaitUs[step] ?? 0, waitedUs)
 }
@@ -253,7 +270,8 @@ export async function commitPart(sim: SimulationState, run: OperatorRun): Promis
     state: 'committed',
   })
   sim.locks.releaseAll(run.owner)
-  run.isPastCatalogEntry = false
+  run.phases = undefined
+  run.leftover = undefined
   restoreSessionTimeouts(run)
   run.partIndex += 1
   run.probe = undefined
@@ -267,7 +285,7 @@ export async function executeForReal(
   part: TransactionPart,
 ): Promise<{ ok: true; last: RunResult } | { ok: false; error: PgError; sql: string }> {
   if (!part.isBlock) {
-    const result = await sim.database.run(part.statements[0])
+    const result = await sim.database.run(withoutSleeps(part.statements[0]))
     return result.ok
       ? { ok: true, last: result }
       : { ok: false, error: result.error, sql: part.statements[0] }
@@ -275,7 +293,7 @@ export async function executeForReal(
   await sim.database.run('begin')
   let last: RunResult | undefined
   for (const sql of part.statements) {
-    last = await sim.database.run(sql)
+    last = await sim.database.run(withoutSleeps(sql))
     if (!last.ok) {
       await sim.database.run('rollback')
       return { ok: false, error: last.error, sql }
@@ -292,10 +310,10 @@ export function failRun(sim: SimulationState, run: OperatorRun, error: PgError, 
   if (run.isWaitingForLock) recordOperatorWait(sim, sim.nowUs - run.statementStartUs)
   sim.locks.releaseAll(run.owner)
   restoreSessionTimeouts(run)
-  if (run.isPastCatalogEntry && sql !== undefined) {
-    run.isPastCatalogEntry = false
-    sim.at(0, { kind: 'call', fire: () => leaveInvalidIndex(sim, sql) })
-  }
+  const leftover = run.leftover
+  run.leftover = undefined
+  run.phases = undefined
+  if (leftover) sim.at(0, { kind: 'call', fire: () => leaveBehind(sim, leftover) })
   run.statementSerial += 1
   run.isWaitingForLock = false
   sim.log({
@@ -315,19 +333,6 @@ export function failRun(sim: SimulationState, run: OperatorRun, error: PgError, 
     return
   }
   endRun(sim, run, 'failed', { ok: false, error, ...(sql !== undefined && { statement: sql }) })
-}
-
-// What a failed CREATE INDEX CONCURRENTLY leaves: the index, marked INVALID, unused by
-// queries but kept up to date by every write until someone drops it.
-async function leaveInvalidIndex(sim: SimulationState, sql: string): Promise<void> {
-  const name = concurrentIndexBuildOf(sql)?.index
-  if (!name || sim.isDatabaseDown) return
-  const built = await sim.database.run(sql)
-  if (!built.ok) return
-  await sim.database.run(
-    `update pg_index set indisvalid = false where indexrelid = to_regclass('${name.replace(/'/g, "''")}')`,
-  )
-  sim.statementLocks.clear()
 }
 
 /** Ends a run for good: its locks go, it leaves the sessions, and it settles with `result` if given. */

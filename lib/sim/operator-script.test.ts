@@ -71,6 +71,24 @@ describe('parseOperatorScript', () => {
     )
   })
 
+  it('takes a block’s isolation level from BEGIN, or from SET TRANSACTION before its first query', () => {
+    const parsed = parseOperatorScript(
+      'begin isolation level serializable; select 1; commit;\n' +
+        'begin; set transaction isolation level repeatable read; select 1; commit;\n' +
+        'begin; select 1; set transaction isolation level repeatable read; commit;',
+    )
+    assert.deepEqual(
+      parsed.ok &&
+        parsed.parts.map((part) => (part.kind === 'transaction' ? [part.isolation, part.statements] : [])),
+      [
+        ['serializable', ['select 1']],
+        ['repeatable read', ['select 1']],
+        // too late: it stays, and Postgres refuses it when the block runs
+        [undefined, ['select 1', 'set transaction isolation level repeatable read']],
+      ],
+    )
+  })
+
   it('refuses a BEGIN that is never committed, as a problem', () => {
     const parsed = parseOperatorScript('begin; alter table users drop column name')
     assert.deepEqual(

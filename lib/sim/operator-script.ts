@@ -1,4 +1,11 @@
-import { isTransactionForbidden, normalizeStatement, splitSql, transactionControlOf } from '../engine'
+import {
+  isTransactionForbidden,
+  isolationLevelOf,
+  normalizeStatement,
+  splitSql,
+  transactionControlOf,
+  type IsolationLevel,
+} from '../engine'
 
 /** Session settings the simulator itself enforces, since PGlite never waits on a lock. */
 export type TimeoutSetting = 'lock_timeout' | 'statement_timeout'
@@ -22,6 +29,11 @@ export type ScriptPart =
        * its start, here), and gone at its COMMIT or ROLLBACK.
        */
       localSettings?: { name: TimeoutSetting; ms: number | undefined }[]
+      /**
+       * Asked for by BEGIN ISOLATION LEVEL, or by SET TRANSACTION ISOLATION LEVEL before the
+       * block's first statement; READ COMMITTED when undefined.
+       */
+      isolation?: IsolationLevel
     }
 
 /** A script that cannot be run as written; a message, as Postgres or psql would say it. */
@@ -43,6 +55,7 @@ export function parseOperatorScript(
   const parts: ScriptPart[] = []
   let block: string[] | undefined
   let localSettings: { name: TimeoutSetting; ms: number | undefined }[] = []
+  let isolation: IsolationLevel | undefined
   for (const { sql } of splitSql(script)) {
     const setting = timeoutSetting.exec(normalizeStatement(sql))
     const control = transactionControlOf(sql)
@@ -62,6 +75,11 @@ export function parseOperatorScript(
       if (block) return { ok: false, problem: { message: 'there is already a transaction in progress' } }
       block = []
       localSettings = []
+      isolation = isolationLevelOf(sql)
+    } else if (block && block.length === 0 && isolationLevelOf(sql)) {
+      // it must come before the block's first query, which it does here; later, Postgres
+      // refuses it, and the probe will say so
+      isolation = isolationLevelOf(sql)
     } else if (control === 'commit' || control === 'rollback') {
       if (!block) return { ok: false, problem: { message: 'there is no transaction in progress' } }
       const statements = block
@@ -72,6 +90,7 @@ export function parseOperatorScript(
         rolledBack: control === 'rollback',
         runsOutsideTransaction: false,
         ...(localSettings.length > 0 && { localSettings }),
+        ...(isolation && { isolation }),
       })
       block = undefined
     } else if (block) {

@@ -13,7 +13,8 @@ describe('claims per endpoint', () => {
           { expect: { endpoints: { 'v1 GET /user': 'ok', 'v1 POST /user': 'times out' } } },
         ),
       ],
-      { tableRows: { users: 5_000_000 } },
+      // a build of about 10 modelled seconds, twice the app's timeout
+      { tableRows: { users: 20_000_000 } },
     )
     assert.deepEqual(
       run.steps[1].expectations.map((result) => [result.claim, result.held]),

@@ -1,4 +1,4 @@
-import type { RelationLock } from '../engine'
+import { rowLockOfKeyedWrite, type RelationLock } from '../engine'
 import { appStatementMicros } from './cost-model'
 import type { RequestOutcome, RequestRecord } from './event-log'
 import { tablesNamedBy } from './failed-statement-locks'
@@ -50,6 +50,8 @@ export interface Request {
   phase: 'queued' | 'locking' | 'running' | 'done'
   connection?: Connection
   result?: { ok: true; isRead: boolean } | { ok: false; code: string; message: string }
+  /** Whom it queued behind when it began to wait. */
+  blockedBy?: string[]
   onDone?: (record: RequestRecord) => void
 }
 
@@ -116,7 +118,11 @@ async function startOnConnection(
   if (request.phase !== 'locking') return
   request.isRead = isRead
   request.lockWaitStartUs = sim.nowUs
-  acquireAll(sim, connection.owner, locks, () => sim.at(0, { kind: 'granted', request }))
+  // an UPDATE or DELETE by key locks its row: it waits for a transaction that holds it
+  const row = rowLockOfKeyedWrite(request.endpoint.sql, request.params)
+  acquireAll(sim, connection.owner, locks, () => sim.at(0, { kind: 'granted', request }), row ? [row] : [])
+  if (sim.locks.isWaiting(connection.owner))
+    request.blockedBy = labelsOf(sim, sim.locks.blockersOf(connection.owner))
   watchForDeadlock(sim, connection.owner)
 }
 
@@ -212,6 +218,7 @@ export function answer(
     ...(code !== undefined && { code }),
     ...(message !== undefined && { message }),
     lockWaitUs: request.lockWaitUs,
+    ...(request.blockedBy && request.lockWaitUs > 0 && { blockedBy: request.blockedBy }),
     step: stepOf(sim, request.arrivedUs),
   }
   sim.records.push(record)
@@ -251,4 +258,14 @@ async function locksOfFailedStatement(sim: SimulationState, sql: string): Promis
     if (relation) locks.push({ relation, kind: 'table', mode })
   }
   return locks
+}
+
+/** Sessions by the names a person knows them by: an operator's label, `console`, or `app`. */
+function labelsOf(sim: SimulationState, owners: number[]): string[] {
+  const labels = owners.map((owner) => {
+    for (const run of sim.operatorRuns) if (run.owner === owner) return run.label
+    if (sim.console?.owner === owner) return 'console'
+    return 'app'
+  })
+  return [...new Set(labels)].sort()
 }
