@@ -1,7 +1,7 @@
 // `npm test`: builds the site, runs every suite, and ends with one line `N passed, N failed`
 // summing them all (unit tests, every lesson claim in the simulator and on a real PostgreSQL
-// 18 server, browser tests).
-// `node scripts/test.mjs unit`, `lessons` or `e2e` runs one suite.
+// 18 server, the statement conformance matrix, browser tests).
+// `node scripts/test.mjs unit`, `lessons`, `conformance` or `e2e` runs one suite.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
@@ -80,6 +80,31 @@ function lessonsSuites() {
   ]
 }
 
+// every statement of the conformance table, under each workload, in the simulator and on a
+// real PostgreSQL 18 server: a cell that disagrees fails, one the simulator says it cannot
+// model passes and is listed; the recorded reference page must be what the server showed
+function conformanceSuite() {
+  console.log('\n$ npm run conformance -- --json')
+  const result = spawnSync('node', ['--import', 'tsx', 'scripts/conformance.ts', '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const lines = (result.stdout ?? '').trimEnd().split('\n')
+  process.stdout.write(lines.slice(0, -1).join('\n') + '\n')
+  try {
+    const totals = JSON.parse(lines.at(-1) ?? '')
+    return [
+      {
+        name: 'conformance',
+        passed: totals.agree + totals.notModelled,
+        failed: totals.disagree + totals.referenceDrift,
+      },
+    ]
+  } catch {
+    return [{ name: 'conformance', passed: 0, failed: 1 }]
+  }
+}
+
 function e2eSuite() {
   const report = join(outputDir, 'e2e-results.json')
   rmSync(report, { force: true })
@@ -97,6 +122,7 @@ function e2eSuite() {
 const suites = []
 if (!only || only === 'unit') suites.push(unitSuite)
 if (!only || only === 'lessons') suites.push(lessonsSuites)
+if (!only || only === 'conformance') suites.push(conformanceSuite)
 if (!only || only === 'e2e') {
   ensureBrowser()
   if (run('npm', ['run', 'build']) !== 0) {

@@ -15,6 +15,7 @@ export function SiteChrome({ children }: { children: ReactNode }) {
         </Link>
         <nav aria-label="Site">
           <Link href="/">Lessons</Link>
+          <Link href="/reference/locks">Statement locks</Link>
           <Link href="/embedding">Embed a step</Link>
         </nav>
         <ThemeToggle />

@@ -7,3 +7,16 @@ export { checkLessonScenario, lessonPaths, type LessonPath, type PathVerdict } f
 export { describePath, pathKey } from './path-label'
 export { scenarioJsonSchemaFile, scenarioJsonSchemaText } from './json-schema'
 export { parseSystemTestSpec, describeSpecProblem, type ParsedSpec, type SpecProblem } from './system-test'
+export {
+  statementLocksReferenceSchema,
+  statementLocksReferenceFile,
+  type StatementLockRecord,
+  type StatementLocksReference,
+} from './statement-locks'
+export {
+  costCalibrationSchema,
+  costCalibrationFile,
+  fitMicrosPerRow,
+  type CostCalibration,
+  type CostFit,
+} from './cost-calibration'

@@ -8,6 +8,8 @@ export interface ExecutedStatement {
   transaction: TransactionState
   /** What `\timing` prints: virtual ms inside a simulation, wall ms on a plain database. */
   elapsedMs: number
+  /** The simulator's word that it cannot represent what the statement did, and why. */
+  notModelled?: string
 }
 
 /**

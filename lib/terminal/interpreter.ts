@@ -131,8 +131,10 @@ export class PsqlInterpreter {
       return
     }
     this.isDisconnected = false
-    const { result, transaction, elapsedMs } = await this.backend.execute(statement)
+    const { result, transaction, elapsedMs, notModelled } = await this.backend.execute(statement)
     this.transaction = transaction
+    // never a false green: what the simulator could not represent is said before the result
+    if (notModelled !== undefined) write(`NOTE:  not modelled by the simulator: ${notModelled}\n`, 'err')
     if (!result.ok) {
       const { code } = result.error
       if (code === '57P01' || code === '08006') {

@@ -3,6 +3,7 @@ import type {
   AuditEntry,
   EndpointStatus,
   InvariantPoint,
+  NotModelledNote,
   RequestLogEntry,
   SessionView,
   StepMarker,
@@ -32,6 +33,7 @@ export class Batcher {
   private readonly endpoints = new Map<string, EndpointStatus>()
   private markers: StepMarker[] = []
   private invariants: InvariantPoint[] = []
+  private notModelled: NotModelledNote[] = []
   // the page reads the schema when it opens, so the first batch says to
   private isSchemaChanged = true
 
@@ -43,6 +45,11 @@ export class Batcher {
   /** Notes one run of an invariant's check. */
   addInvariant(point: InvariantPoint): void {
     this.invariants.push(point)
+  }
+
+  /** Notes what the simulator said it cannot represent. */
+  addNotModelled(note: NotModelledNote): void {
+    this.notModelled.push(note)
   }
 
   /** Tells the page to read the schema again. */
@@ -81,12 +88,14 @@ export class Batcher {
       consoleTransaction: simulation.consoleTransaction,
       isDatabaseDown: simulation.databaseIsDown,
       schemaChanged: this.isSchemaChanged,
+      notModelled: this.notModelled,
       audit: standing.audit,
       nextStep: standing.nextStep,
       ...(standing.runningStep !== undefined && { runningStep: standing.runningStep }),
     }
     this.markers = []
     this.invariants = []
+    this.notModelled = []
     this.isSchemaChanged = false
     return batch
   }

@@ -87,8 +87,8 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
           elapsedMs: 0,
         }
       }
-      const { result, transaction, elapsedMs } = await reply
-      return { result, transaction, elapsedMs }
+      const { result, transaction, elapsedMs, notModelled } = await reply
+      return { result, transaction, elapsedMs, ...(notModelled !== undefined && { notModelled }) }
     },
     catalog: (sql: string) => link.run(sql),
     /** Resolves with the simulation's next report (or after a second without one). */

@@ -62,6 +62,19 @@ export interface AuditEntry {
   outcome?: 'ok' | 'failed'
 }
 
+/**
+ * A statement or situation the simulator cannot represent, as it said so: what happened next
+ * is not what Postgres would do, and the page, the consoles and the terminal say it.
+ */
+export interface NotModelledNote {
+  atMs: number
+  /** `migration`, `console`, `you`, or a session's name. */
+  session: string
+  sql: string
+  /** Why, with what Postgres documents for it. */
+  reason: string
+}
+
 /** About ten a wall second while traffic is live: everything since the last one. */
 export interface WorkbenchBatch {
   type: 'workbench'
@@ -92,6 +105,8 @@ export interface WorkbenchBatch {
   /** The console session's transaction, for the terminal's prompt. */
   consoleTransaction: 'idle' | 'open' | 'failed'
   isDatabaseDown: boolean
+  /** What the simulator said it cannot represent since the last batch. */
+  notModelled: NotModelledNote[]
   /** Something changed the schema since the last batch: read it again. */
   schemaChanged: boolean
   /** The index of the step the learner may run next. */
@@ -112,6 +127,8 @@ export interface StepVerdict {
   expectations: ExpectationResult[]
   /** How the step's own action ended. */
   result: { ok: true } | { ok: false; error: PgError; statement?: string } | { ok: 'still running' }
+  /** What the simulator could not represent during the step: its claims are not to be trusted. */
+  notModelled?: string[]
 }
 
 /** The outcome of learner SQL run inside the simulation, answering the `sql` request of the same id. */
@@ -127,6 +144,8 @@ export interface LiveSqlResult {
   error?: PgError
   /** The statement that failed, which the error's position points into. */
   statement?: string
+  /** Why the simulator cannot represent what it did, if it said so. */
+  notModelled?: string
 }
 
 /** A console statement's answer, for the `console` request of the same id. */
@@ -137,6 +156,8 @@ export interface ConsoleReply {
   transaction: TransactionState
   /** Virtual ms from sending it to its answer. */
   elapsedMs: number
+  /** Why the simulator cannot represent what it did, if it said so. */
+  notModelled?: string
 }
 
 /** Everything the simulation pushes to the page, told apart by `type`. */

@@ -41,6 +41,30 @@ describe('the workbench in the worker', () => {
     }
   })
 
+  it('says what the simulator does not model: in the console’s answer and in the batch, with the reason', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({
+        action: 'console',
+        id: 7,
+        sql: "set idle_in_transaction_session_timeout = '5s'",
+      })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      const reply = workbench.messages.find(
+        (message) => (message as ConsoleReply).type === 'console' && (message as ConsoleReply).id === 7,
+      ) as ConsoleReply
+      assert.ok(reply.result.ok)
+      assert.match(reply.notModelled ?? '', /idle_in_transaction_session_timeout/)
+      const notes = workbench.batches().flatMap((batch) => batch.notModelled)
+      assert.deepEqual(
+        notes.map((note) => [note.session, note.sql]),
+        [['console', "set idle_in_transaction_session_timeout = '5s'"]],
+      )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
   it('stops and starts the database and shifts traffic outside the steps, remembering the deployment before', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1)
     try {
@@ -197,12 +221,14 @@ describe('the workbench in the worker', () => {
     try {
       await workbench.call({ action: 'run', step: 1, how: 'naive' })
       for (let i = 0; i < 3; i++) await workbench.tick()
-      await workbench.call({ action: 'console', id: 1, sql: 'lock table orders in exclusive mode' })
+      // LOCK TABLE outside a block is refused at once (25P01), as Postgres does; inside one it waits
+      await workbench.call({ action: 'console', id: 1, sql: 'begin' })
+      await workbench.call({ action: 'console', id: 2, sql: 'lock table orders in exclusive mode' })
       for (let i = 0; i < 3; i++) await workbench.tick()
       assert.equal(await workbench.call({ action: 'console cancel' }), true)
       await workbench.tick()
       const reply = workbench.messages.find(
-        (message) => (message as ConsoleReply).type === 'console',
+        (message) => (message as ConsoleReply).type === 'console' && (message as ConsoleReply).id === 2,
       ) as ConsoleReply
       assert.ok(!reply.result.ok && reply.result.error.code === '57014')
       await workbench.call({ action: 'traffic', requestsPerSecond: 0 })

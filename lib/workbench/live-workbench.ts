@@ -39,6 +39,8 @@ export class LiveWorkbench {
   private readonly stepsRun = new Map<number, { title: string; how: StepRunHow }>()
   // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
   private answers: (LiveSqlResult | ConsoleReply)[] = []
+  // what the simulator said it cannot represent, by session, until that session's answer goes out
+  private readonly notModelledBySession = new Map<string, string>()
   /** Every deployment in the order it was made, for `rollback`. */
   readonly deployments: Record<string, number>[] = []
   private isRestorePointDue = false
@@ -112,6 +114,7 @@ export class LiveWorkbench {
       how,
       progress: this.simulation.beginStep(step),
       startUs: this.simulation.nowUs,
+      notModelled: [],
     }
     this.nextStep += 1
   }
@@ -131,8 +134,11 @@ export class LiveWorkbench {
 
   /** Runs the learner's script as an operator session; its answer goes out as a `sql` event. */
   runSql(id: number, sql: string): void {
+    this.notModelledBySession.delete('you')
     this.simulation.runOperatorSql(sql, 'you', (result) => {
       const atMs = this.simulation.nowUs / 1000
+      const notModelled = this.notModelledBySession.get('you')
+      this.notModelledBySession.delete('you')
       if (result.ok) this.isRestorePointDue = true
       this.audit.noteScript(sql, result.ok)
       this.answers.push(
@@ -144,6 +150,7 @@ export class LiveWorkbench {
               ok: true,
               message: 'committed',
               ...(result.last && { last: result.last }),
+              ...(notModelled !== undefined && { notModelled }),
             }
           : {
               type: 'sql',
@@ -153,6 +160,7 @@ export class LiveWorkbench {
               message: `${result.error.code} ${result.error.message}`,
               error: result.error,
               ...(result.statement !== undefined && { statement: result.statement }),
+              ...(notModelled !== undefined && { notModelled }),
             }) satisfies LiveSqlResult,
       )
     })
@@ -160,7 +168,10 @@ export class LiveWorkbench {
 
   /** Runs one statement in the console's session; its answer goes out as a `console` event. */
   runConsole(id: number, sql: string): void {
+    this.notModelledBySession.delete('console')
     this.simulation.runConsoleStatement(sql, ({ result, transaction, elapsedUs }) => {
+      const notModelled = this.notModelledBySession.get('console')
+      this.notModelledBySession.delete('console')
       if (result.ok && result.command !== 'SELECT') {
         this.batcher.markSchemaChanged()
         if (transaction === 'idle') this.isRestorePointDue = true
@@ -172,6 +183,7 @@ export class LiveWorkbench {
         result,
         transaction,
         elapsedMs: elapsedUs / 1000,
+        ...(notModelled !== undefined && { notModelled }),
       } satisfies ConsoleReply)
     })
   }
@@ -211,6 +223,16 @@ export class LiveWorkbench {
       }
       case 'invariant':
         this.batcher.addInvariant({ atMs: event.atUs / 1000, name: event.name, violations: event.violations })
+        return
+      case 'not modelled':
+        this.batcher.addNotModelled({
+          atMs: event.atUs / 1000,
+          session: event.session,
+          sql: event.sql,
+          reason: event.reason,
+        })
+        this.running?.notModelled.push(event.reason)
+        this.notModelledBySession.set(event.session, event.reason)
         return
       case 'statement':
         // a failed statement can leave something too: CONCURRENTLY's INVALID index

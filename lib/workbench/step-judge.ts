@@ -10,6 +10,8 @@ export interface RunningStep {
   startUs: number
   /** When the step's window closes: its action settled (or gave up) and its observe time passed. */
   endUs?: number
+  /** What the simulator said it cannot represent while the step ran. */
+  notModelled: string[]
 }
 
 /**
@@ -44,6 +46,7 @@ export function judgeStep(simulation: Simulation, running: RunningStep): StepVer
               error: result.error,
               ...(result.statement !== undefined && { statement: result.statement }),
             },
+    ...(running.notModelled.length > 0 && { notModelled: [...new Set(running.notModelled)] }),
   }
 }
 

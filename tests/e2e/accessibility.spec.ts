@@ -152,6 +152,14 @@ test('the home page has no serious axe violations, light or dark, by system or t
   await expectNoSeriousViolationsInEveryTheme(page, 'the home page')
 })
 
+test('the statement reference has no serious axe violations, light or dark, by system or toggle', async ({
+  page,
+}) => {
+  await page.goto('/reference/locks')
+  await expect(page.getByRole('heading', { level: 1, name: 'What each statement locks' })).toBeVisible()
+  await expectNoSeriousViolationsInEveryTheme(page, 'the statement reference')
+})
+
 test('the embedding page, an embed, and the presenter and audience windows have no serious axe violations', async ({
   page,
   context,

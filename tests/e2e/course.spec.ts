@@ -60,13 +60,14 @@ test('every lesson fits a phone’s width: long code and wide tables scroll in t
   }
 })
 
-test('the embedding page, an embed and the audience window fit a 375 px screen, as a narrow iframe would be', async ({
+test('the embedding page, the statement reference, an embed and the audience window fit a 375 px screen, as a narrow iframe would be', async ({
   page,
 }) => {
   test.setTimeout(90_000)
   await page.setViewportSize({ width: 375, height: 800 })
   for (const path of [
     '/embedding',
+    '/reference/locks',
     '/embed/split-column/canary?panels=traffic,versions,terminal,sessions,deploy,audit',
     '/present/split-column/audience',
   ]) {

@@ -176,3 +176,23 @@ test('the solution shows as a diff against the learner’s SQL', async ({ page }
     'create index orders_total_cents on orders (total_cents);',
   ])
 })
+
+test('a step whose SQL the simulator cannot model is not shown as passed, and the panels say why', async ({
+  page,
+}) => {
+  test.setTimeout(90_000)
+  const workbench = await openLesson(page)
+  await passStepOne(workbench)
+  await replaceMigration(
+    page,
+    workbench,
+    "set idle_in_transaction_session_timeout = '5s'; create index concurrently orders_total_cents on orders (total_cents);",
+  )
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  const verdict = workbench.locator('.workbench-verdict')
+  await expect(verdict).toContainText('~ Not modelled: step 2', { timeout: 30_000 })
+  await expect(verdict.getByRole('note')).toContainText('idle_in_transaction_session_timeout')
+  await expect(workbench.locator('.workbench-not-modelled')).toContainText(
+    'idle_in_transaction_session_timeout',
+  )
+})

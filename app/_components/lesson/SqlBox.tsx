@@ -158,6 +158,12 @@ function SimulatedOutput({ answer, script }: { answer: LiveSqlResult; script: st
           Ran inside the simulation, among the traffic; settled at {clock} virtual time.
         </p>
       )}
+      {answer.notModelled && (
+        <p className="not-modelled" role="note">
+          <strong>Not modelled:</strong> {answer.notModelled}{' '}
+          <a href="/reference/locks">What each statement locks</a>
+        </p>
+      )}
       {answer.last && <StatementOutput statement={{ sql: script, start: 0, result: answer.last }} />}
       {answer.error && (
         <ErrorOutput error={answer.error} script={answer.statement ?? script} rolledBack={false} />

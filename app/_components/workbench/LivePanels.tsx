@@ -94,8 +94,16 @@ export function LivePanels(props: LivePanelsProps) {
     ),
   }
 
+  const lastNote = state.notModelled.at(-1)
   return (
     <div className="workbench-panels">
+      {lastNote && (
+        <p className="not-modelled workbench-not-modelled" role="note">
+          <strong>Not modelled</strong> (at {(lastNote.atMs / 1000).toFixed(1)} s, {lastNote.session}):{' '}
+          <code>{lastNote.sql}</code>. {lastNote.reason}{' '}
+          <a href="/reference/locks">What each statement locks</a>
+        </p>
+      )}
       {props.panels.map((panel) => (
         <Fragment key={panel}>{panelElements[panel]}</Fragment>
       ))}

@@ -79,6 +79,9 @@ export const SessionsPanel = memo(function SessionsPanel({
         </div>
       )}
       {moreSessions > 0 && <p className="wb-more">+ {moreSessions} more</p>}
+      <p className="wb-more">
+        <a href="/reference/locks">What each statement locks</a>, as a real PostgreSQL 18 server showed it.
+      </p>
     </section>
   )
 })

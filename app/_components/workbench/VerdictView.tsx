@@ -4,23 +4,31 @@ import type { StepVerdict, WorkbenchStep } from '@/lib/workbench'
 export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: WorkbenchStep[] }) {
   const how =
     verdict.how === 'naive' ? ' the naive way' : verdict.how === 'solution' ? ' with the solution' : ''
+  // never a false green: a step the simulator could not represent is not shown as passed
+  const notModelled = verdict.notModelled ?? []
+  const state = notModelled.length > 0 ? 'is-not-modelled' : verdict.passed ? 'is-passed' : 'is-broken'
   return (
-    <div
-      className={`workbench-verdict ${verdict.passed ? 'is-passed' : 'is-broken'}`}
-      data-passed={verdict.passed}
-    >
+    <div className={`workbench-verdict ${state}`} data-passed={verdict.passed}>
       <p>
         <strong>
-          {verdict.passed
-            ? '✓ Passed'
-            : steps[verdict.step]?.language === 'delmo'
-              ? '✗ Not yet'
-              : '✗ Broke things'}
+          {notModelled.length > 0
+            ? '~ Not modelled'
+            : verdict.passed
+              ? '✓ Passed'
+              : steps[verdict.step]?.language === 'delmo'
+                ? '✗ Not yet'
+                : '✗ Broke things'}
           : step {verdict.step + 1}
           {how}
         </strong>{' '}
         — {steps[verdict.step]?.title}
       </p>
+      {notModelled.map((reason) => (
+        <p key={reason} className="not-modelled" role="note">
+          <strong>The simulator cannot represent what happened here,</strong> so what the traffic showed is
+          not what Postgres would do. {reason} <a href="/reference/locks">What each statement locks</a>
+        </p>
+      ))}
       {verdict.result.ok === false && verdict.result.error.code === 'CHECK' && (
         <p className="workbench-test-failure" data-test-result="red">
           <strong>

@@ -168,7 +168,10 @@ describe('SessionsPanel', () => {
     })
     assert.deepEqual(
       elementsWith(html, 'p', 'class').map((p) => p.text),
-      ['No session holds or waits for a lock.'],
+      [
+        'No session holds or waits for a lock.',
+        'What each statement locks, as a real PostgreSQL 18 server showed it.',
+      ],
     )
   })
 })

@@ -28,6 +28,7 @@ const keptSeconds = 300
 const keptAuditEntries = 200
 const keptRequests = 200
 const keptInvariantPoints = 2000
+const keptNotModelledNotes = 20
 
 /** The state before the simulation opens. */
 export const initialLiveState: LiveState = {
@@ -46,6 +47,7 @@ export const initialLiveState: LiveState = {
   requestsPerSecond: 0,
   consoleTransaction: 'idle',
   isDatabaseDown: false,
+  notModelled: [],
   nextStep: 0,
   verdicts: {},
 }
@@ -151,6 +153,10 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         requestsPerSecond: batch.requestsPerSecond,
         consoleTransaction: batch.consoleTransaction,
         isDatabaseDown: batch.isDatabaseDown,
+        notModelled:
+          batch.notModelled.length === 0
+            ? state.notModelled
+            : [...state.notModelled, ...batch.notModelled].slice(-keptNotModelledNotes),
         nextStep: batch.nextStep,
         runningStep: batch.runningStep,
       }
