@@ -1,6 +1,7 @@
 import {
   commandTagOf,
   isolationLevelOf,
+  normalizeStatement,
   transactionControlOf,
   withoutSleeps,
   type IsolationLevel,
@@ -95,7 +96,9 @@ export function runConsoleStatement(
   // before the block's first query it sets the block's level; after one, the probe shows
   // Postgres refusing it
   const isolation = isolationLevelOf(sql)
-  if (isolation && session.transaction === 'open' && session.statements.length === 0) {
+  // SET takes no snapshot, so SET LOCAL before it does not make it too late
+  const hasQueried = session.statements.some((statement) => !/^set\b/.test(normalizeStatement(statement)))
+  if (isolation && session.transaction === 'open' && !hasQueried) {
     session.isolation = isolation
     return answer(commandOnly('SET'))
   }

@@ -31,6 +31,8 @@ export function acquireAll(
       // a row lock wait is a wait on the holder's transaction id (pg_locks: transactionid, ShareLock)
       sim.locks.takeRowsBeforeConflict(owner, rows)
       sim.locks.waitForTransactions(owner, rows[0].table, 'ShareLock', holders, takeRows)
+      // a cycle can close through a row as through a table: it is looked for from this wait too
+      watchForDeadlock(sim, owner)
       return
     }
     sim.locks.takeRows(owner, rows)

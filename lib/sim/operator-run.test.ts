@@ -276,6 +276,22 @@ describe('statements Postgres refuses', () => {
     )
   })
 
+  it('that a statement Postgres cannot parse fails at once, without queueing behind a reader', async () => {
+    const run = await simulate([
+      deployV1,
+      openReport,
+      step(
+        'typo',
+        { kind: 'migrate', sql: "set lock_timeout = '1s';\nalter table users add colum x int" },
+        { expect: { result: { fails: '42601' }, lockWaitMs: { below: 1 } } },
+      ),
+    ])
+    assert.deepEqual(
+      run.steps[2].expectations.map((result) => result.held),
+      [true, true],
+    )
+  })
+
   it('that LOCK TABLE outside a transaction block is refused at once with 25P01, as Postgres does', async () => {
     const run = await simulate([
       deployV1,

@@ -178,7 +178,9 @@ export function nextStatement(sim: SimulationState, run: OperatorRun): void {
   const probed = refusal ? undefined : run.probe.statements[run.statementIndex]
   const locks = probed
     ? probed.locks
-    : locksBeforeFailing(sql).map(({ name, mode }) => ({ relation: name, kind: 'table', mode }))
+    : refusal && failsBeforeLocking(refusal)
+      ? []
+      : locksBeforeFailing(sql).map(({ name, mode }) => ({ relation: name, kind: 'table', mode }))
   const onReady = () => {
     if (isInsideAcquire) isGrantedAtOnce = true
     else sim.at(0, { kind: 'statement granted', run, serial })
@@ -193,6 +195,12 @@ export function nextStatement(sim: SimulationState, run: OperatorRun): void {
   sim.log({ type: 'statement', atUs: sim.nowUs, session: run.label, sql, state: 'waiting' })
   if (run.lockTimeoutMs !== undefined)
     sim.at(run.lockTimeoutMs * microsPerMs, { kind: 'lock timeout', run, serial })
+}
+
+// Parse analysis refuses these before it opens a table: a syntax error, a table or object that
+// does not exist. Everything else (a missing column, NULLs in the way) is found under the lock.
+function failsBeforeLocking(error: PgError): boolean {
+  return error.code === '42601' || error.code === '42P01' || error.code === '42704'
 }
 
 // the error Postgres gave the statement the run is at when it was probed, if it refused it
@@ -346,6 +354,10 @@ export function endRun(
   run.isEnded = true
   run.statementSerial += 1
   sim.locks.releaseAll(run.owner)
+  // a concurrent build terminated past its catalog entry leaves it, INVALID, as a failure does
+  const leftover = run.leftover
+  run.leftover = undefined
+  if (leftover && how !== 'committed') sim.at(0, { kind: 'call', fire: () => leaveBehind(sim, leftover) })
   sim.operatorRuns.delete(run)
   if (sim.sessions.get(run.label) === run) sim.sessions.delete(run.label)
   if (how === 'terminated') {

@@ -1,4 +1,5 @@
 import { endConsoleTransaction } from './console-connection'
+import { leaveBehind } from './phased-statements'
 import { costModel } from './cost-model'
 import type { OperatorResult } from './event-log'
 import { answerWithoutDatabase } from './request-lifecycle'
@@ -42,6 +43,9 @@ function closeEverySession(sim: SimulationState): void {
   }
   for (const run of sim.operatorRuns) {
     run.isEnded = true
+    // what a concurrent build committed before the stop is there when Postgres is back
+    const leftover = run.leftover
+    if (leftover) sim.at(0, { kind: 'call', fire: () => leaveBehind(sim, leftover, { whileDown: true }) })
     run.onSettled({ ok: false, error: connectionFailure() })
   }
   sim.operatorRuns.clear()

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { openDatabase } from '../engine/node'
 import { runScenario, type ScenarioRun } from './run-scenario'
+import { Simulation } from './simulation'
 import { claims, deployV1, setup, simulate, step, v1 } from './simulation-fixture'
 import type { Step } from './model'
 
@@ -95,6 +96,57 @@ describe('statements that run outside a transaction block, phase by phase', () =
       behind('reindex index concurrently users_name', { result: { fails: '55P03' } }),
     ])
     assert.deepEqual(indexes, ['users_name', 'users_name_ccnew INVALID', 'users_pkey'])
+  })
+
+  it('that a unique concurrent build failing on duplicate rows leaves its index, INVALID', async () => {
+    const { run, indexes } = await simulateAndList([
+      deployV1,
+      step('duplicate', { kind: 'migrate', sql: "insert into users (name) values ('user 1')" }),
+      behind('create unique index concurrently users_name_unique on users (name)', {
+        result: { fails: '23505' },
+      }),
+    ])
+    assert.deepEqual(
+      claims(run, 'statement').map((line) => line.split(':')[0]),
+      ['held'],
+    )
+    assert.deepEqual(indexes, ['users_name', 'users_name_unique INVALID', 'users_pkey'])
+  })
+
+  it('that a concurrent build terminated while it waits leaves its index, INVALID, as a failure does', async () => {
+    const database = await openDatabase()
+    try {
+      await database.runScript(setup)
+      const simulation = await Simulation.start(database, {
+        seed: 'test',
+        requestsPerSecond: 0,
+        tableRows: {},
+        versions: [v1],
+        invariants: [],
+        steps: [],
+      })
+      simulation.applyNow({
+        kind: 'open session',
+        session: 'writer',
+        sql: 'update users set name = name where id = 1',
+      })
+      await simulation.runUntil(100_000)
+      simulation.applyNow({
+        kind: 'migrate',
+        sql: 'create index concurrently users_name_idx on users (name)',
+      })
+      await simulation.runUntil(1_000_000)
+      const build = simulation.listSessions().find((session) => session.label === 'migration')
+      assert.equal(build?.state, 'waiting')
+      assert.equal(simulation.terminate(build.owner), true)
+      await simulation.runUntil(2_000_000)
+      const listed = await database.run(
+        "select indisvalid::text from pg_index where indexrelid = to_regclass('users_name_idx')",
+      )
+      assert.deepEqual(listed.ok && listed.rows, [['false']])
+    } finally {
+      await database.close()
+    }
   })
 
   it('that VACUUM FULL takes ACCESS EXCLUSIVE and holds it while it rewrites: requests queue behind it', async () => {

@@ -1,7 +1,6 @@
 import {
-  commandTagOf,
-  isReadCommand,
-  isRowWriteCommand,
+  isTransactionStatement,
+  normalizeStatement,
   outsideTransactionFormOf,
   type LockMode,
   type RelationLock,
@@ -37,7 +36,7 @@ export type Phase =
 /** What a phased statement that fails leaves in the database. */
 export type Leftover =
   /** CREATE INDEX CONCURRENTLY's index, INVALID: unused by queries, kept up to date by writes. */
-  | { kind: 'invalid index'; sql: string; index: string }
+  | { kind: 'invalid index'; sql: string; table: string; index?: string }
   /** DROP INDEX CONCURRENTLY's index, marked INVALID and not dropped. */
   | { kind: 'index marked invalid'; index: string }
   /** REINDEX CONCURRENTLY before its swap: a copy of each index, `<name>_ccnew`, INVALID. */
@@ -83,16 +82,13 @@ export async function planPhases(
   ]
   switch (form?.kind) {
     case 'create index concurrently': {
-      if (form.index === undefined)
-        return { ok: false, reason: 'a concurrent build of an index without a name' }
-      return {
-        ok: true,
-        phases: [
-          lock,
-          { kind: 'commit point', leaves: { kind: 'invalid index', sql, index: form.index } },
-          ...buildAndValidate,
-        ],
+      const leaves: Leftover = {
+        kind: 'invalid index',
+        sql,
+        table,
+        ...(form.index !== undefined && { index: form.index }),
       }
+      return { ok: true, phases: [lock, { kind: 'commit point', leaves }, ...buildAndValidate] }
     }
     case 'drop index concurrently':
       return {
@@ -173,10 +169,13 @@ export function snapshotHolders(sim: SimulationState): Set<number> {
   }
   for (const run of sim.operatorRuns) {
     if (run.phases) continue
-    // a query takes its snapshot before it locks; DDL waiting for its lock has none yet
-    const command = commandTagOf(currentSql(run))
-    const isQuery = isReadCommand(command) || isRowWriteCommand(command)
-    const isRunningStatement = !run.isHolding && (!run.isWaitingForLock || isQuery)
+    // a statement takes its snapshot before it locks (exec_simple_query, PortalRunUtility), but
+    // for those that need none: LOCK TABLE, SET, SHOW, transaction control; a run between two
+    // statements (a retry's backoff) holds none
+    const sql = currentSql(run)
+    const needsNoSnapshot =
+      /^(lock|set|reset|show)\b/.test(normalizeStatement(sql)) || isTransactionStatement(sql)
+    const isRunningStatement = !run.isHolding && run.probe !== undefined && !needsNoSnapshot
     const hasRunStatement = run.isHolding || run.statementIndex > 0
     if (isRunningStatement || (run.isolation !== 'read committed' && hasRunStatement)) holders.add(run.owner)
   }
@@ -193,15 +192,26 @@ export function snapshotHolders(sim: SimulationState): Set<number> {
  * Puts what a failed phased statement left behind into PGlite, as Postgres would have it:
  * the index and its catalog row marked INVALID.
  */
-export async function leaveBehind(sim: SimulationState, leftover: Leftover): Promise<void> {
-  if (sim.isDatabaseDown) return
+export async function leaveBehind(
+  sim: SimulationState,
+  leftover: Leftover,
+  { whileDown = false }: { whileDown?: boolean } = {},
+): Promise<void> {
+  if (sim.isDatabaseDown && !whileDown) return
   const quote = (name: string) => `'${name.replace(/'/g, "''")}'`
   const markInvalid = (index: string) =>
     sim.database.run(`update pg_index set indisvalid = false where indexrelid = to_regclass(${quote(index)})`)
   switch (leftover.kind) {
     case 'invalid index': {
-      const built = await sim.database.run(leftover.sql)
-      if (built.ok) await markInvalid(leftover.index)
+      // a unique build that failed on duplicate rows leaves its index too: built here without
+      // UNIQUE, as nothing reads an INVALID index; an unnamed one is found by what is new
+      const before = await indexesOf(sim, leftover.table)
+      let built = await sim.database.run(leftover.sql)
+      if (!built.ok) built = await sim.database.run(leftover.sql.replace(/^(\s*create\s+)unique\s+/i, '$1'))
+      if (!built.ok) break
+      const index =
+        leftover.index ?? (await indexesOf(sim, leftover.table)).find((name) => !before.includes(name))
+      if (index) await markInvalid(index)
       break
     }
     case 'index marked invalid':

@@ -37,6 +37,24 @@ describe('the workbench in the worker', () => {
     }
   })
 
+  it('does not pass a step whose SQL the simulator says it cannot model, though its claims held', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({
+        action: 'run',
+        step: 1,
+        how: 'yours',
+        sql: "set idle_in_transaction_session_timeout = '5s';\ncreate index concurrently orders_total_cents on orders (total_cents);",
+      })
+      const verdict = await workbench.tickUntilVerdict()
+      assert.ok(verdict.expectations.every((expectation) => expectation.held))
+      assert.equal(verdict.passed, false)
+      assert.match(verdict.notModelled?.join(' ') ?? '', /idle_in_transaction_session_timeout/)
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
   it('judges the naive index build by what the safe way promises: writes time out, so it broke things', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1)
     try {

@@ -34,7 +34,8 @@ export function judgeStep(simulation: Simulation, running: RunningStep): StepVer
     type: 'verdict',
     step: running.index,
     how: running.how,
-    passed: expectations.every((expectation) => expectation.held),
+    // never a false green: what the simulator could not represent cannot pass
+    passed: expectations.every((expectation) => expectation.held) && running.notModelled.length === 0,
     expectations,
     result:
       result === undefined

@@ -42,6 +42,9 @@ test('the naive way turns writes red and makes the traffic fall off a cliff; und
   test.setTimeout(120_000)
   const workbench = await openLesson(page)
   await passStepOne(workbench)
+  // at 1× the build's 9.6 modelled seconds outlast the first write's 5 s timeout by seconds of
+  // wall time, long enough to see the waiting session before the build ends
+  await workbench.getByRole('button', { name: '1×' }).click()
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
   const writes = workbench
     .getByRole('region', { name: 'Versions × endpoints' })
