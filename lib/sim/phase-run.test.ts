@@ -2,8 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { openDatabase } from '../engine/node'
 import { runScenario, type ScenarioRun } from './run-scenario'
-import { Simulation } from './simulation'
-import { claims, deployV1, setup, simulate, step, v1 } from './simulation-fixture'
+import { claims, deployV1, setup, simulate, startWithoutTraffic, step, v1 } from './simulation-fixture'
 import type { Step } from './model'
 
 // the fixture's users table, with an index to rebuild or drop, and runs that keep the database
@@ -117,14 +116,7 @@ describe('statements that run outside a transaction block, phase by phase', () =
     const database = await openDatabase()
     try {
       await database.runScript(setup)
-      const simulation = await Simulation.start(database, {
-        seed: 'test',
-        requestsPerSecond: 0,
-        tableRows: {},
-        versions: [v1],
-        invariants: [],
-        steps: [],
-      })
+      const simulation = await startWithoutTraffic(database)
       simulation.applyNow({
         kind: 'open session',
         session: 'writer',
