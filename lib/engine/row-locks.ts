@@ -30,8 +30,12 @@ export function mayLockRows(sql: string): boolean {
  * The keys of every row of `table`, to compare before and after a statement that deletes:
  * deleted rows cannot be seen afterwards, so what is gone is what it deleted.
  */
-export async function rowKeysOf(session: RowQuerySession, table: string): Promise<Set<string> | undefined> {
-  const key = (await session.query(primaryKeySql(table))).rows[0]?.[0]
+export async function rowKeysOf(
+  session: RowQuerySession,
+  table: string,
+  key: string | null | undefined = undefined,
+): Promise<Set<string> | undefined> {
+  key ??= (await session.query(primaryKeySql(table))).rows[0]?.[0]
   if (!key) return undefined
   const { rows } = await session.query(`select ${quoteName(key)}::text from ${table}`)
   return new Set(rows.map(([value]) => `${key}=${value}`))
@@ -77,7 +81,7 @@ export async function probeRowLocks(
     const keys = new Set(rows.map(([value]) => `${key}=${value}`))
     const deletedFrom = before.get(table)
     if (deletedFrom) {
-      const now = await rowKeysOf(session, table)
+      const now = await rowKeysOf(session, table, key)
       for (const previous of deletedFrom) if (!now?.has(previous)) keys.add(previous)
     }
     const earlier = already.get(table) ?? new Set<string>()

@@ -221,6 +221,21 @@ export function runStatement(sim: SimulationState, run: OperatorRun): void {
   recordOperatorWait(sim, waitedUs)
   const statement = run.probe.statements[run.statementIndex]
   const durationUs = migrationStatementMicros(sql, statement, (table) => sim.sizeOf(table))
+  logGranted(sim, run, sql, waitedUs, durationUs)
+  sim.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
+}
+
+/**
+ * Logs that a statement got its locks and will hold them `durationUs` (the cost model's answer,
+ * which the real-server replay holds too).
+ */
+export function logGranted(
+  sim: SimulationState,
+  run: OperatorRun,
+  sql: string,
+  waitedUs: number,
+  durationUs: number,
+): void {
   sim.log({
     type: 'statement',
     atUs: sim.nowUs,
@@ -230,7 +245,6 @@ export function runStatement(sim: SimulationState, run: OperatorRun): void {
     waitedUs,
     durationUs,
   })
-  sim.at(durationUs, { kind: 'statement done', run, serial: run.statementSerial })
 }
 
 function restoreSessionTimeouts(run: OperatorRun): void {

@@ -5,6 +5,7 @@ import {
   commitPart,
   failRun,
   isCurrent,
+  logGranted,
   recordOperatorWait,
   type OperatorRun,
 } from './operator-run'
@@ -90,15 +91,7 @@ export function nextPhase(sim: SimulationState, run: OperatorRun): void {
               (total, next) => total + (next.kind === 'work' ? next.micros : 0),
               0,
             )
-            sim.log({
-              type: 'statement',
-              atUs: sim.nowUs,
-              session: run.label,
-              sql,
-              state: 'granted',
-              waitedUs: sim.nowUs - run.statementStartUs,
-              durationUs,
-            })
+            logGranted(sim, run, sql, sim.nowUs - run.statementStartUs, durationUs)
           }
           done()
         })
