@@ -35,6 +35,15 @@ for (const id of only)
   if (!conformanceStatements.some((statement) => statement.id === id))
     console.error(`error   no statement ${id}`)
 
+const referencePath = join(process.cwd(), statementLocksReferenceFile)
+let recorded: StatementLocksReference | undefined
+let recordedError: string | undefined
+try {
+  recorded = statementLocksReferenceSchema.parse(JSON.parse(readFileSync(referencePath, 'utf8')))
+} catch (error) {
+  recordedError = `${statementLocksReferenceFile}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`
+}
+
 const started = performance.now()
 const server = await startRealServer()
 let results: CellResult[]
@@ -43,7 +52,7 @@ try {
   console.log(
     `real server: ${server.version.split(',')[0]}; ${statements.length} statements × ${workloads.length} workloads`,
   )
-  results = await runConformanceMatrix(server, { statements })
+  results = await runConformanceMatrix(server, { statements, ...(recorded && { recorded }) })
   const probes = await probeOnServer(server, statements)
   reference = buildReference(
     statements,
@@ -76,22 +85,21 @@ const notModelled = new Map<string, string>()
 for (const cell of results)
   if (cell.simulator.notModelled) notModelled.set(cell.statement, cell.simulator.notModelled)
 for (const [statement, reason] of notModelled) console.log(`\n~ ${statement}: not modelled. ${reason}`)
+const replayed = results.filter((result) => result.replayedAt !== undefined)
+if (replayed.length > 0) {
+  // the first replay of these differed from the simulator or the record, at ×10 on a busy machine
+  console.log(`\nreplayed once more, slower, and judged by that replay:`)
+  for (const cell of replayed)
+    console.log(`  ${cell.statement} · ${cell.workload} at ×${cell.replayedAt}: ${cell.status}`)
+}
 
-const referencePath = join(process.cwd(), statementLocksReferenceFile)
 let drift: string[] = []
 if (record) {
   mkdirSync(dirname(referencePath), { recursive: true })
   writeFileSync(referencePath, JSON.stringify(reference, null, 2) + '\n')
   console.log(`\nrecorded ${statementLocksReferenceFile}`)
 } else if (only.length === 0) {
-  let recorded: StatementLocksReference | undefined
-  try {
-    recorded = statementLocksReferenceSchema.parse(JSON.parse(readFileSync(referencePath, 'utf8')))
-  } catch (error) {
-    console.error(
-      `error   ${statementLocksReferenceFile}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-    )
-  }
+  if (recordedError) console.error(`error   ${recordedError}`)
   drift = referenceDrift(reference, recorded)
   if (drift.length > 0) {
     console.error(

@@ -144,8 +144,10 @@ test('v1.0.0 left running at 0% still blocks the upgrade; once it is stopped, th
   await expect(idleV100.first()).toBeVisible()
   const holders = await idleV100.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-owner')))
 
-  // again, with a lock_timeout and three attempts: each gives up after a second
+  // again, with a lock_timeout and three attempts: each gives up after a second. At 1×: at 10×
+  // each one-second wait fills one tick of the clock, on screen for a tenth of a second
   await expect(step(workbench, 6)).toHaveAttribute('data-state', 'current')
+  await workbench.getByRole('button', { name: '1×' }).click()
   await workbench.getByRole('button', { name: 'Run step' }).click()
   const migration = sessionRows(workbench).filter({ hasText: 'migration' })
   await expect(migration).toHaveAttribute('data-state', 'waiting', { timeout: 30_000 })
@@ -153,6 +155,7 @@ test('v1.0.0 left running at 0% still blocks the upgrade; once it is stopped, th
     'data-blocked-by',
     new RegExp(`\\b(${holders.join('|')})\\b`),
   )
+  await workbench.getByRole('button', { name: '10×' }).click()
   await expect(step(workbench, 6)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   await expect(workbench.getByText('SQLSTATE 55P03')).toBeVisible()
   await expect(endpointCell(workbench, 'v1.0.1', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
