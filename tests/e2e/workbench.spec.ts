@@ -46,6 +46,9 @@ test('the naive way turns writes red and makes the traffic fall off a cliff; und
   // wall time, long enough to see the waiting session before the build ends
   await workbench.getByRole('button', { name: '1×' }).click()
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  // the migration holds SHARE on orders, and the writes wait behind it from the start
+  const sessions = workbench.getByRole('region', { name: 'Sessions and locks' })
+  await expect(sessions.locator('tr[data-state="waiting"]').first()).toBeVisible({ timeout: 30_000 })
   const writes = workbench
     .getByRole('region', { name: 'Versions × endpoints' })
     .locator('td[data-version="v1.0.0"][data-endpoint="POST /orders"]')
@@ -55,9 +58,6 @@ test('the naive way turns writes red and makes the traffic fall off a cliff; und
   await expect
     .poll(async () => Number(await chart.getAttribute('data-last-failed')), { timeout: 30_000 })
     .toBeGreaterThan(0)
-  // the migration holds SHARE on orders, and the writes wait behind it
-  const sessions = workbench.getByRole('region', { name: 'Sessions and locks' })
-  await expect(sessions.locator('tr[data-state="waiting"]').first()).toBeVisible()
   await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
   await expect(workbench.getByText('v1.0.0 serves every request')).toBeVisible()
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'broke things')
