@@ -12,6 +12,7 @@ import type {
   LockProbeResult,
   ProbedStatement,
   ProbeStatement,
+  PgNotice,
   RelationLock,
   Row,
   TransactionProbe,
@@ -23,7 +24,7 @@ export interface ProbeSession {
   query(
     sql: string,
     params?: readonly unknown[],
-    onNotice?: (message: string) => void,
+    onNotice?: (notice: PgNotice) => void,
   ): Promise<{ rows: Row[]; fields: Field[]; command: string; rowCount: number }>
 }
 
@@ -111,7 +112,7 @@ export async function probeTransaction(
     const rowsLocked = new Map<string, Set<string>>()
     let firstXid: string | undefined
     for (const [index, { sql, params }] of statements.entries()) {
-      const notices: string[] = []
+      const notices: PgNotice[] = []
       const before = await userRelationsOf(session)
       const deleteTarget = deleteTargetOf(sql)
       const keysBefore = new Map<string, Set<string> | undefined>()
@@ -121,7 +122,7 @@ export async function probeTransaction(
       await session.query('savepoint probe')
       let outcome
       try {
-        outcome = await session.query(sql, params, (message) => notices.push(message))
+        outcome = await session.query(sql, params, (notice) => notices.push(notice))
       } catch (thrown) {
         await session.query('rollback to savepoint probe')
         return { ok: false, statements: probed, failedIndex: index, error: toPgError(thrown) }
@@ -156,6 +157,7 @@ export async function probeTransaction(
           )
         })
         .map(([, relation]) => ({ index: relation.name, table: relation.table ?? '' }))
+      const said = notices.filter((notice) => !notice.severity.startsWith('DEBUG'))
       const rowLocks =
         firstXid !== undefined && mayLockRows(sql)
           ? await probeRowLocks(session, firstXid, locks, keysBefore, rowsLocked)
@@ -171,6 +173,7 @@ export async function probeTransaction(
         rowCount: outcome.rowCount,
         fields: outcome.fields,
         rows: outcome.rows,
+        ...(said.length > 0 && { notices: said }),
       })
     }
     return { ok: true, statements: probed }
@@ -200,9 +203,9 @@ function sortLocks(locks: RelationLock[]): RelationLock[] {
   )
 }
 
-function tablesNamedIn(notices: string[], verb: string): string[] {
+function tablesNamedIn(notices: PgNotice[], verb: string): string[] {
   const pattern = new RegExp(`^${verb} "([^"]+)"`)
-  return notices.flatMap((message) => pattern.exec(message)?.[1] ?? [])
+  return notices.flatMap(({ message }) => pattern.exec(message)?.[1] ?? [])
 }
 
 // Statements that Postgres refuses inside a transaction cannot be probed: the lock each form

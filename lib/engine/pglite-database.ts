@@ -6,6 +6,7 @@ import type {
   Database,
   LockProbeResult,
   PgError,
+  PgNotice,
   ProbeStatement,
   RunResult,
   ScriptResult,
@@ -74,9 +75,10 @@ export class PgliteDatabase implements Database {
 
   async run(sql: string): Promise<RunResult> {
     const started = performance.now()
+    const notices: PgNotice[] = []
     try {
-      const results = await this.pglite.exec(sql, { rowMode: 'array' })
-      return toOutcome(results.at(-1), started)
+      const results = await this.pglite.exec(sql, { rowMode: 'array', onNotice: collectInto(notices) })
+      return withNotices(toOutcome(results.at(-1), started), notices)
     } catch (thrown) {
       return { ok: false, error: toPgError(thrown), durationMs: performance.now() - started }
     }
@@ -84,8 +86,13 @@ export class PgliteDatabase implements Database {
 
   async query(sql: string, params: readonly unknown[]): Promise<RunResult> {
     const started = performance.now()
+    const notices: PgNotice[] = []
     try {
-      return toOutcome(await this.pglite.query(sql, [...params], { rowMode: 'array' }), started)
+      const result = await this.pglite.query(sql, [...params], {
+        rowMode: 'array',
+        onNotice: collectInto(notices),
+      })
+      return withNotices(toOutcome(result, started), notices)
     } catch (thrown) {
       return { ok: false, error: toPgError(thrown), durationMs: performance.now() - started }
     }
@@ -143,7 +150,7 @@ export class PgliteDatabase implements Database {
     query: async (text, params = [], onNotice) => {
       const result = await this.pglite.query<string[]>(text, [...params], {
         rowMode: 'array',
-        onNotice: onNotice && ((notice) => onNotice(notice.message ?? '')),
+        onNotice: onNotice && ((notice) => onNotice(noticeOf(notice))),
       })
       const outcome = toOutcome(result, 0)
       return {
@@ -204,6 +211,18 @@ function toOutcome(results: PgliteResults | undefined, started: number): { ok: t
     rowCount: rows.length > 0 || command === 'SELECT' ? rows.length : (results?.affectedRows ?? 0),
     durationMs: performance.now() - started,
   }
+}
+
+function noticeOf(notice: { severity?: string; message?: string }): PgNotice {
+  return { severity: notice.severity ?? 'NOTICE', message: notice.message ?? '' }
+}
+
+function collectInto(notices: PgNotice[]) {
+  return (notice: { severity?: string; message?: string }) => notices.push(noticeOf(notice))
+}
+
+function withNotices<T extends StatementOutcome>(outcome: T, notices: PgNotice[]): T {
+  return notices.length > 0 ? { ...outcome, notices } : outcome
 }
 
 function commandOf(results: PgliteResults | undefined): string {

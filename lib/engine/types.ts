@@ -26,6 +26,13 @@ export interface Field {
 /** A row as Postgres renders it in text, column by column; SQL NULL is `null`. */
 export type Row = (string | null)[]
 
+/** A message Postgres sent while it ran a statement: a NOTICE or WARNING, which psql prints before the result. */
+export interface PgNotice {
+  /** `NOTICE`, `WARNING`, `INFO`… (`DEBUG1` inside the lock probe). */
+  severity: string
+  message: string
+}
+
 /** The outcome of a statement that succeeded. */
 export interface StatementOutcome {
   /** The command tag's verb, e.g. `SELECT`, `INSERT`, `ALTER TABLE`. */
@@ -36,6 +43,8 @@ export interface StatementOutcome {
   rowCount: number
   /** Wall-clock milliseconds PGlite took on this machine: real time on the sample data. */
   durationMs: number
+  /** What Postgres said on the way, if anything. */
+  notices?: PgNotice[]
 }
 
 /** Runs one statement; a SQL error comes back as a value, never as a throw. */
@@ -115,6 +124,8 @@ export interface ProbedStatement extends LockProbe {
   rows: Row[]
   /** The rows it locked until the end of its transaction: those it updated, deleted or locked. */
   rowLocks?: RowLockSet[]
+  /** What Postgres said on the way at NOTICE and above: the probe's own debug1 lines are left out. */
+  notices?: PgNotice[]
 }
 
 /**

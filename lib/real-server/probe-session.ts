@@ -8,7 +8,8 @@ import type { ProbeSession } from '../engine'
 export function probeSessionOf(client: pg.Client): ProbeSession {
   return {
     async query(text, params, onNotice) {
-      const listener = (notice: { message?: string }) => onNotice?.(notice.message ?? '')
+      const listener = (notice: { severity?: string; message?: string }) =>
+        onNotice?.({ severity: notice.severity ?? 'NOTICE', message: notice.message ?? '' })
       client.on('notice', listener)
       try {
         const result = await client.query({ text, values: params as unknown[] | undefined, rowMode: 'array' })

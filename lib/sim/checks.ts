@@ -1,3 +1,4 @@
+import { runInSimulation } from './catalog'
 import type { OperatorResult } from './event-log'
 import type { Condition } from './model'
 import { sendRequest, type VersionState } from './request-lifecycle'
@@ -51,7 +52,7 @@ async function evaluate(
 ): Promise<void> {
   if ('sql' in condition) {
     if (sim.isDatabaseDown) return judge(false)
-    const result = await sim.database.run(condition.sql)
+    const result = await runInSimulation(sim, undefined, condition.sql)
     return judge(result.ok && result.rows.length > 0)
   }
   if ('invariants' in condition) return judge((await checkInvariants(sim)) === 0)

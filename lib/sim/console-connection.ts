@@ -9,6 +9,7 @@ import {
   type RunResult,
   type TransactionState,
 } from '../engine'
+import { probeInSimulation, signalCatalogRequests, withVisibleNotices } from './catalog'
 import { migrationStatementMicros } from './cost-model'
 import { acquireAll, watchForDeadlock } from './lock-waits'
 import { notModelledReasonOf } from './not-modelled'
@@ -114,13 +115,17 @@ export function runConsoleStatement(
         const outcome =
           statements.length === 0
             ? undefined
-            : await executeForReal(sim, {
-                kind: 'transaction',
-                statements,
-                isBlock: true,
-                runsOutsideTransaction: false,
-                rolledBack: false,
-              })
+            : await executeForReal(
+                sim,
+                {
+                  kind: 'transaction',
+                  statements,
+                  isBlock: true,
+                  runsOutsideTransaction: false,
+                  rolledBack: false,
+                },
+                session.owner,
+              )
         sim.statementLocks.clear()
         endConsoleTransaction(sim, session)
         if (outcome && !outcome.ok) return fail(outcome.error)
@@ -203,12 +208,16 @@ function runConsoleInTransaction(
   sim.at(0, {
     kind: 'call',
     fire: async () => {
-      const probe = await sim.database.probeTransaction(
+      const probe = await probeInSimulation(
+        sim,
+        session.owner,
         [...session.statements, sql].map((statement) => ({ sql: withoutSleeps(statement) })),
       )
       if (session.pending?.serial !== serial) return
       if (!probe.ok) return failConsoleStatement(sim, session, probe.error)
       const statement = probe.statements[probe.statements.length - 1]
+      // the statements before it ran already, and asked what they asked then
+      signalCatalogRequests(sim, statement.notices)
       const started = sim.nowUs
       const granted = () => {
         if (session.pending?.serial !== serial) return
@@ -222,14 +231,17 @@ function runConsoleInTransaction(
             session.pending = undefined
             session.statements.push(sql)
             session.sinceUs = sim.nowUs
-            answer({
-              ok: true,
-              command: statement.command,
-              fields: statement.fields,
-              rows: statement.rows,
-              rowCount: statement.rowCount,
-              durationMs: 0,
-            })
+            answer(
+              withVisibleNotices({
+                ok: true,
+                command: statement.command,
+                fields: statement.fields,
+                rows: statement.rows,
+                rowCount: statement.rowCount,
+                durationMs: 0,
+                ...(statement.notices && { notices: statement.notices }),
+              }),
+            )
           },
         })
       }

@@ -7,6 +7,13 @@ import {
   type ProbedStatement,
   type RunResult,
 } from '../engine'
+import {
+  probeInSimulation,
+  readsSimulatedCatalog,
+  runInSimulation,
+  signalCatalogRequests,
+  withVisibleNotices,
+} from './catalog'
 import { migrationStatementMicros } from './cost-model'
 import type { OperatorResult } from './event-log'
 import { locksBeforeFailing } from './failed-statement-locks'
@@ -122,21 +129,29 @@ export async function runPart(sim: SimulationState, run: OperatorRun): Promise<v
   }
   run.isolation = part.isolation ?? 'read committed'
   if (part.runsOutsideTransaction) return startPhases(sim, run, part)
-  run.probe = await probePart(sim, part)
+  run.probe = await probePart(sim, run, part)
   run.statementIndex = 0
   nextStatement(sim, run)
 }
 
-async function probePart(sim: SimulationState, part: TransactionPart): Promise<OperatorRun['probe']> {
+async function probePart(
+  sim: SimulationState,
+  run: OperatorRun,
+  part: TransactionPart,
+): Promise<OperatorRun['probe']> {
   // the probe runs it in a block, where it is allowed: alone, Postgres refuses it before it locks
   if (!part.isBlock && isTransactionBlockOnly(part.statements[0])) {
     const message = `${commandTagOf(part.statements[0])} TABLE can only be used in transaction blocks`
     return { statements: [], failedIndex: 0, error: { code: '25P01', message } }
   }
   // pg_sleep is modelled time: PGlite runs the statement without it
-  const probe = await sim.database.probeTransaction(
+  const probe = await probeInSimulation(
+    sim,
+    run.owner,
     part.statements.map((sql) => ({ sql: withoutSleeps(sql) })),
   )
+  // pg_terminate_backend and pg_cancel_backend act as the transaction starts, not at its commit
+  for (const statement of probe.statements) signalCatalogRequests(sim, statement.notices)
   return probe.ok ? { statements: probe.statements } : probe
 }
 
@@ -280,9 +295,9 @@ export function isCurrent(run: OperatorRun, serial: number): boolean {
 export async function commitPart(sim: SimulationState, run: OperatorRun): Promise<void> {
   const part = run.parts[run.partIndex]
   if (run.isEnded || part.kind !== 'transaction') return
-  const outcome = part.rolledBack ? undefined : await executeForReal(sim, part)
+  const outcome = part.rolledBack ? undefined : await executeForReal(sim, part, run.owner)
   if (outcome && !outcome.ok) return failRun(sim, run, outcome.error, outcome.sql)
-  if (outcome) run.last = outcome.last
+  if (outcome) run.last = withVisibleNotices(catalogAnswerOf(run, part) ?? outcome.last)
   sim.statementLocks.clear()
   sim.log({
     type: 'statement',
@@ -301,13 +316,26 @@ export async function commitPart(sim: SimulationState, run: OperatorRun): Promis
   sim.at(0, { kind: 'run part', run })
 }
 
-/** Runs a transaction's statements in the database, all or none; the failing statement comes back. */
+// A statement that read the simulated catalog answers as it ran, in its probe: by its commit a
+// session it terminated is gone, and reading the catalog again would not show it.
+function catalogAnswerOf(run: OperatorRun, part: TransactionPart): RunResult | undefined {
+  const probed = run.probe?.statements[0]
+  if (part.isBlock || !probed || !readsSimulatedCatalog(part.statements[0])) return undefined
+  const { command, fields, rows, rowCount, notices } = probed
+  return { ok: true, command, fields, rows, rowCount, durationMs: 0, ...(notices && { notices }) }
+}
+
+/**
+ * Runs a transaction's statements in the database, all or none, as session `owner`; the
+ * failing statement comes back.
+ */
 export async function executeForReal(
   sim: SimulationState,
   part: TransactionPart,
+  owner?: number,
 ): Promise<{ ok: true; last: RunResult } | { ok: false; error: PgError; sql: string }> {
   if (!part.isBlock) {
-    const result = await sim.database.run(withoutSleeps(part.statements[0]))
+    const result = await runInSimulation(sim, owner, withoutSleeps(part.statements[0]))
     return result.ok
       ? { ok: true, last: result }
       : { ok: false, error: result.error, sql: part.statements[0] }
@@ -315,7 +343,7 @@ export async function executeForReal(
   await sim.database.run('begin')
   let last: RunResult | undefined
   for (const sql of part.statements) {
-    last = await sim.database.run(withoutSleeps(sql))
+    last = await runInSimulation(sim, owner, withoutSleeps(sql))
     if (!last.ok) {
       await sim.database.run('rollback')
       return { ok: false, error: last.error, sql }

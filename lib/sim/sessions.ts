@@ -1,8 +1,8 @@
 import type { PgError } from '../engine'
-import { failConsoleStatement, terminateConsole } from './console-connection'
+import { cancelConsole, failConsoleStatement, terminateConsole } from './console-connection'
 import type { OperatorResult } from './event-log'
 import type { OwnerLocks } from './lock-manager'
-import { commitPart, currentSql, endRun, failRun } from './operator-run'
+import { commitPart, currentSql, endRun, failRun, type OperatorRun } from './operator-run'
 import { answer, freeConnection } from './request-lifecycle'
 import { terminatedByAdministrator } from './simulated-errors'
 import type { SimulationState } from './simulation-state'
@@ -59,6 +59,35 @@ export function terminate(sim: SimulationState, owner: number): boolean {
   for (const run of sim.operatorRuns) {
     if (run.owner !== owner) continue
     endRun(sim, run, 'terminated', { ok: false, error: terminated, statement: currentSql(run) })
+    return true
+  }
+  return false
+}
+
+/**
+ * Cancels the statement a session is running or waiting in, as `pg_cancel_backend` does: it
+ * fails with 57014 and its transaction aborts; a session idle in its transaction keeps it.
+ * Returns whether there was a statement to cancel.
+ */
+export function cancelBackend(sim: SimulationState, owner: number): boolean {
+  const cancelled: PgError = { code: '57014', message: 'canceling statement due to user request' }
+  if (sim.console?.owner === owner) return cancelConsole(sim)
+  for (const state of sim.versions.values()) {
+    const connection = state.connections.find((candidate) => candidate.owner === owner)
+    if (!connection) continue
+    const request = connection.request
+    // a request past its lock wait has run in PGlite already: the cancel comes too late for it
+    if (request?.phase !== 'locking') return false
+    request.lockWaitUs = sim.nowUs - (request.lockWaitStartUs ?? sim.nowUs)
+    connection.isIdleInTransaction = false
+    sim.locks.releaseAll(owner)
+    answer(sim, request, 'error', cancelled.code, cancelled.message)
+    void freeConnection(sim, request)
+    return true
+  }
+  for (const run of sim.operatorRuns) {
+    if (run.owner !== owner || run.isHolding) continue
+    failRun(sim, run, cancelled, currentSql(run))
     return true
   }
   return false
@@ -141,13 +170,19 @@ export function listSessions(sim: SimulationState): SessionSnapshot[] {
       kind: run.label === 'migration' ? 'migration' : run.holdOpen ? 'session' : 'console',
       label: run.label,
       state: run.isWaitingForLock ? 'waiting' : run.isHolding ? 'idle in transaction' : 'active',
-      sql: currentSql(run),
+      // idle in its transaction, a session shows its last statement, as pg_stat_activity does
+      sql: run.isHolding ? lastSqlOf(run) : currentSql(run),
       sinceUs: run.stateSinceUs,
       locks,
       blockedBy,
     })
   }
   return sessions
+}
+
+function lastSqlOf(run: OperatorRun): string {
+  const part = run.parts[run.partIndex]
+  return part?.kind === 'transaction' ? (part.statements.at(-1) ?? '') : ''
 }
 
 /** Terminates every app connection idle in transaction and every held session. */

@@ -29,6 +29,8 @@ export type Event =
   | { kind: 'lock timeout'; run: OperatorRun; serial: number }
   | { kind: 'statement timeout'; run: OperatorRun; serial: number }
   | { kind: 'deadlock check'; owner: number }
+  /** pg_terminate_backend or pg_cancel_backend, called from SQL (lib/sim/catalog). */
+  | { kind: 'signal'; action: 'terminate' | 'cancel'; owner: number }
   | { kind: 'invariants' }
   | { kind: 'call'; fire: () => void | Promise<void> }
 

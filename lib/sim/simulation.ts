@@ -13,7 +13,7 @@ import {
   startOperatorRun,
 } from './operator-run'
 import { execute, finish, timeOut } from './request-lifecycle'
-import { endDeadlocked, listSessions, terminate, type SessionSnapshot } from './sessions'
+import { cancelBackend, endDeadlocked, listSessions, terminate, type SessionSnapshot } from './sessions'
 import {
   SimulationState,
   invariantIntervalUs,
@@ -263,6 +263,10 @@ async function handle(sim: SimulationState, event: Event): Promise<void> {
       return cancelStatement(sim, event.run, event.serial, '57014', 'statement timeout')
     case 'deadlock check':
       if (isDeadlocked(sim, event.owner)) endDeadlocked(sim, event.owner)
+      return
+    case 'signal':
+      if (event.action === 'terminate') terminate(sim, event.owner)
+      else cancelBackend(sim, event.owner)
       return
     case 'invariants':
       if (sim.isDraining) return

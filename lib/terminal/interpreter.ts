@@ -147,6 +147,8 @@ export class PsqlInterpreter {
       write(formatError(result.error, statement, at), 'err')
       return
     }
+    // psql prints what the server said on the way (a WARNING, a NOTICE) before the result
+    for (const notice of result.notices ?? []) write(`${notice.severity}:  ${notice.message}\n`, 'err')
     if (result.fields.length > 0) {
       const table = tableOfResult(result.fields, result.rows)
       write(this.isExpanded ? formatExpanded(table) : formatAligned(table), 'out')

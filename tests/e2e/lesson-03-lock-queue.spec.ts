@@ -126,6 +126,50 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   await expect(page).toHaveURL(/\/learn\/lock-queue\/clear-lock$/)
 })
 
+// The Postgres wiki's lock-monitoring query, as pasted in an incident: pg_catalog-qualified
+const wikiLockMonitoring = `SELECT blocked_locks.pid AS blocked_pid, blocking_locks.pid AS blocking_pid, blocking_activity.application_name AS blocking_app
+ FROM pg_catalog.pg_locks blocked_locks
+ JOIN pg_catalog.pg_stat_activity blocked_activity ON blocked_activity.pid = blocked_locks.pid
+ JOIN pg_catalog.pg_locks blocking_locks ON blocking_locks.locktype = blocked_locks.locktype
+  AND blocking_locks.database IS NOT DISTINCT FROM blocked_locks.database
+  AND blocking_locks.relation IS NOT DISTINCT FROM blocked_locks.relation
+  AND blocking_locks.transactionid IS NOT DISTINCT FROM blocked_locks.transactionid
+  AND blocking_locks.pid != blocked_locks.pid
+ JOIN pg_catalog.pg_stat_activity blocking_activity ON blocking_activity.pid = blocking_locks.pid
+ WHERE NOT blocked_locks.granted AND blocking_locks.granted;`
+
+test('in the freeze, the wiki’s lock-monitoring query finds the idle holder, and a terminate sweep over pg_stat_activity ends it', async ({
+  page,
+}) => {
+  test.setTimeout(150_000)
+  const workbench = await openLesson(page, '/learn/lock-queue')
+  await runStep(workbench, 1)
+  await runStep(workbench, 2)
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  const { holder, migration } = await expectLockQueue(workbench)
+
+  const screen = await focusTerminal(workbench)
+  await page.keyboard.insertText(wikiLockMonitoring)
+  await page.keyboard.press('Enter')
+  await expect
+    .poll(() => terminalText(screen), { timeout: 30_000 })
+    .toMatch(new RegExp(`^ *${migration} \\| +${holder} \\| v1\\.0\\.0-users-page$`, 'm'))
+
+  // the prose's sweep, without its age filter: what step 4 does
+  await typeLine(
+    page,
+    "select pid, pg_terminate_backend(pid) from pg_stat_activity where state = 'idle in transaction';",
+  )
+  await expect.poll(() => terminalText(screen)).toMatch(new RegExp(`^ *${holder} \\| t$`, 'm'))
+  await expect(sessionRows(workbench).filter({ hasText: 'v1.0.0-users-page' })).toHaveCount(0, {
+    timeout: 30_000,
+  })
+  // the migration at the head of the queue gets its lock and lands; nothing waits any more
+  await expect(workbench.locator('tr[data-state="waiting"]')).toHaveCount(0, { timeout: 30_000 })
+  const schema = workbench.getByRole('region', { name: 'Columns of users' })
+  await expect(schema.locator('tr[data-column="first"]')).toBeVisible({ timeout: 30_000 })
+})
+
 test('v1.0.0 left running at 0% still blocks the upgrade; once it is stopped, the migration lands with lock_timeout and retries', async ({
   page,
 }) => {
