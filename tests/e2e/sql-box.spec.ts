@@ -41,6 +41,14 @@ test('a query shows its rows', async ({ page }) => {
   await expect(box).toContainText('(5 rows)')
 })
 
+test('a statement that returns no rows shows the command tag psql prints', async ({ page }) => {
+  await openPlayground(page)
+  const box = await runSql(page, 0, 'alter table users add column nickname text')
+  await expect(box.locator('.sql-command')).toContainText('ALTER TABLE')
+  await runSql(page, 0, "update users set nickname = 'x' where id = 1")
+  await expect(box.locator('.sql-command')).toContainText(/^UPDATE 1 ·/, { timeout: 30_000 })
+})
+
 test('Ctrl+Enter runs the SQL, and NULL is shown as NULL', async ({ page }) => {
   await openPlayground(page)
   const box = consoles(page).first()
@@ -111,7 +119,7 @@ test('an unbounded recursive query is stopped too, and earlier changes survive t
     0,
     "insert into users (name, email) values ('Edgar Codd', 'ted@example.org')",
   )
-  await expect(box).toContainText('INSERT 1')
+  await expect(box).toContainText('INSERT 0 1')
   const runaway = consoles(page).nth(2)
   await runaway.getByRole('button', { name: 'Run' }).click()
   await expect(runaway.getByText('Running…')).toBeVisible()

@@ -1,7 +1,14 @@
 'use client'
 
 import { useRef, useState } from 'react'
-import type { PgError, ScriptResult, ScriptStatementResult, WorkerDatabase } from '@/lib/engine'
+import {
+  splitSql,
+  type PgError,
+  type ScriptResult,
+  type ScriptStatementResult,
+  type WorkerDatabase,
+} from '@/lib/engine'
+import { commandTag } from '@/lib/terminal'
 import { createSimulationClient, type LiveSqlResult } from '@/lib/workbench'
 import { offsetOfCharacter, placeStatementError, toEditorError } from '@/app/_components/error-place'
 import { SqlEditor, type SqlEditorError } from '@/app/_components/SqlEditor'
@@ -164,7 +171,11 @@ function SimulatedOutput({ answer, script }: { answer: LiveSqlResult; script: st
           <a href="/reference/locks">What each statement locks</a>
         </p>
       )}
-      {answer.last && <StatementOutput statement={{ sql: script, start: 0, result: answer.last }} />}
+      {answer.last && (
+        <StatementOutput
+          statement={{ sql: splitSql(script).at(-1)?.sql ?? script, start: 0, result: answer.last }}
+        />
+      )}
       {answer.error && (
         <ErrorOutput error={answer.error} script={answer.statement ?? script} rolledBack={false} />
       )}
@@ -179,8 +190,7 @@ function StatementOutput({ statement }: { statement: ScriptStatementResult }) {
   if (result.fields.length === 0) {
     return (
       <p className="sql-command">
-        {result.command}
-        {result.command === 'SELECT' ? '' : ` ${result.rowCount}`}
+        {commandTag(result.command, result.rowCount, statement.sql)}
         {timing}
       </p>
     )
