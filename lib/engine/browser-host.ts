@@ -17,6 +17,7 @@ export interface EngineAssetUrls {
 export async function startBrowserDatabase(
   urls: EngineAssetUrls,
   snapshotUrl: string,
+  options: { standby?: boolean } = {},
 ): Promise<WorkerDatabase> {
   const spawn = withSpareWorker(() => spawnWebWorker(urls.worker))
   const [wasmModule, fsBundle, snapshot] = await Promise.all([
@@ -26,7 +27,7 @@ export async function startBrowserDatabase(
   ])
   // a standby makes Stop instant but doubles PGlite's memory: skip it on small devices
   const deviceMemory = (navigator as { deviceMemory?: number }).deviceMemory
-  const standby = deviceMemory === undefined || deviceMemory >= 4
+  const standby = options.standby ?? (deviceMemory === undefined || deviceMemory >= 4)
   return WorkerDatabase.start({ spawn, snapshot, wasmModule, fsBundle, standby })
 }
 

@@ -32,7 +32,7 @@ test('the browser worker checks the lesson’s claims and logs the same events a
   const report = workbench.getByRole('region', { name: 'Lesson check' })
   await expect(report).toBeVisible({ timeout: 150_000 })
   await expect(report.locator('[data-path="naive:index-totals"]')).toHaveText(
-    'the naive way at step 2 (index-totals): 5 of 5 claims held',
+    'the naive way at step 2 (index-totals): 6 of 6 claims held',
   )
   await expect(report.locator('[data-path="safe"]')).toHaveText('safe path: 23 of 23 claims held')
   const inBrowser = Object.fromEntries(

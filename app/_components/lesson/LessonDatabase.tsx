@@ -6,7 +6,12 @@ import type { EngineAssetUrls, WorkerDatabase } from '@/lib/engine'
 /** Where the lesson's database is: starting, ready, or failed to start (with why). */
 export type DatabaseState =
   | { status: 'starting' }
-  | { status: 'ready'; database: WorkerDatabase }
+  | {
+      status: 'ready'
+      database: WorkerDatabase
+      /** A second database from the lesson's start, in a worker of its own, for work that must not touch this one. */
+      openCopy(): Promise<WorkerDatabase>
+    }
   | { status: 'failed'; reason: string }
 
 const DatabaseContext = createContext<DatabaseState>({ status: 'starting' })
@@ -105,7 +110,11 @@ export function LessonDatabase({
       (database) => {
         if (!isCurrent) return
         performance.mark('cutover:database-ready')
-        setState({ status: 'ready', database })
+        const openCopy = () =>
+          import('@/lib/engine').then(({ startBrowserDatabase }) =>
+            startBrowserDatabase(engine, snapshotUrl, { standby: false }),
+          )
+        setState({ status: 'ready', database, openCopy })
       },
       (error: unknown) => {
         if (isCurrent)

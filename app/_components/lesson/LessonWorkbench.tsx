@@ -29,6 +29,7 @@ export function LessonWorkbench(
     <Workbench
       {...props}
       database={state.status === 'ready' ? state.database : undefined}
+      {...(state.status === 'ready' && { openCopy: state.openCopy })}
       {...(state.status === 'failed' && { databaseProblem: state.reason })}
       onLiveChange={setIsLive}
       workerGeneration={workerGeneration}

@@ -13,41 +13,37 @@ type CheckState =
 
 /**
  * Runs every path of the lesson headless in this browser, from the lesson's start, and checks
- * every claim, as CI does in Node; the live simulation reopens where it was afterwards.
+ * every claim, as CI does in Node: in a database of its own, so the learner's database, steps,
+ * deployment and sessions stay exactly as they are, and the traffic goes on meanwhile.
  */
 export function ClaimsCheck({
-  database,
+  openCopy,
   lesson,
   scenario,
   snapshotUrl,
-  onFinished,
 }: {
-  database: WorkerDatabase | undefined
+  /** A second database from the lesson's start; undefined until the lesson's is ready. */
+  openCopy: (() => Promise<WorkerDatabase>) | undefined
   lesson: string
   scenario: unknown
   snapshotUrl: string
-  /** The check stopped the live traffic: called to reopen it. */
-  onFinished(): void
 }) {
   const [check, setCheck] = useState<CheckState>({ status: 'idle' })
   const isChecking = check.status === 'running'
 
   const runCheck = async () => {
-    if (!database) return
+    if (!openCopy) return
     setCheck({ status: 'running' })
+    let copy: WorkerDatabase | undefined
     try {
+      copy = await openCopy()
       const start = await (await fetch(snapshotUrl)).blob()
-      const verdicts = await createSimulationClient(database).call({
-        action: 'check',
-        lesson,
-        scenario,
-        start,
-      })
+      const verdicts = await createSimulationClient(copy).call({ action: 'check', lesson, scenario, start })
       setCheck({ status: 'done', verdicts })
     } catch (error) {
       setCheck({ status: 'failed', reason: error instanceof Error ? error.message : String(error) })
     } finally {
-      onFinished()
+      await copy?.close().catch(() => undefined)
     }
   }
 
@@ -55,10 +51,10 @@ export function ClaimsCheck({
     <section className="wb-panel claims-check" aria-labelledby="claims-check-heading">
       <h3 id="claims-check-heading">Every claim of this lesson</h3>
       <p className="muted">
-        Runs every path headless from the lesson’s start, in this browser, as CI does in Node; then the
-        traffic picks up where you were.
+        Runs every path headless from the lesson’s start, in this browser, as CI does in Node, in a database
+        of its own: yours, and the traffic on it, are left as they are.
       </p>
-      <button type="button" className="secondary" onClick={runCheck} disabled={!database || isChecking}>
+      <button type="button" className="secondary" onClick={runCheck} disabled={!openCopy || isChecking}>
         {isChecking ? 'Checking…' : 'Check this lesson’s claims'}
       </button>
       {check.status === 'done' && <CheckReport verdicts={check.verdicts} />}

@@ -21,8 +21,6 @@ export type LivePanelsProps = Omit<WorkbenchProps, 'panels'> & {
   /** Which panels show, in this order. */
   panels: readonly WorkbenchPanel[]
   workbench: Pick<ReturnType<typeof useWorkbench>, 'state' | 'act'>
-  /** Opens the simulation again once the claims check is done with the database. */
-  onClaimsChecked(): void
 }
 
 /**
@@ -85,11 +83,10 @@ export function LivePanels(props: LivePanelsProps) {
     audit: <AuditLog entries={state.audit} />,
     check: (
       <ClaimsCheck
-        database={database}
+        openCopy={props.openCopy}
         lesson={lesson}
         scenario={props.scenario}
         snapshotUrl={props.snapshotUrl}
-        onFinished={props.onClaimsChecked}
       />
     ),
   }
