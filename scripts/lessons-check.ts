@@ -1,14 +1,16 @@
 // `npm run lessons:check [-- --json] [-- --postgres] [-- SLUG…]`: runs every lesson's scenario
 // headless — naive and safe paths — on real Postgres (PGlite) under the simulator, and checks
-// every claim its steps make; given slugs (or folders), only those lessons. With --postgres each
+// every claim its steps make, then every piece of SQL in its prose where the learner meets it
+// (lib/scenario/check-prose-sql.ts); given slugs (or folders), only those lessons. With --postgres each
 // path is also replayed on a real PostgreSQL 18 server with real concurrent connections, and
 // every claim is judged there too, next to what the simulator said. With --json the last line
 // is {"lessons":N,"steps":N,"expectations":N,"failed":N} (+ "postgres":{"claims","held","failed"}).
 // Exits 1 if any claim failed, in the simulator or on the server.
 import { join } from 'node:path'
-import { buildSnapshot, openDatabase } from '../lib/engine/node'
+import type { RunResult, Snapshot } from '../lib/engine'
+import { buildSnapshot, openDatabase, startWorkerDatabase } from '../lib/engine/node'
 import { formatMs } from '../lib/sim'
-import { checkLessonScenario, describePath, type PathVerdict } from '../lib/scenario'
+import { checkLessonScenario, checkProseSql, describePath, type PathVerdict } from '../lib/scenario'
 import { describeProblem, loadLessons } from '../lib/scenario/node'
 import {
   checkLessonOnRealServer,
@@ -77,6 +79,19 @@ for (const lesson of lessons) {
     }
   }
   console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s wall)`)
+  const prose = await checkProseSql(
+    lesson,
+    () => openDatabase({ snapshot: built.snapshot }),
+    (sql) => stopAfterASecond(built.snapshot, sql),
+  )
+  if (prose.length > 0) console.log(`\n${lesson.folder} · the SQL in its prose, where the learner meets it`)
+  for (const verdict of prose) {
+    totals.expectations += 1
+    if (!verdict.held) totals.failed += 1
+    console.log(
+      `    ${verdict.held ? 'held  ' : 'FAILED'} lesson.mdx:${verdict.line} before ${verdict.before}: ${verdict.claim} (${verdict.actual})`,
+    )
+  }
   if (server) await checkOnRealServer(server, lesson, verdicts)
 }
 await server?.close()
@@ -90,6 +105,19 @@ if (onPostgres) {
 }
 if (asJson) console.log(JSON.stringify(onPostgres ? { ...totals, postgres } : totals))
 process.exit(totals.failed > 0 || postgres.failed > 0 ? 1 : 0)
+
+// A runaway statement as the page stops one: in a worker of its own, which Stop replaces
+async function stopAfterASecond(snapshot: Snapshot, sql: string): Promise<RunResult> {
+  const worker = await startWorkerDatabase(snapshot, { standby: false })
+  try {
+    const running = worker.run(sql)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await worker.cancel()
+    return await running
+  } finally {
+    await worker.close()
+  }
+}
 
 async function checkOnRealServer(
   realServer: RealServer,
