@@ -45,6 +45,8 @@ export interface OperatorView {
   steps: { id: string; title: string }[]
   nextStep: number
   runningStep?: number
+  /** How each step before `nextStep` stands: `applied` on opening, `passed` or `broke things` when run. */
+  stepOutcomes?: string[]
   /** Each endpoint's last answer, for `status`. */
   endpoints: {
     version: string
@@ -57,7 +59,8 @@ export interface OperatorView {
 /** The instructor's levers on the simulation; each resolves once the simulation took it. */
 export interface OperatorControls {
   view(): OperatorView
-  deploy(shares: Record<string, number>): Promise<void>
+  /** `rollback`: it goes back to the deployment before, and the audit log says so. */
+  deploy(shares: Record<string, number>, reason?: 'rollback'): Promise<void>
   setDatabase(state: 'stop' | 'start'): Promise<void>
   terminate(owner: number): Promise<boolean>
   setRequestRate(perSecond: number): Promise<void>

@@ -189,6 +189,40 @@ describe('the line editor', () => {
   })
 })
 
+// a view of two versions and no traffic to speak of, with what a test sets
+function viewWith(fields: Partial<OperatorView>): OperatorView {
+  return {
+    nowMs: 0,
+    speed: 1,
+    versions: [
+      { id: 'v1', label: 'v1' },
+      { id: 'v2', label: 'v2' },
+    ],
+    deployment: {},
+    requestsPerSecond: 50,
+    isDatabaseDown: false,
+    sessions: [],
+    steps: [],
+    nextStep: 0,
+    endpoints: [],
+    ...fields,
+  }
+}
+
+// levers that only show the view: acting is not part of these tests
+function readOnly(view: OperatorView): OperatorControls {
+  const refuse = () => Promise.reject(new Error('not part of this test'))
+  return {
+    view: () => view,
+    deploy: refuse,
+    setDatabase: refuse,
+    terminate: refuse,
+    setRequestRate: refuse,
+    setSpeed: refuse,
+    runNextStep: refuse,
+  }
+}
+
 describe('operator commands', () => {
   it('gives a canary its share and scales the running versions into the rest', () => {
     assert.deepEqual(canaryShares({ v1: 100 }, 'v2', 10), { v1: 90, v2: 10 })
@@ -199,32 +233,11 @@ describe('operator commands', () => {
     // the levers record what they are asked; the simulation behind them is tested in lib/scenario
     const deployed: Record<string, number>[] = []
     const operatorWith = (previousDeployment?: Record<string, number>): OperatorControls => {
-      const view: OperatorView = {
-        nowMs: 0,
-        speed: 1,
-        versions: [
-          { id: 'v1', label: 'v1' },
-          { id: 'v2', label: 'v2' },
-        ],
+      const view = viewWith({
         deployment: { v1: 90, v2: 10 },
         ...(previousDeployment && { previousDeployment }),
-        requestsPerSecond: 50,
-        isDatabaseDown: false,
-        sessions: [],
-        steps: [],
-        nextStep: 0,
-        endpoints: [],
-      }
-      const refuse = () => Promise.reject(new Error('not part of this test'))
-      return {
-        view: () => view,
-        deploy: async (shares) => void deployed.push(shares),
-        setDatabase: refuse,
-        terminate: refuse,
-        setRequestRate: refuse,
-        setSpeed: refuse,
-        runNextStep: refuse,
-      }
+      })
+      return { ...readOnly(view), deploy: async (shares) => void deployed.push(shares) }
     }
     assert.deepEqual(await runOperatorCommand('rollback', operatorWith({ v1: 100 })), {
       text: 'rolled back to v1 100%\n',
@@ -234,5 +247,32 @@ describe('operator commands', () => {
       error: 'rollback: no earlier deployment to go back to\n',
     })
     assert.equal(deployed.length, 1)
+  })
+
+  it('reports in status only the deployed versions’ endpoints, as the grid does, and a fallback as one', async () => {
+    const view = viewWith({
+      deployment: { v2: 100 },
+      isDatabaseDown: true,
+      endpoints: [
+        { version: 'v1', endpoint: 'GET /', last: 'ok' },
+        { version: 'v2', endpoint: 'GET /', last: 'degraded' },
+      ],
+    })
+    const answer = await runOperatorCommand('status', readOnly(view))
+    assert.ok('text' in answer)
+    const endpointLines = answer.text.split('\n').filter((line) => line.startsWith('  '))
+    assert.deepEqual(endpointLines, ['  v2 GET /: fallback (the database is not answering)'])
+  })
+
+  it('lists the steps as the page does: a step that broke things is not done', async () => {
+    const view = viewWith({
+      steps: ['Deploy', 'Expand', 'Backfill', 'Contract'].map((title) => ({ id: title, title })),
+      nextStep: 3,
+      stepOutcomes: ['applied', 'passed', 'broke things'],
+    })
+    const answer = await runOperatorCommand('step list', readOnly(view))
+    assert.deepEqual(answer, {
+      text: ' 1. Deploy  [applied]\n 2. Expand  [passed]\n 3. Backfill  [broke things]\n 4. Contract  [next]\n',
+    })
   })
 })

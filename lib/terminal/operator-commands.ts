@@ -100,7 +100,7 @@ export async function runOperatorCommand(
       // the deployment before this one, whoever made it: a step, the deploy panel or this terminal
       const previous = view.previousDeployment
       if (!previous) return { error: 'rollback: no earlier deployment to go back to\n' }
-      await operator.deploy(previous)
+      await operator.deploy(previous, 'rollback')
       return { text: `rolled back to ${describeShares(previous)}\n` }
     }
     case 'db': {
@@ -230,14 +230,18 @@ function statusText(view: OperatorView): string {
     `deployed       ${describeShares(view.deployment)}`,
     `next step      ${view.nextStep < view.steps.length ? `${view.nextStep + 1}. ${view.steps[view.nextStep].title}` : 'none: the lesson is done'}${view.runningStep !== undefined ? `  (step ${view.runningStep + 1} is running)` : ''}`,
   ]
-  const failing = view.endpoints.filter(
-    (endpoint) => endpoint.last === 'error' || endpoint.last === 'timeout',
-  )
+  // as the Versions × endpoints grid reads them: a version out of the deployment serves nothing
   for (const endpoint of view.endpoints) {
+    if (view.deployment[endpoint.version] === undefined) continue
     const failure = endpoint.lastFailure
-    const mark = failing.includes(endpoint) ? 'FAILING' : 'ok'
+    const isFailing = endpoint.last === 'error' || endpoint.last === 'timeout'
+    const mark = isFailing
+      ? 'FAILING'
+      : endpoint.last === 'degraded'
+        ? 'fallback (the database is not answering)'
+        : 'ok'
     lines.push(
-      `  ${endpoint.version} ${endpoint.endpoint}: ${mark}${failing.includes(endpoint) && failure ? ` (${failure.code ? `${failure.code} ` : ''}${failure.message})` : ''}`,
+      `  ${endpoint.version} ${endpoint.endpoint}: ${mark}${isFailing && failure ? ` (${failure.code ? `${failure.code} ` : ''}${failure.message})` : ''}`,
     )
   }
   return lines.join('\n') + '\n'
@@ -247,11 +251,12 @@ function stepsText(view: OperatorView): string {
   return (
     view.steps
       .map((step, index) => {
+        // as the page's list of steps: a step that broke things is not done
         const mark =
           index === view.runningStep
             ? 'running'
             : index < view.nextStep
-              ? 'done'
+              ? (view.stepOutcomes?.[index] ?? 'done')
               : index === view.nextStep
                 ? 'next'
                 : ''

@@ -62,4 +62,33 @@ describe('the workbench in the worker', () => {
       await workbench.call({ action: 'stop' })
     }
   })
+
+  it('says who did it: a step run with the learner’s own SQL is theirs, by hand, and a rollback is a rollback', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({
+        action: 'run',
+        step: 1,
+        how: 'yours',
+        sql: '-- mine\ncreate index concurrently orders_total_cents on orders (total_cents);',
+      })
+      await workbench.tickUntilVerdict()
+      await workbench.call({ action: 'deploy', shares: { 'v1.0.0': 100 }, reason: 'rollback' })
+      await workbench.tick()
+      const audit = workbench.batches().flatMap((batch) => batch.audit)
+      assert.deepEqual(
+        audit.map(({ actor, what }) => [actor, what]),
+        [
+          [
+            'by hand',
+            'step 2, Index the order totals, with your SQL: create index concurrently orders_total_cents on orders (total_cents);',
+          ],
+          ['lesson', 'step 2 passed'],
+          ['operator', 'rolled back: deployed v1.0.0 100%'],
+        ],
+      )
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
 })

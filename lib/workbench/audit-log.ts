@@ -21,12 +21,14 @@ export class AuditLog {
     this.entries.push({ atMs: this.nowMs(), actor, what, ...(outcome && { outcome }) })
   }
 
-  /** Notes an operator's action: a deployment, the database stopped or started, or another. */
-  noteOperator(action: StepAction): void {
+  /** Notes an operator's action: a deployment (a rollback says so), the database stopped or started, or another. */
+  noteOperator(action: StepAction, reason?: 'rollback'): void {
     this.note(
       'operator',
       action.kind === 'deploy'
-        ? describeDeployment(action.shares)
+        ? reason === 'rollback'
+          ? `rolled back: ${describeDeployment(action.shares)}`
+          : describeDeployment(action.shares)
         : action.kind === 'database'
           ? `${action.state === 'stop' ? 'stopped' : 'started'} the database`
           : describeAction(action),

@@ -9,6 +9,7 @@ import type {
   StepMarker,
   WorkbenchBatch,
   WorkbenchSpeed,
+  StepOutcome,
 } from './events'
 
 const maxLogEntries = 50
@@ -20,6 +21,7 @@ export interface WorkbenchStanding {
   audit: AuditEntry[]
   nextStep: number
   runningStep?: number
+  stepOutcomes: StepOutcome[]
   previousDeployment?: Record<string, number>
 }
 
@@ -92,6 +94,7 @@ export class Batcher {
       audit: standing.audit,
       nextStep: standing.nextStep,
       ...(standing.runningStep !== undefined && { runningStep: standing.runningStep }),
+      stepOutcomes: standing.stepOutcomes,
     }
     this.markers = []
     this.invariants = []

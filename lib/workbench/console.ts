@@ -122,12 +122,13 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
           sessions: latest?.sessions ?? [],
           steps: scenario.steps.map((step) => ({ id: step.id, title: step.title })),
           nextStep: latest?.nextStep ?? 0,
+          stepOutcomes: latest?.stepOutcomes ?? [],
           ...(latest?.runningStep !== undefined && { runningStep: latest.runningStep }),
           endpoints: latest?.endpoints ?? [],
         }
       },
-      async deploy(shares: Record<string, number>) {
-        await act({ action: 'deploy', shares })
+      async deploy(shares: Record<string, number>, reason?: 'rollback') {
+        await act({ action: 'deploy', shares, ...(reason && { reason }) })
       },
       async setDatabase(state: 'stop' | 'start') {
         await act({ action: 'database', state })

@@ -60,6 +60,11 @@ export interface AuditEntry {
   actor: 'lesson' | 'operator' | 'by hand'
   what: string
   outcome?: 'ok' | 'failed'
+  /**
+   * A reopen (undo, a jump back, a resume) started a new clock: the virtual ms the log had
+   * reached before it. Times run in order except at such a line.
+   */
+  rewoundFromMs?: number
 }
 
 /**
@@ -113,7 +118,15 @@ export interface WorkbenchBatch {
   nextStep: number
   /** The step running now, if its outcome is not known yet. */
   runningStep?: number
+  /**
+   * How each step before `nextStep` stands in this run: `applied` when it was replayed to open
+   * the lesson later, else its verdict.
+   */
+  stepOutcomes: StepOutcome[]
 }
+
+/** How a step that ran stands: replayed on opening, or judged. */
+export type StepOutcome = 'applied' | 'passed' | 'broke things'
 
 /** How fast virtual time runs against wall time: paused, real time, or ten times. */
 export type WorkbenchSpeed = 0 | 1 | 10
@@ -123,7 +136,13 @@ export interface StepVerdict {
   type: 'verdict'
   step: number
   how: StepRunHow
+  /** The step's claims all held; never for the naive way, which does not pass a step. */
   passed: boolean
+  /**
+   * The naive way only: its claims (what the lesson says it breaks, and how) all held, so it
+   * broke things as the lesson says; false when what happened was not what the lesson shows.
+   */
+  brokeAsTaught?: boolean
   expectations: ExpectationResult[]
   /** How the step's own action ended. */
   result: { ok: true } | { ok: false; error: PgError; statement?: string } | { ok: 'still running' }

@@ -45,7 +45,7 @@ export const simulationHandlers: { [A in SimulationAction]: SimulationHandler<A>
     return null
   },
   deploy: (request, _, state) => {
-    requireLive(state).apply({ kind: 'deploy', shares: request.shares })
+    requireLive(state).apply({ kind: 'deploy', shares: request.shares }, request.reason)
     return null
   },
   database: (request, _, state) => {

@@ -1,9 +1,9 @@
 import type { ExtensionContext } from '../engine/worker-host'
-import { Simulation, type SimEvent, type StepAction } from '../sim'
+import { Simulation, type SimEvent, type Step, type StepAction } from '../sim'
 import { pathsOf, toSimScenario, type Scenario } from '../scenario'
 import { AuditLog } from './audit-log'
 import { Batcher } from './batcher'
-import type { ConsoleReply, LiveSqlResult, StepRunHow, WorkbenchSpeed } from './events'
+import type { ConsoleReply, LiveSqlResult, StepOutcome, StepRunHow, WorkbenchSpeed } from './events'
 import type { SimulationRequests } from './protocol'
 import { describeVerdict, judgeStep, type RunningStep } from './step-judge'
 import { resolveStep } from './steps'
@@ -37,6 +37,7 @@ export class LiveWorkbench {
   private readonly batcher = new Batcher()
   private readonly audit: AuditLog
   private readonly stepsRun = new Map<number, { title: string; how: StepRunHow }>()
+  private readonly stepOutcomes: StepOutcome[] = []
   // answers to the learner's SQL wait for the tick's end, after the restore point their writes need
   private answers: (LiveSqlResult | ConsoleReply)[] = []
   // what the simulator said it cannot represent, by session, until that session's answer goes out
@@ -88,6 +89,7 @@ export class LiveWorkbench {
       const how: StepRunHow = learners == null ? 'solution' : 'yours'
       const resolved = resolveStep(scenario, index, how, learners ?? undefined)
       workbench.stepsRun.set(index, { title: resolved.title, how })
+      workbench.stepOutcomes[index] = 'applied'
       await simulation.runStep(resolved)
     }
     workbench.tick()
@@ -107,7 +109,11 @@ export class LiveWorkbench {
     const step = resolveStep(this.scenario, index, how, sql)
     this.stepsRun.set(index, { title: step.title, how })
     const way = how === 'naive' ? ', the naive way' : how === 'solution' ? ', with the solution' : ''
-    this.audit.note('lesson', `ran step ${index + 1}, ${step.title}${way}`)
+    // SQL the learner wrote is theirs, typed by hand; the lesson's own is the lesson's
+    const written =
+      how === 'yours' ? writtenSqlOf(step, resolveStep(this.scenario, index, 'solution')) : undefined
+    if (written) this.audit.note('by hand', `step ${index + 1}, ${step.title}, with your SQL: ${written}`)
+    else this.audit.note('lesson', `ran step ${index + 1}, ${step.title}${way}`)
     this.running = {
       index,
       step,
@@ -120,9 +126,9 @@ export class LiveWorkbench {
   }
 
   /** Acts on the system now, outside any step: a deployment, the database stopped or started. */
-  apply(action: StepAction): void {
+  apply(action: StepAction, reason?: 'rollback'): void {
     this.simulation.applyNow(action)
-    this.audit.noteOperator(action)
+    this.audit.noteOperator(action, reason)
   }
 
   /** Ends a session as pg_terminate_backend would; says whether it was there to end. */
@@ -261,6 +267,7 @@ export class LiveWorkbench {
             speed: this.speed,
             audit: this.audit.take(),
             nextStep: this.nextStep,
+            stepOutcomes: [...this.stepOutcomes],
             ...(this.running && { runningStep: this.running.index }),
             ...(this.deployments.length > 1 && { previousDeployment: this.deployments.at(-2) }),
           }),
@@ -277,7 +284,18 @@ export class LiveWorkbench {
     const verdict = judgeStep(this.simulation, running)
     if (!verdict) return undefined
     this.running = undefined
+    this.stepOutcomes[running.index] = verdict.passed ? 'passed' : 'broke things'
     this.audit.note('lesson', describeVerdict(running, verdict), verdict.passed ? 'ok' : 'failed')
     return verdict
   }
+}
+
+// The first line of SQL the learner wrote for a step, when it is not the lesson's own
+function writtenSqlOf(step: Step, lessons: Step): string | undefined {
+  if (step.action.kind !== 'migrate' || lessons.action.kind !== 'migrate') return undefined
+  const normal = (sql: string) => sql.replace(/\s+/g, ' ').trim()
+  if (normal(step.action.sql) === normal(lessons.action.sql)) return undefined
+  const lines = step.action.sql.split('\n').map((line) => line.trim())
+  const line = lines.find((candidate) => candidate !== '' && !candidate.startsWith('--')) ?? lines[0]
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line
 }

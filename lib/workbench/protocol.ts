@@ -55,7 +55,12 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
     sql: z.string().optional(),
   }),
   z.object({ action: z.literal('speed'), speed: speedSchema }),
-  z.object({ action: z.literal('deploy'), shares: deploymentSchema }),
+  z.object({
+    action: z.literal('deploy'),
+    shares: deploymentSchema,
+    /** A rollback: back to the deployment before, as the audit log records it. */
+    reason: z.literal('rollback').optional(),
+  }),
   z.object({ action: z.literal('database'), state: z.enum(['stop', 'start']) }),
   z.object({ action: z.literal('terminate'), owner: z.number().int().positive() }),
   z.object({ action: z.literal('schema') }),

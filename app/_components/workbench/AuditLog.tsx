@@ -24,8 +24,9 @@ export const AuditLog = memo(function AuditLog({ entries }: AuditLogProps) {
       lines={newestFirst.map((entry, index) => (
         <li
           key={newestFirst.length - index}
-          className={`wb-log-line wb-audit-${entry.actor.replace(' ', '-')}`}
+          className={`wb-log-line wb-audit-${entry.actor.replace(' ', '-')}${entry.rewoundFromMs !== undefined ? ' wb-audit-rewind' : ''}`}
           data-actor={entry.actor}
+          data-rewound-from={entry.rewoundFromMs}
           data-outcome={entry.outcome}
         >
           <span className="wb-audit-time">{formatClockMillis(entry.atMs)}</span>{' '}

@@ -40,6 +40,8 @@ export interface WorkbenchProps {
   next?: { href: string; title: string }
   /** The lesson's database; undefined until it is ready. */
   database: WorkerDatabase | undefined
+  /** A second database from the lesson's start, for the claims check; undefined until ready. */
+  openCopy?: () => Promise<WorkerDatabase>
   /** Whether the database failed to start. */
   databaseProblem?: string
   /** SQL consoles in the prose run inside the simulation while it is live. */
@@ -214,7 +216,11 @@ export function Workbench(props: WorkbenchProps) {
           )}
           current={current}
           isOpenable={isLive || state.phase === 'failed'}
-          onOpen={openAt}
+          onOpen={(index) => {
+            // what the header said of the step left behind is no longer the news
+            feedback.announce(`Opened at the start of step ${index + 1}, with the steps before it applied.`)
+            return openAt(index)
+          }}
         />
       )}
 
@@ -258,12 +264,7 @@ export function Workbench(props: WorkbenchProps) {
         />
       </section>
 
-      <LivePanels
-        {...props}
-        panels={panels}
-        workbench={workbench}
-        onClaimsChecked={() => openAt(Math.min(state.nextStep, steps.length))}
-      />
+      <LivePanels {...props} panels={panels} workbench={workbench} />
     </section>
   )
 }

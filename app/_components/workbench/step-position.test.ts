@@ -35,19 +35,27 @@ describe('the step at hand', () => {
 
 describe('where a step stands', () => {
   const progress = { ...emptyProgress, passed: ['a'], broke: ['b'] }
-  const state = { nextStep: 3, runningStep: undefined }
+  const state = { nextStep: 3, runningStep: undefined, verdicts: {} }
 
-  it('is passed, broke things or applied for the steps run, as the progress recorded them', () => {
+  it('is passed or applied for the steps replayed on opening, as the progress recorded them: one that broke was replayed the safe way', () => {
     assert.deepEqual(
       ['a', 'b', 'c'].map((id, index) => readStepState(index, id, { state, progress, current: 3 })),
-      ['passed', 'broke things', 'applied'],
+      ['passed', 'applied', 'applied'],
+    )
+  })
+
+  it('is what its verdict said for a step run since the lesson opened', () => {
+    const run = { ...state, verdicts: { 1: verdict(1, false), 2: verdict(2, true) } }
+    assert.deepEqual(
+      ['a', 'b', 'c'].map((id, index) => readStepState(index, id, { state: run, progress, current: 3 })),
+      ['passed', 'broke things', 'passed'],
     )
   })
 
   it('is current for the step at hand, running for the step running, and not run after them', () => {
     assert.equal(readStepState(3, 'd', { state, progress, current: 3 }), 'current')
     assert.equal(readStepState(4, 'e', { state, progress, current: 3 }), 'not run')
-    const running = { nextStep: 3, runningStep: 3 }
+    const running = { nextStep: 3, runningStep: 3, verdicts: {} }
     assert.equal(readStepState(3, 'd', { state: running, progress, current: 3 }), 'running')
   })
 })

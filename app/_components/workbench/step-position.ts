@@ -37,7 +37,11 @@ export function findStepAtHand(
   return { current, lastRunStep, hasLastRunBroken }
 }
 
-/** Reads where step `index` (whose id is `stepId`) stands, from the simulation and the saved progress. */
+/**
+ * Reads where step `index` (whose id is `stepId`) stands: by its verdict in this run of the
+ * simulation, else by the saved progress. A step that broke things earlier and was applied since
+ * (opening the lesson later replays it with the solution) is applied, not broken.
+ */
 export function readStepState(
   index: number,
   stepId: string,
@@ -45,11 +49,16 @@ export function readStepState(
     state,
     progress,
     current,
-  }: { state: Pick<LiveState, 'nextStep' | 'runningStep'>; progress: LessonProgress; current: number },
+  }: {
+    state: Pick<LiveState, 'nextStep' | 'runningStep' | 'verdicts'>
+    progress: LessonProgress
+    current: number
+  },
 ): StepState {
   if (state.runningStep === index) return 'running'
+  const verdict = state.verdicts[index]
+  if (index < state.nextStep && verdict) return verdict.passed ? 'passed' : 'broke things'
   if (index < state.nextStep && progress.passed.includes(stepId)) return 'passed'
-  if (index < state.nextStep && progress.broke.includes(stepId)) return 'broke things'
   if (index < state.nextStep) return 'applied'
   if (index === current && state.runningStep === undefined) return 'current'
   return 'not run'

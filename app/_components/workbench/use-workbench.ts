@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
+import { formatClockMillis } from './format'
 import {
   createSimulationClient,
   type OpenedWorkbench,
@@ -49,6 +50,7 @@ export const initialLiveState: LiveState = {
   isDatabaseDown: false,
   notModelled: [],
   nextStep: 0,
+  stepOutcomes: [],
   verdicts: {},
 }
 
@@ -82,7 +84,15 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         schema: state.schema,
         audit: state.audit,
       }
-    case 'opened':
+    case 'opened': {
+      // a reopen replays the steps before it on a new clock: the log says where time went back
+      const lastMs = state.audit.at(-1)?.atMs ?? 0
+      const rewound = action.opened.nowMs < lastMs
+      const what = action.resumed
+        ? 'resumed from the last saved state after a Stop'
+        : state.audit.length > 0
+          ? `reopened at the start of step ${action.opened.step + 1}`
+          : `opened the lesson at step ${action.opened.step + 1}`
       return {
         ...state,
         audit: [
@@ -90,11 +100,10 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
           {
             atMs: action.opened.nowMs,
             actor: 'lesson' as const,
-            what: action.resumed
-              ? 'resumed from the last saved state after a Stop'
-              : state.audit.length > 0
-                ? `reopened at the start of step ${action.opened.step + 1}`
-                : `opened the lesson at step ${action.opened.step + 1}`,
+            what: rewound
+              ? `${what}; the clock went back from ${formatClockMillis(lastMs)}, and the lines above are the earlier run`
+              : what,
+            ...(rewound && { rewoundFromMs: lastMs }),
           },
         ].slice(-keptAuditEntries),
         phase: 'live',
@@ -104,6 +113,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         speed: action.speed,
         verdicts: {},
       }
+    }
     case 'failed':
       return { ...state, phase: 'failed', problem: action.problem }
     case 'problem':
@@ -115,6 +125,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
     case 'speed':
       return { ...state, speed: action.speed }
     case 'verdict':
+      if (state.phase !== 'live') return state
       return {
         ...state,
         runningStep: state.runningStep === action.verdict.step ? undefined : state.runningStep,
@@ -206,6 +217,8 @@ export function useWorkbench({
   const onActionRef = useRef(onAction)
   const speedRef = useRef<WorkbenchSpeed>(initialSpeed)
   const openId = useRef(0)
+  // between asking to reopen and its answer: a verdict still on its way is the old run's
+  const isOpeningRef = useRef(false)
 
   useEffect(() => {
     onVerdictRef.current = onVerdict
@@ -231,6 +244,7 @@ export function useWorkbench({
             .catch(() => undefined)
         }
       } else if (message.type === 'verdict') {
+        if (isOpeningRef.current) return
         dispatch({ type: 'verdict', verdict: message })
         onVerdictRef.current(message)
       }
@@ -253,6 +267,7 @@ export function useWorkbench({
     async ({ step, sql, resume }: OpenRequest): Promise<boolean> => {
       if (!database) return false
       const id = ++openId.current
+      isOpeningRef.current = true
       dispatch({ type: 'opening' })
       try {
         // the lesson's starting database, fetched once (the browser caches the file too)
@@ -272,11 +287,15 @@ export function useWorkbench({
           ...(resume && { resume }),
         })
         if (id !== openId.current) return false
+        isOpeningRef.current = false
         dispatch({ type: 'opened', opened, speed: speedRef.current, resumed: resume !== undefined })
         return true
       } catch (error) {
         start.current = undefined
-        if (id === openId.current) dispatch({ type: 'failed', problem: messageOf(error) })
+        if (id === openId.current) {
+          isOpeningRef.current = false
+          dispatch({ type: 'failed', problem: messageOf(error) })
+        }
         return false
       }
     },
