@@ -2,6 +2,7 @@ import type pg from 'pg'
 import {
   costModel,
   describeFailedCheck,
+  refusedBy,
   stepWindowMs,
   type ActionProgress,
   type Condition,
@@ -210,9 +211,14 @@ class Replay {
   private async applyAction(action: StepAction, step: number): Promise<OperatorResult> {
     try {
       switch (action.kind) {
-        case 'deploy':
+        case 'deploy': {
+          if (action.gate) {
+            const checked = await this.check('fail', action.gate, 0)
+            if (!checked.ok) return refusedBy(checked.error)
+          }
           this.traffic.deploy(action.shares)
           return { ok: true }
+        }
         case 'migrate':
           return await runMigration(this.migrationHost, action.sql, action.retry, step)
         case 'database':

@@ -1,5 +1,5 @@
 import type { Database } from '../engine'
-import { runScenario, type SimScenario, type StepReport } from '../sim'
+import { checkExpectations, runScenario, type ScenarioRun, type SimScenario, type StepReport } from '../sim'
 import type { Lesson } from './lesson'
 import { pathsOf, type Scenario, type ScenarioPath } from './scenario'
 import { toNaiveDetour, toSimScenario } from './sim-scenario'
@@ -61,16 +61,20 @@ export async function checkLessonScenario(
   if (!scenario) return []
   const verdicts: PathVerdict[] = []
   const runs = lessonPaths(scenario)
+  let whole: { run: ScenarioRun; simScenario: SimScenario } | undefined
   for (const { path, detour, simScenario } of runs) {
     const database = await openStart()
     try {
       const run = await runScenario(database, simScenario, { keepEvents: false })
+      if (!detour) whole = { run, simScenario }
+      const steps = detour ? run.steps.slice(detour.index) : run.steps
+      if (detour && whole) steps[0] = withContrast(steps[0], whole, simScenario, detour.index)
       verdicts.push({
         lesson: lesson.slug,
         path,
         ...(detour && { detour }),
         // the steps before a detour ran exactly as in the whole lesson, already checked there
-        steps: detour ? run.steps.slice(detour.index) : run.steps,
+        steps,
         eventLogHash: run.eventLogHash,
         requests: run.requests,
         virtualMs: run.virtualMs,
@@ -81,4 +85,38 @@ export async function checkLessonScenario(
     }
   }
   return verdicts
+}
+
+/**
+ * A naive step's report, with one claim more: its claims do not all hold on the safe way. A naive
+ * way whose claims the safe way meets too teaches nothing, and the lesson fails the check.
+ */
+function withContrast(
+  naive: StepReport,
+  whole: { run: ScenarioRun; simScenario: SimScenario },
+  detour: SimScenario,
+  index: number,
+): StepReport {
+  const steps = whole.simScenario.steps.map((step, at) => ({
+    ...step,
+    expect: at === index ? (detour.steps[index]?.expect ?? {}) : {},
+  }))
+  const onSafeWay = checkExpectations(whole.run.simulation, steps)[index] ?? []
+  const alsoHeld = onSafeWay.length > 0 && onSafeWay.every((result) => result.held)
+  return {
+    ...naive,
+    expectations: [
+      ...naive.expectations,
+      {
+        claim: 'the safe way does not meet these claims',
+        held: !alsoHeld,
+        actual: alsoHeld
+          ? 'every one of them holds on the safe way too: the naive way shows nothing it does not'
+          : `on the safe way: ${onSafeWay
+              .filter((result) => !result.held)
+              .map((result) => `${result.claim} (${result.actual})`)
+              .join('; ')}`,
+      },
+    ],
+  }
 }

@@ -55,7 +55,8 @@ export function toNaiveDetour(scenario: Scenario, index: number): SimScenario {
 }
 
 function toAction(fields: PathFields): StepAction {
-  if (fields.deploy) return { kind: 'deploy', shares: fields.deploy }
+  if (fields.deploy)
+    return { kind: 'deploy', shares: fields.deploy, ...(fields.gate && { gate: fields.gate }) }
   if (fields.migrate) {
     const retry = fields.retry && {
       attempts: fields.retry.attempts,

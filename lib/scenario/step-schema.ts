@@ -10,7 +10,16 @@ const conditionSchema = z.union([
       'One request to the endpoint gets a page (its fallback counts, as curl -f would); without a version, the one serving most traffic answers.',
     ),
   z
-    .object({ sql: z.string().min(1) })
+    .object({
+      sql: z.string().min(1),
+      name: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'What the query is, in words, for the step and its verdict (e.g. the drift check for v1.2.0); the SQL is shown only without it.',
+        ),
+    })
     .strict()
     .describe('The query succeeds and returns a row.'),
   z
@@ -89,6 +98,11 @@ const actionFields = {
     .record(z.string(), z.number().min(0).max(100))
     .optional()
     .describe('Versions and their % of traffic.'),
+  gate: conditionSchema
+    .optional()
+    .describe(
+      'With deploy: a condition that must not hold for the deploy to go ahead (a drift check that returns rows refuses it; the step fails with CHECK).',
+    ),
   migrate: z.string().min(1).optional().describe('SQL run by the operator, statement by statement.'),
   retry: retrySchema.optional().describe('Retry a migration transaction that hit lock_timeout (55P03).'),
   database: z.enum(['stop', 'start']).optional(),
@@ -186,6 +200,18 @@ export const stepSchema = z
           message: step.starter
             ? `line ${outside} is past the starter's last line (${starterLines})`
             : 'locked lines need a starter',
+        })
+    }
+    for (const [where, fields] of [
+      [[], step],
+      [['naive'], step.naive],
+      [['safe'], step.safe],
+    ] as const) {
+      if (fields?.gate !== undefined && fields.deploy === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: [...where, 'gate'],
+          message: 'a gate guards a deploy: add deploy',
         })
     }
     const countActions = (fields: Partial<Record<(typeof actionKeys)[number], unknown>>) =>

@@ -1,3 +1,4 @@
+import type { PgError } from '../engine'
 import { runInSimulation } from './catalog'
 import type { OperatorResult } from './event-log'
 import type { Condition } from './model'
@@ -32,14 +33,14 @@ export function check(
 ): void {
   const step = sim.stepIndex
   const deadlineUs = sim.nowUs + withinMs * microsPerMs
-  const judge = (held: boolean) => {
+  const judge = (held: boolean, found?: string) => {
     sim.log({ type: 'check', atUs: sim.nowUs, step, held })
     if (held === (verb !== 'fail')) return settle({ ok: true })
     if (verb === 'wait' && sim.nowUs + checkIntervalUs <= deadlineUs) {
       sim.at(checkIntervalUs, { kind: 'call', fire: () => evaluate(sim, condition, judge) })
       return
     }
-    settle({ ok: false, error: { code: 'CHECK', message: describeFailedCheck(verb, condition) } })
+    settle({ ok: false, error: { code: 'CHECK', message: describeFailedCheck(verb, condition, found) } })
   }
   sim.at(0, { kind: 'call', fire: () => evaluate(sim, condition, judge) })
 }
@@ -48,12 +49,13 @@ export function check(
 async function evaluate(
   sim: SimulationState,
   condition: Condition,
-  judge: (held: boolean) => void,
+  judge: (held: boolean, found?: string) => void,
 ): Promise<void> {
   if ('sql' in condition) {
-    if (sim.isDatabaseDown) return judge(false)
+    if (sim.isDatabaseDown) return judge(false, 'the database is down')
     const result = await runInSimulation(sim, undefined, condition.sql)
-    return judge(result.ok && result.rows.length > 0)
+    if (!result.ok) return judge(false, `${result.error.code} ${result.error.message}`)
+    return judge(result.rows.length > 0, describeRows(result.rows))
   }
   if ('invariants' in condition) return judge((await checkInvariants(sim)) === 0)
   if ('database' in condition) return judge(sim.isDatabaseDown === (condition.database === 'down'))
@@ -74,16 +76,40 @@ function versionServing(sim: SimulationState, id: string | undefined): VersionSt
   return serving
 }
 
-/** Why a Delmo check failed, as a person reads it: `timed out waiting until the database is up`. */
-export function describeFailedCheck(verb: 'wait' | 'assert' | 'fail', condition: Condition): string {
+// `no row`, or the rows a query returned as `a | b; c | d`, the first few
+function describeRows(rows: readonly (string | null)[][]): string {
+  if (rows.length === 0) return 'no row'
+  const shown = rows.slice(0, 3).map((row) => row.map((value) => value ?? 'NULL').join(' | '))
+  const more = rows.length > 3 ? `; and ${rows.length - 3} more` : ''
+  return `${rows.length} ${rows.length === 1 ? 'row' : 'rows'}: ${shown.join('; ')}${more}`
+}
+
+/**
+ * Why a Delmo check failed, as a person reads it: what was expected, and what was found
+ * (`expected the drift check for v1.2.0 to return no row; it returned 1 row: events | location`).
+ */
+export function describeFailedCheck(
+  verb: 'wait' | 'assert' | 'fail',
+  condition: Condition,
+  found?: string,
+): string {
+  if ('sql' in condition) {
+    const query = condition.name ?? `the query ${condition.sql}`
+    const expected = verb === 'fail' ? 'no row' : 'a row'
+    const waited = verb === 'wait' ? 'timed out: ' : ''
+    return `${waited}expected ${query} to return ${expected}${found !== undefined ? `; it returned ${found}` : ''}`
+  }
   const what =
-    'sql' in condition
-      ? `query returned rows: ${condition.sql}`
-      : 'invariants' in condition
-        ? 'invariants hold'
-        : 'database' in condition
-          ? `the database is ${condition.database}`
-          : `${condition.request.version ?? 'the app'} answers ${condition.request.endpoint}`
-  if (verb === 'fail') return `expected this to fail, but it held: ${what}`
+    'invariants' in condition
+      ? 'every invariant holds'
+      : 'database' in condition
+        ? `the database is ${condition.database}`
+        : `${condition.request.version ?? 'the app'} answers ${condition.request.endpoint}`
+  if (verb === 'fail') return `expected this not to hold, but it did: ${what}`
   return verb === 'wait' ? `timed out waiting until ${what}` : `did not hold: ${what}`
+}
+
+/** A deploy its gate refused: the step fails with the gate's CHECK, saying it was refused. */
+export function refusedBy(error: PgError): OperatorResult {
+  return { ok: false, error: { code: 'CHECK', message: `the deploy was refused: ${error.message}` } }
 }

@@ -170,17 +170,26 @@ function checkVersion(
       actual,
     }
   }
-  if (expected === 'times out') return { claim: `${version} times out`, held: count('timeout') > 0, actual }
+  if (expected === 'times out') {
+    const waited = records.find((record) => record.outcome === 'timeout')
+    return {
+      claim: `${version} times out`,
+      held: waited !== undefined,
+      actual: waited ? `${actual}: ${waited.endpoint}${waited.message ? `, ${waited.message}` : ''}` : actual,
+    }
+  }
+  // the error the lesson is about, where it happened and in Postgres's words
+  const failed = records.find((record) => record.outcome === 'error' && record.code === expected.fails)
   return {
     claim: `${version} fails with ${expected.fails}`,
-    held: records.some((record) => record.outcome === 'error' && record.code === expected.fails),
-    actual,
+    held: failed !== undefined,
+    actual: failed ? `${actual}: ${failed.endpoint}, ${failed.message ?? failed.code}` : actual,
   }
 }
 
 /** `180 ok, 12 timeouts, 3 × 42703`: what a set of requests did. */
 export function describeRecords(records: readonly RequestRecord[]): string {
-  if (records.length === 0) return 'no requests'
+  if (records.length === 0) return 'no requests reached it'
   const counts = new Map<string, number>()
   for (const record of records) {
     const key = record.outcome === 'error' ? `× ${record.code}` : record.outcome

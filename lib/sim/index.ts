@@ -3,6 +3,7 @@ export * from './model'
 export {
   Simulation,
   describeFailedCheck,
+  refusedBy,
   stepWindowMs,
   type RequestRecord,
   type RequestOutcome,

@@ -47,8 +47,8 @@ export type Condition =
    * version, the request goes where the router sends most traffic, as `curl http://web/` would.
    */
   | { request: { version?: string; endpoint: string } }
-  /** The query succeeds and returns at least one row. */
-  | { sql: string }
+  /** The query succeeds and returns at least one row; `name` says what it is, in words. */
+  | { sql: string; name?: string }
   /** Every invariant returns no rows. */
   | { invariants: 'hold' }
   /** The database server is stopped (`down`) or answering (`up`), as pg_isready tells. */
@@ -69,7 +69,8 @@ export interface RetryPolicy {
 
 /** What a step does. */
 export type StepAction =
-  | { kind: 'deploy'; shares: Record<string, number> }
+  /** `gate`: a condition that must not hold, checked first; if it holds, the deploy is refused (CHECK). */
+  | { kind: 'deploy'; shares: Record<string, number>; gate?: Condition }
   | { kind: 'migrate'; sql: string; retry?: RetryPolicy }
   | { kind: 'database'; state: 'stop' | 'start' }
   | { kind: 'open session'; session: string; sql: string }

@@ -28,7 +28,7 @@ export type { ActionProgress, OperatorResult, RequestOutcome, RequestRecord, Sim
 export type { ConsoleAnswer } from './console-connection'
 export type { SessionSnapshot, SessionView } from './sessions'
 export type { SimulationOptions } from './simulation-state'
-export { describeFailedCheck } from './checks'
+export { describeFailedCheck, refusedBy } from './checks'
 export { stepWindowMs } from './step-actions'
 
 /**

@@ -1,4 +1,4 @@
-import { check } from './checks'
+import { check, refusedBy } from './checks'
 import type { ActionProgress, OperatorResult } from './event-log'
 import type { Step, StepAction, SystemTestTask } from './model'
 import { startOperatorRun } from './operator-run'
@@ -49,9 +49,18 @@ export function applyAction(
   settle: (result: OperatorResult) => void,
 ): void {
   switch (action.kind) {
-    case 'deploy':
-      deploy(sim, action.shares)
-      return settle({ ok: true })
+    case 'deploy': {
+      const gate = action.gate
+      if (!gate) {
+        deploy(sim, action.shares)
+        return settle({ ok: true })
+      }
+      return check(sim, 'fail', gate, 0, (checked) => {
+        if (!checked.ok) return settle(refusedBy(checked.error))
+        deploy(sim, action.shares)
+        settle({ ok: true })
+      })
+    }
     case 'migrate':
       startOperatorRun(sim, action.sql, 'migration', action.retry, false, settle)
       return

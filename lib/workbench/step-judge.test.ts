@@ -55,16 +55,24 @@ describe('the workbench in the worker', () => {
     }
   })
 
-  it('judges the naive index build by what the safe way promises: writes time out, so it broke things', async () => {
+  it('judges the naive index build by its own claims: writes time out behind it, as the lesson says, and the step does not pass', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1)
     try {
       await workbench.call({ action: 'run', step: 1, how: 'naive' })
       const verdict = await workbench.tickUntilVerdict()
       assert.equal(verdict.passed, false)
+      assert.equal(verdict.brokeAsTaught, true)
       assert.deepEqual(
-        verdict.expectations.filter((expectation) => !expectation.held).map(({ claim }) => claim),
-        ['v1.0.0 serves every request', 'longest lock wait below 50 ms'],
+        verdict.expectations.map(({ claim, held }) => [claim, held]),
+        [
+          ['v1.0.0 times out', true],
+          ['v1.0.0 POST /orders times out', true],
+          ['v1.0.0 GET /orders serves every request', true],
+          ['longest lock wait at least 5000 ms', true],
+          ['the step succeeds', true],
+        ],
       )
+      assert.match(verdict.expectations[0].actual, /POST \/orders, no answer within 5000 ms/)
       const writes = workbench
         .batches()
         .at(-1)!

@@ -30,12 +30,15 @@ export function judgeStep(simulation: Simulation, running: RunningStep): StepVer
   if (nowUs < running.endUs || simulation.hasUnansweredBefore(running.endUs)) return undefined
   const expectations = checkStepExpectations(simulation, running.step, running.index, running.endUs)
   const result = running.progress.result
+  // never a false green: what the simulator could not represent cannot pass
+  const held = expectations.every((expectation) => expectation.held) && running.notModelled.length === 0
+  const isNaive = running.how === 'naive'
   return {
     type: 'verdict',
     step: running.index,
     how: running.how,
-    // never a false green: what the simulator could not represent cannot pass
-    passed: expectations.every((expectation) => expectation.held) && running.notModelled.length === 0,
+    passed: held && !isNaive,
+    ...(isNaive && { brokeAsTaught: held }),
     expectations,
     result:
       result === undefined
@@ -58,6 +61,8 @@ export function describeVerdict(running: RunningStep, verdict: StepVerdict): str
     ? 'passed'
     : running.step.action.kind === 'system test'
       ? 'did not pass'
-      : 'broke things'
+      : verdict.brokeAsTaught === false
+        ? 'the naive way did not break as the lesson says'
+        : 'broke things'
   return `step ${running.index + 1} ${outcome}${result && !result.ok ? `: ${result.error.code} ${result.error.message}` : ''}`
 }

@@ -60,8 +60,8 @@ export function resolveStep(scenario: Scenario, index: number, how: StepRunHow, 
   if (!solution) throw new Error(`the lesson has no step ${index + 1}`)
   if (how === 'naive') {
     if (!scenario.steps[index].naive) throw new Error(`step ${index + 1} has no naive way`)
-    // the naive way is judged by what the safe way promises: keeping every version green
-    return { ...toSimScenario(scenario, 'naive').steps[index], expect: solution.expect }
+    // the naive way is judged by its own claims: the breakage the lesson says it causes
+    return toSimScenario(scenario, 'naive').steps[index]
   }
   if (how === 'yours' && solution.action.kind === 'migrate' && sql !== undefined) {
     if (sql.trim() === '') throw new Error('there is no SQL to run: write the migration first')
@@ -87,9 +87,16 @@ export function describeAction(action: StepAction): string {
   switch (action.kind) {
     case 'deploy': {
       const shares = Object.entries(action.shares)
+      const gate = action.gate
+      const unless =
+        gate && 'sql' in gate
+          ? `, unless ${gate.name ?? 'the gate’s query'} returns a row`
+          : gate
+            ? ', gated'
+            : ''
       return shares.length === 0
         ? 'Stops every app version.'
-        : `Deploys ${shares.map(([version, share]) => `${version} at ${share}%`).join(' and ')}.`
+        : `Deploys ${shares.map(([version, share]) => `${version} at ${share}%`).join(' and ')}${unless}.`
     }
     case 'migrate':
       return 'Runs the migration.'
@@ -107,16 +114,23 @@ export function describeAction(action: StepAction): string {
       return `Lets ${formatSeconds(action.ms)} pass with traffic flowing.`
     case 'check': {
       const condition = action.condition
-      const what =
-        'sql' in condition
-          ? `the query returns a row: ${condition.sql}`
-          : 'invariants' in condition
-            ? 'every invariant holds'
-            : 'database' in condition
-              ? `the database is ${condition.database}`
-              : `${condition.request.version ?? 'the app'} serves ${condition.request.endpoint}`
+      if ('sql' in condition) {
+        const query = condition.name ?? 'the query'
+        if (action.verb === 'wait')
+          return `Waits up to ${formatSeconds(action.withinMs)} until ${query} returns a row.`
+        return `Checks that ${query} returns ${action.verb === 'assert' ? 'a row' : 'no row'}.`
+      }
+      const [what, opposite] =
+        'invariants' in condition
+          ? ['every invariant holds', 'an invariant is broken']
+          : 'database' in condition
+            ? [`the database is ${condition.database}`, `the database is not ${condition.database}`]
+            : [
+                `${condition.request.version ?? 'the app'} serves ${condition.request.endpoint}`,
+                `${condition.request.version ?? 'the app'} does not serve ${condition.request.endpoint}`,
+              ]
       if (action.verb === 'wait') return `Waits up to ${formatSeconds(action.withinMs)} until ${what}.`
-      return action.verb === 'assert' ? `Checks that ${what}.` : `Checks that it is not so that ${what}.`
+      return `Checks that ${action.verb === 'assert' ? what : opposite}.`
     }
     case 'system test':
       return `Runs the system test: ${action.tasks.length} tasks, stopping at the first that fails.`

@@ -43,9 +43,11 @@ test('a hand-made column shows as drift, collides with the next release, and is 
 
   // the gate finds the column no release knows
   await runStep(workbench, 3)
-  await expect(workbench.locator('[data-test-result="red"]')).toContainText(
-    "The check failed: expected this to fail, but it held: query returned rows: select * from schema_drift('v1.0.0')",
+  // the step passes because the check refuses, and says so in those words, with what it found
+  await expect(workbench.locator('[data-test-result="refused as claimed"]')).toContainText(
+    'The check refused, as this step claims: expected the drift check for v1.0.0 to return no row; it returned 1 row: not in the release | events | capacity',
   )
+  await expect(workbench.locator('[data-test-result="red"]')).toHaveCount(0)
 
   // the naive migration collides with it, and the transaction leaves nothing half-done
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
@@ -81,13 +83,16 @@ test('a hand-made column shows as drift, collides with the next release, and is 
   // one command back to the known-good release, in the audit log as the operator's
   await page.getByRole('button', { name: 'Run in the terminal: rollback' }).click()
   await expect(auditLog(workbench).locator('li[data-actor="operator"]').first()).toContainText(
-    'deployed v1.1.0 100%',
+    'rolled back: deployed v1.1.0 100%',
   )
   await expect(endpointCell(workbench, 'v1.2.0', 'GET /events')).toHaveAttribute('data-state', 'undeployed')
   await runStep(workbench, 8)
 
   // the gate names what master expects and prod lacks
   await runStep(workbench, 9)
-  await expect(workbench.locator('[data-test-result="red"]')).toContainText("schema_drift('v1.2.0')")
+  await expect(workbench.locator('[data-test-result="refused as claimed"]')).toContainText(
+    'the deploy was refused: expected the drift check for v1.2.0 to return no row; it returned 1 row: missing on prod | events | location',
+  )
+  await expect(endpointCell(workbench, 'v1.2.0', 'GET /events')).toHaveAttribute('data-state', 'undeployed')
   await expect(workbench.getByText('Lesson complete.')).toBeVisible()
 })

@@ -59,7 +59,8 @@ test('the naive way turns writes red and makes the traffic fall off a cliff; und
     .poll(async () => Number(await chart.getAttribute('data-last-failed')), { timeout: 30_000 })
     .toBeGreaterThan(0)
   await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
-  await expect(workbench.getByText('v1.0.0 serves every request')).toBeVisible()
+  await expect(workbench.getByText('The naive way broke things as the lesson says')).toBeVisible()
+  await expect(workbench.getByText('v1.0.0 POST /orders times out')).toBeVisible()
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'broke things')
 
   await workbench.getByRole('button', { name: 'Undo step 2' }).click()

@@ -29,10 +29,26 @@ export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: W
           not what Postgres would do. {reason} <a href="/reference/locks">What each statement locks</a>
         </p>
       ))}
+      {verdict.brokeAsTaught === true && (
+        <p>The naive way broke things as the lesson says: every claim below held.</p>
+      )}
+      {verdict.brokeAsTaught === false && (
+        <p>
+          <strong>Not what the lesson shows:</strong> the naive way did not break things the way the lesson
+          says (a claim below did not hold). An earlier step run differently can cause this.
+        </p>
+      )}
       {verdict.result.ok === false && verdict.result.error.code === 'CHECK' && (
-        <p className="workbench-test-failure" data-test-result="red">
+        <p
+          className={verdict.passed ? 'workbench-test-refusal' : 'workbench-test-failure'}
+          data-test-result={verdict.passed ? 'refused as claimed' : 'red'}
+        >
           <strong>
-            {steps[verdict.step]?.language === 'delmo' ? 'The test failed:' : 'The check failed:'}
+            {verdict.passed
+              ? 'The check refused, as this step claims:'
+              : steps[verdict.step]?.language === 'delmo'
+                ? 'The test failed:'
+                : 'The check failed:'}
           </strong>{' '}
           {verdict.result.error.message}
         </p>

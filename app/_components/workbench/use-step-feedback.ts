@@ -60,12 +60,15 @@ export function useStepFeedback({
       isRunRequestedRef.current = false
       onEventRef.current?.({ type: 'verdict', verdict })
       saveProgress((current) => recordVerdict(current, step.id, verdict.passed))
+      const broke = verdict.expectations.find((expectation) => expectation.held)
       setAnnouncement(
         verdict.passed
           ? `Step ${verdict.step + 1} passed: everything it claims held.`
           : step.language === 'delmo'
             ? `Step ${verdict.step + 1} is not done yet.`
-            : `Step ${verdict.step + 1} broke things.`,
+            : verdict.brokeAsTaught && broke
+              ? `Step ${verdict.step + 1}, the naive way, broke things as the lesson says: ${broke.claim}.`
+              : `Step ${verdict.step + 1} broke things.`,
       )
       const run = lastRunRef.current
       if (

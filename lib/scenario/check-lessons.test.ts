@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { parse as parseYaml } from 'yaml'
+import { openDatabase } from '../engine/node'
+import { checkLessonScenario } from './check-lessons'
+import { scenarioSchema } from './scenario'
+
+// an index build on a small table: the naive build and the concurrent one both leave writes
+// alone at this size, unless the naive claims say it breaks them
+const lessonWith = (naiveExpect: string) =>
+  scenarioSchema.parse(
+    parseYaml(`
+seed: 7
+tables: { users: 1_000 }
+versions:
+  - id: v1
+    endpoints:
+      - { name: POST /user, sql: "insert into users (name) values ('x')" }
+steps:
+  - id: deploy
+    title: Deploy v1
+    deploy: { v1: 100 }
+  - id: index
+    title: Index names
+    naive:
+      migrate: create index users_name on users (name)
+      expect: ${naiveExpect}
+    safe:
+      migrate: create index concurrently users_name on users (name)
+      expect: { versions: { v1: ok } }
+`),
+  )
+
+async function naiveClaims(naiveExpect: string) {
+  const openStart = async () => {
+    const database = await openDatabase()
+    await database.run('create table users (id serial primary key, name text)')
+    return database
+  }
+  const verdicts = await checkLessonScenario({ slug: 'test', scenario: lessonWith(naiveExpect) }, openStart)
+  const detour = verdicts.find((verdict) => verdict.path === 'naive')!
+  return detour.steps[0].expectations.map(({ claim, held }) => [claim, held])
+}
+
+describe('checking a lesson', () => {
+  it('fails a naive way whose claims the safe way meets too, and passes one the safe way does not', async () => {
+    assert.deepEqual(await naiveClaims('{ versions: { v1: ok } }'), [
+      ['v1 serves every request', true],
+      ['the safe way does not meet these claims', false],
+    ])
+    assert.deepEqual(await naiveClaims('{ result: { fails: 42P07 } }'), [
+      ['the step fails with 42P07', false],
+      ['the safe way does not meet these claims', true],
+    ])
+  })
+})
