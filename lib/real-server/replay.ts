@@ -7,6 +7,7 @@ import {
   type ActionProgress,
   type Condition,
   type OperatorResult,
+  type OperatorWait,
   type RequestRecord,
   type RunRecord,
   type SimScenario,
@@ -166,6 +167,7 @@ class Replay {
       actions: this.actions,
       stepStartsUs: this.stepStartsUs,
       waits: this.monitor.episodes,
+      operatorWaits: operatorWaitsOf(this.monitor.episodes, this.stepStartsUs),
       requests: this.traffic.records.length,
       virtualMs: this.nowUs / 1000,
       wallRequestsPerSecond: this.traffic.wallRequestsPerSecond,
@@ -367,4 +369,17 @@ class Replay {
   private connect(label: string): Promise<pg.Client> {
     return connectClient(this.server, this.database, label, this.wallMs(1000))
   }
+}
+
+// The server's waits of operator sessions (the migration, a held session), by step and by the
+// names the simulator gives: `session users-page` is `users-page`, an app's `v1.0.0 #3` is `app`
+function operatorWaitsOf(episodes: readonly WaitEpisode[], stepStartsUs: readonly number[]): OperatorWait[] {
+  const nameOf = (label: string) => (/ #\d+$/.test(label) ? 'app' : label.replace(/^session /, ''))
+  return episodes
+    .filter((episode) => nameOf(episode.label) !== 'app')
+    .map((episode) => ({
+      step: stepStartsUs.findLastIndex((startUs) => startUs <= episode.fromUs),
+      session: nameOf(episode.label),
+      blockedBy: [...new Set(episode.blockedBy.map(nameOf))].sort(),
+    }))
 }

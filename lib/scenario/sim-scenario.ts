@@ -38,6 +38,7 @@ export function toSimScenario(scenario: Scenario, path: ScenarioPath): SimScenar
           ...(fields.expect?.invariants && { invariants: fields.expect.invariants }),
           ...(fields.expect?.lockWait && { lockWaitMs: fields.expect.lockWait }),
           ...(fields.expect?.result && { result: fields.expect.result }),
+          ...(fields.expect?.waits && { waits: fields.expect.waits }),
         },
       }
     }),

@@ -81,6 +81,12 @@ const expectationsSchema = z
       ])
       .optional()
       .describe('How the step’s own action ends: the migration, session or check.'),
+    waits: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe(
+        'Who queued behind whom during the step: a version (its requests) or an operator session (migration, a session’s name), keyed to the session it waited behind (e.g. { migration: users-page, v1.0.0: migration }).',
+      ),
   })
   .strict()
 

@@ -22,6 +22,16 @@ export interface RequestRecord {
   step: number
 }
 
+/** An operator's statement (a migration's, a session's) that began to wait for its locks, and behind whom. */
+export interface OperatorWait {
+  /** Index of the step during which it began to wait. */
+  step: number
+  /** `migration`, a session's name, `you`, `console`. */
+  session: string
+  /** Whom it queued behind, by session, as requests' `blockedBy` name them. */
+  blockedBy: string[]
+}
+
 /** How an operator's script (a migration, a session, learner SQL) ended. */
 export type OperatorResult =
   /** `last`: what the last statement that ran for real returned (a learner's SELECT shows its rows). */

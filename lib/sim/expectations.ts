@@ -7,7 +7,7 @@ import type { RequestRecord, Simulation } from './simulation'
  */
 export type RunRecord = Pick<
   Simulation,
-  'records' | 'invariantViolations' | 'operatorLockWaitUs' | 'actions' | 'stepStartsUs'
+  'records' | 'invariantViolations' | 'operatorLockWaitUs' | 'actions' | 'stepStartsUs' | 'operatorWaits'
 >
 
 /** One claim a step makes, and whether the run bore it out. */
@@ -118,6 +118,25 @@ function checkStep(
       claim: claims.join(' and '),
       held: (below === undefined || longestMs < below) && (atLeast === undefined || longestMs >= atLeast),
       actual: `longest lock wait ${formatMs(longestMs)}`,
+    })
+  }
+  for (const [who, behind] of Object.entries(expect.waits ?? {})) {
+    // a version's requests, or an operator's session, that began to wait during the step
+    const requests = records.filter((record) => record.version === who && record.blockedBy)
+    const waits =
+      requests.length > 0
+        ? requests.map((record) => record.blockedBy ?? [])
+        : simulation.operatorWaits
+            .filter((wait) => wait.step === index && wait.session === who)
+            .map((wait) => wait.blockedBy)
+    const seen = [...new Set(waits.flat())].sort()
+    results.push({
+      claim: `${who} waits behind ${behind}`,
+      held: waits.some((blockers) => blockers.includes(behind)),
+      actual:
+        waits.length === 0
+          ? `${who} did not wait`
+          : `${who} waited behind ${seen.join(', ') || 'nobody named'}`,
     })
   }
   if (expect.result) {

@@ -11,6 +11,7 @@ export {
   type SessionView,
   type SimEvent,
   type OperatorResult,
+  type OperatorWait,
   type ActionProgress,
   type ConsoleAnswer,
 } from './simulation'

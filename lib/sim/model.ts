@@ -97,6 +97,11 @@ export interface Expectations {
   lockWaitMs?: { below?: number; atLeast?: number }
   /** How the step's own action ended: a migration, a session, a check. */
   result?: 'succeeds' | 'fails' | { fails: string }
+  /**
+   * Who queued behind whom during the step: a version's requests, or an operator session
+   * (`migration`, a session's name), keyed to the session it waited behind (`app` for requests).
+   */
+  waits?: Record<string, string>
 }
 
 export interface Step {

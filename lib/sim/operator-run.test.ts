@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import type { AppVersion } from './model'
+import type { AppVersion, Expectations } from './model'
 import type { ScenarioRun } from './run-scenario'
 import { v1, step, simulate, deployV1, openReport, claims, alterUsers } from './simulation-fixture'
 
@@ -16,20 +16,17 @@ const alterWithRetries = (withinMs: number) =>
     { withinMs, observeMs: 0 },
   )
 
+// v1 under traffic, a report idle in its transaction, and an ALTER TABLE queued behind it
+const alterBehindReport = (expect: Expectations) =>
+  simulate([
+    deployV1,
+    openReport,
+    step('alter', { kind: 'migrate', sql: alterUsers }, { withinMs: 10_000, expect }),
+  ])
+
 describe('the lock queue', () => {
   it('stops every later request behind an ALTER TABLE that waits for a session idle in transaction', async () => {
-    const run = await simulate([
-      deployV1,
-      openReport,
-      step(
-        'alter',
-        { kind: 'migrate', sql: alterUsers },
-        {
-          withinMs: 10_000,
-          expect: { versions: { v1: 'times out' }, lockWaitMs: { atLeast: 5000 } },
-        },
-      ),
-    ])
+    const run = await alterBehindReport({ versions: { v1: 'times out' }, lockWaitMs: { atLeast: 5000 } })
     assert.deepEqual(
       run.steps[2].expectations.map((result) => result.held),
       [true, true],
@@ -44,6 +41,17 @@ describe('the lock queue', () => {
     )
     assert.deepEqual(servedAfter, [])
     assert.equal(run.simulation.actions[2].result, undefined)
+  })
+
+  it('claims who queued behind whom: the migration behind the idle report, the requests behind the migration', async () => {
+    const run = await alterBehindReport({
+      waits: { migration: 'report', v1: 'migration', report: 'migration' },
+    })
+    assert.deepEqual(claims(run, 'alter'), [
+      'held: migration waits behind report (migration waited behind report)',
+      'held: v1 waits behind migration (v1 waited behind migration)',
+      'FAILED: report waits behind migration (report did not wait)',
+    ])
   })
 
   it('with lock_timeout = 1s, fails the ALTER with 55P03 and lets traffic resume', async () => {

@@ -16,6 +16,7 @@ import {
 } from './catalog'
 import { migrationStatementMicros } from './cost-model'
 import type { OperatorResult } from './event-log'
+import { labelsOf } from './request-lifecycle'
 import { locksBeforeFailing } from './failed-statement-locks'
 import { notModelledReasonOf } from './not-modelled'
 import { acquireAll, watchForDeadlock } from './lock-waits'
@@ -208,6 +209,7 @@ export function nextStatement(sim: SimulationState, run: OperatorRun): void {
   if (isGrantedAtOnce) return runStatement(sim, run)
   watchForDeadlock(sim, run.owner)
   sim.log({ type: 'statement', atUs: sim.nowUs, session: run.label, sql, state: 'waiting' })
+  recordOperatorWaitStart(sim, run)
   if (run.lockTimeoutMs !== undefined)
     sim.at(run.lockTimeoutMs * microsPerMs, { kind: 'lock timeout', run, serial })
 }
@@ -267,6 +269,12 @@ function restoreSessionTimeouts(run: OperatorRun): void {
   run.lockTimeoutMs = run.sessionTimeouts.lockMs
   run.statementTimeoutMs = run.sessionTimeouts.statementMs
   run.sessionTimeouts = undefined
+}
+
+/** Notes that the run's statement began to wait, behind whom: a step's `waits` claim reads it. */
+export function recordOperatorWaitStart(sim: SimulationState, run: OperatorRun): void {
+  const blockedBy = labelsOf(sim, sim.locks.blockersOf(run.owner))
+  sim.operatorWaits.push({ step: sim.stepIndex, session: run.label, blockedBy })
 }
 
 export function recordOperatorWait(sim: SimulationState, waitedUs: number): void {

@@ -7,6 +7,7 @@ import {
   isCurrent,
   logGranted,
   recordOperatorWait,
+  recordOperatorWaitStart,
   type OperatorRun,
 } from './operator-run'
 import { planPhases, snapshotHolders } from './phased-statements'
@@ -145,6 +146,7 @@ function waitThen(
   run.statementStartUs = sim.nowUs
   watchForDeadlock(sim, run.owner)
   sim.log({ type: 'statement', atUs: sim.nowUs, session: run.label, sql, state: 'waiting' })
+  recordOperatorWaitStart(sim, run)
   if (run.lockTimeoutMs === undefined) return
   sim.at(run.lockTimeoutMs * microsPerMs, {
     kind: 'call',

@@ -261,7 +261,8 @@ async function locksOfFailedStatement(sim: SimulationState, sql: string): Promis
 }
 
 /** Sessions by the names a person knows them by: an operator's label, `console`, or `app`. */
-function labelsOf(sim: SimulationState, owners: number[]): string[] {
+/** Owners as the session names a wait is recorded by: an operator's label, `console`, or `app`. */
+export function labelsOf(sim: SimulationState, owners: number[]): string[] {
   const labels = owners.map((owner) => {
     for (const run of sim.operatorRuns) if (run.owner === owner) return run.label
     if (sim.console?.owner === owner) return 'console'

@@ -2,7 +2,7 @@ import type { Database } from '../engine'
 import type { ConsoleConnection } from './console-connection'
 import type { TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
-import type { ActionProgress, RequestRecord, SimEvent } from './event-log'
+import type { ActionProgress, OperatorWait, RequestRecord, SimEvent } from './event-log'
 import { LockManager } from './lock-manager'
 import type { SimScenario } from './model'
 import type { OperatorRun } from './operator-run'
@@ -51,6 +51,8 @@ export class SimulationState {
   readonly stepStartsUs: number[] = []
   /** Longest lock wait of an operator's statement, by step index. */
   readonly operatorLockWaitUs: number[] = []
+  /** Each time an operator's statement began to wait, and behind whom. */
+  readonly operatorWaits: OperatorWait[] = []
   readonly invariantViolations: { atUs: number; step: number; name: string; violations: number }[] = []
   readonly actions: ActionProgress[] = []
 

@@ -1,7 +1,7 @@
 import type { Database, TransactionState } from '../engine'
 import { checkInvariants } from './checks'
 import { cancelConsole, runConsoleStatement, type ConsoleAnswer } from './console-connection'
-import type { ActionProgress, OperatorResult, RequestRecord, SimEvent } from './event-log'
+import type { ActionProgress, OperatorResult, OperatorWait, RequestRecord, SimEvent } from './event-log'
 import { isDeadlocked } from './lock-waits'
 import type { SimScenario, Step, StepAction } from './model'
 import {
@@ -24,7 +24,14 @@ import {
 import { applyAction, beginStep, skipSteps, stepWindowMs } from './step-actions'
 import { arrive, hasUnansweredBefore, setRequestRate, stopArrivals } from './traffic'
 
-export type { ActionProgress, OperatorResult, RequestOutcome, RequestRecord, SimEvent } from './event-log'
+export type {
+  ActionProgress,
+  OperatorResult,
+  OperatorWait,
+  RequestOutcome,
+  RequestRecord,
+  SimEvent,
+} from './event-log'
 export type { ConsoleAnswer } from './console-connection'
 export type { SessionSnapshot, SessionView } from './sessions'
 export type { SimulationOptions } from './simulation-state'
@@ -82,6 +89,10 @@ export class Simulation {
   /** Longest lock wait of an operator's statement, by step index. */
   get operatorLockWaitUs(): number[] {
     return this.sim.operatorLockWaitUs
+  }
+
+  get operatorWaits(): OperatorWait[] {
+    return this.sim.operatorWaits
   }
 
   /** Every invariant check: when, during which step, and how many rows it returned. */
