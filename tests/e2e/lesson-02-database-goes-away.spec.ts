@@ -37,7 +37,7 @@ test('the blog 500s without its database, a test the learner completes goes red,
   await editor.press('Control+Enter')
   await expect(step(workbench, 4)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   await expect(workbench.locator('[data-test-result="red"]')).toContainText(
-    'task 4 (wait: home-page-running) failed: timed out',
+    'The test failed, as this step wants: task 4 (wait: home-page-running) failed: timed out',
   )
 
   // the fix, and the same test green

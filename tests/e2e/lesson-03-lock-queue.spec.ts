@@ -67,6 +67,12 @@ test('the v2.0.0 upgrade freezes v1.0.0 behind an idle transaction until it is t
   const { migration } = await expectLockQueue(workbench)
   await expect(workbench.getByText('✗ Broke things: step 3 the naive way')).toBeVisible({ timeout: 60_000 })
   await expect(step(workbench, 3)).toHaveAttribute('data-state', 'broke things')
+  // judged by the naive way's own claims, the queue among them, while the migration still waits
+  const verdict = workbench.locator('.workbench-verdict')
+  await expect(
+    verdict.locator('li[data-held="true"]', { hasText: 'migration waits behind v1.0.0-users-page' }),
+  ).toHaveCount(1)
+  await expect(verdict).toContainText('Still running')
   // the writes wait too: ROW EXCLUSIVE queues behind ACCESS EXCLUSIVE like everything else
   await expect(endpointCell(workbench, 'v1.0.0', 'PATCH /user')).toHaveAttribute('data-state', 'timeout')
 

@@ -38,21 +38,32 @@ export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: W
           says (a claim below did not hold). An earlier step run differently can cause this.
         </p>
       )}
-      {verdict.result.ok === false && verdict.result.error.code === 'CHECK' && (
-        <p
-          className={verdict.passed ? 'workbench-test-refusal' : 'workbench-test-failure'}
-          data-test-result={verdict.passed ? 'refused as claimed' : 'red'}
-        >
-          <strong>
-            {verdict.passed
-              ? 'The check refused, as this step claims:'
-              : steps[verdict.step]?.language === 'delmo'
-                ? 'The test failed:'
-                : 'The check failed:'}
-          </strong>{' '}
-          {verdict.result.error.message}
+      {verdict.result.ok === 'still running' && (
+        <p role="note">
+          <strong>Still running:</strong> the step’s window closed before its statement ended, so the claims
+          below are what happened until then. It goes on: if it waits for a lock, terminate what blocks it
+          (the Sessions panel, or <code>pg_terminate_backend</code> in the terminal), or undo the step.
         </p>
       )}
+      {verdict.result.ok === false &&
+        verdict.result.error.code === 'CHECK' &&
+        (steps[verdict.step]?.language === 'delmo' ? (
+          // a system test's own result stays red, whether or not the step wanted it so
+          <p className="workbench-test-failure" data-test-result="red">
+            <strong>{verdict.passed ? 'The test failed, as this step wants:' : 'The test failed:'}</strong>{' '}
+            {verdict.result.error.message}
+          </p>
+        ) : (
+          <p
+            className={verdict.passed ? 'workbench-test-refusal' : 'workbench-test-failure'}
+            data-test-result={verdict.passed ? 'refused as claimed' : 'red'}
+          >
+            <strong>
+              {verdict.passed ? 'The check refused, as this step claims:' : 'The check failed:'}
+            </strong>{' '}
+            {verdict.result.error.message}
+          </p>
+        ))}
       {verdict.result.ok === true && steps[verdict.step]?.language === 'delmo' && (
         <p className="workbench-test-success" data-test-result="green">
           <strong>The test passed:</strong> every task succeeded.
