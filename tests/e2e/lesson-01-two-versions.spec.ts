@@ -187,10 +187,10 @@ test('opened at step 6, the console shows the rows v0.1.0 wrote without a slug, 
     'the naive way at step 2 (expand): 3 of 3 claims held',
   )
   await expect(report.locator('[data-path="naive:rollout"]')).toHaveText(
-    'the naive way at step 3 (rollout): 2 of 2 claims held',
+    'the naive way at step 3 (rollout): 5 of 5 claims held',
   )
   await expect(report.locator('[data-path="naive:skip"]')).toHaveText(
-    'the naive way at step 7 (skip): 3 of 3 claims held',
+    'the naive way at step 7 (skip): 5 of 5 claims held',
   )
   await expect(workbench.getByRole('status').first()).toHaveText(standing ?? '')
 })
