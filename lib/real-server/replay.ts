@@ -371,15 +371,14 @@ class Replay {
   }
 }
 
-// The server's waits of operator sessions (the migration, a held session), by step and by the
-// names the simulator gives: `session users-page` is `users-page`, an app's `v1.0.0 #3` is `app`
+// The server's waits, by step and by the names the simulator gives: `session users-page` is
+// `users-page`; an app's connection `v1.0.0 #3` waits as its version `v1.0.0`, and is `app` to
+// those behind it. The requests' records carry no blockers here: their waits are these.
 function operatorWaitsOf(episodes: readonly WaitEpisode[], stepStartsUs: readonly number[]): OperatorWait[] {
-  const nameOf = (label: string) => (/ #\d+$/.test(label) ? 'app' : label.replace(/^session /, ''))
-  return episodes
-    .filter((episode) => nameOf(episode.label) !== 'app')
-    .map((episode) => ({
-      step: stepStartsUs.findLastIndex((startUs) => startUs <= episode.fromUs),
-      session: nameOf(episode.label),
-      blockedBy: [...new Set(episode.blockedBy.map(nameOf))].sort(),
-    }))
+  const blockerName = (label: string) => (/ #\d+$/.test(label) ? 'app' : label.replace(/^session /, ''))
+  return episodes.map((episode) => ({
+    step: stepStartsUs.findLastIndex((startUs) => startUs <= episode.fromUs),
+    session: episode.label.replace(/ #\d+$/, '').replace(/^session /, ''),
+    blockedBy: [...new Set(episode.blockedBy.map(blockerName))].sort(),
+  }))
 }

@@ -22,7 +22,10 @@ export interface RequestRecord {
   step: number
 }
 
-/** An operator's statement (a migration's, a session's) that began to wait for its locks, and behind whom. */
+/**
+ * An operator's statement (a migration's, a session's) that began to wait for its locks, and
+ * behind whom. A replay on a real server records its requests' waits here too, by version.
+ */
 export interface OperatorWait {
   /** Index of the step during which it began to wait. */
   step: number

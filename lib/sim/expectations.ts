@@ -121,7 +121,8 @@ function checkStep(
     })
   }
   for (const [who, behind] of Object.entries(expect.waits ?? {})) {
-    // a version's requests, or an operator's session, that began to wait during the step
+    // a version's requests (their records; on a real server, its waits by version), or an
+    // operator's session, that began to wait during the step
     const requests = records.filter((record) => record.version === who && record.blockedBy)
     const waits =
       requests.length > 0
