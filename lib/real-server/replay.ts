@@ -278,7 +278,8 @@ class Replay {
     const deadlineUs = this.nowUs + withinMs * 1000
     for (;;) {
       const held = await this.evaluate(condition)
-      if (held === (verb !== 'fail')) return { ok: true }
+      // undefined: the query could not answer, which passes no verb (a gate that cannot tell refuses)
+      if (held !== undefined && held === (verb !== 'fail')) return { ok: true }
       if (verb !== 'wait' || this.nowUs + checkIntervalMs * 1000 > deadlineUs) {
         return { ok: false, error: { code: 'CHECK', message: describeFailedCheck(verb, condition) } }
       }
@@ -286,11 +287,11 @@ class Replay {
     }
   }
 
-  private async evaluate(condition: Condition): Promise<boolean> {
+  private async evaluate(condition: Condition): Promise<boolean | undefined> {
     if ('sql' in condition) {
-      if (this.isDatabaseDown || !this.admin) return false
+      if (this.isDatabaseDown || !this.admin) return undefined
       const result = await this.adminQuery(condition.sql)
-      return result.ok && result.rows.length > 0
+      return result.ok ? result.rows.length > 0 : undefined
     }
     if ('invariants' in condition) return (await this.checkInvariants()) === 0
     if ('database' in condition) return this.isDatabaseDown === (condition.database === 'down')

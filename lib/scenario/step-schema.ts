@@ -220,6 +220,13 @@ export const stepSchema = z
           message: 'a gate guards a deploy: add deploy',
         })
     }
+    // the naive way is judged by its own claims: what it breaks, and how
+    if (step.naive && Object.keys(step.naive.expect ?? {}).length === 0)
+      context.addIssue({
+        code: 'custom',
+        path: ['naive', 'expect'],
+        message: 'a naive way claims what it breaks (its version and error): add expect',
+      })
     const countActions = (fields: Partial<Record<(typeof actionKeys)[number], unknown>>) =>
       actionKeys.filter((key) => fields[key] !== undefined)
     if (step.naive || step.safe) {

@@ -1,5 +1,5 @@
 import type { PgError } from '../engine'
-import { runInSimulation } from './catalog'
+import { runInSimulation, signalCatalogRequests } from './catalog'
 import type { OperatorResult } from './event-log'
 import type { Condition } from './model'
 import { sendRequest, type VersionState } from './request-lifecycle'
@@ -33,9 +33,11 @@ export function check(
 ): void {
   const step = sim.stepIndex
   const deadlineUs = sim.nowUs + withinMs * microsPerMs
-  const judge = (held: boolean, found?: string) => {
-    sim.log({ type: 'check', atUs: sim.nowUs, step, held })
-    if (held === (verb !== 'fail')) return settle({ ok: true })
+  // `held` undefined: the query could not answer (an error, the database down), which passes
+  // no verb, `fail` included — a gate that cannot tell refuses
+  const judge = (held: boolean | undefined, found?: string) => {
+    sim.log({ type: 'check', atUs: sim.nowUs, step, held: held === true })
+    if (held !== undefined && held === (verb !== 'fail')) return settle({ ok: true })
     if (verb === 'wait' && sim.nowUs + checkIntervalUs <= deadlineUs) {
       sim.at(checkIntervalUs, { kind: 'call', fire: () => evaluate(sim, condition, judge) })
       return
@@ -49,12 +51,14 @@ export function check(
 async function evaluate(
   sim: SimulationState,
   condition: Condition,
-  judge: (held: boolean, found?: string) => void,
+  judge: (held: boolean | undefined, found?: string) => void,
 ): Promise<void> {
   if ('sql' in condition) {
-    if (sim.isDatabaseDown) return judge(false, 'the database is down')
+    if (sim.isDatabaseDown) return judge(undefined, 'nothing: the database is down')
     const result = await runInSimulation(sim, undefined, condition.sql)
-    if (!result.ok) return judge(false, `${result.error.code} ${result.error.message}`)
+    // a claim's query may end sessions too, as the terminal's does
+    if (result.ok) signalCatalogRequests(sim, result.notices)
+    if (!result.ok) return judge(undefined, `an error, ${result.error.code} ${result.error.message}`)
     return judge(result.rows.length > 0, describeRows(result.rows))
   }
   if ('invariants' in condition) return judge((await checkInvariants(sim)) === 0)

@@ -327,8 +327,9 @@ export async function commitPart(sim: SimulationState, run: OperatorRun): Promis
 // A statement that read the simulated catalog answers as it ran, in its probe: by its commit a
 // session it terminated is gone, and reading the catalog again would not show it.
 function catalogAnswerOf(run: OperatorRun, part: TransactionPart): RunResult | undefined {
-  const probed = run.probe?.statements[0]
-  if (part.isBlock || !probed || !readsSimulatedCatalog(part.statements[0])) return undefined
+  const probed = run.probe?.statements.at(-1)
+  const last = part.statements.at(-1)
+  if (!probed || last === undefined || !readsSimulatedCatalog(last)) return undefined
   const { command, fields, rows, rowCount, notices } = probed
   return { ok: true, command, fields, rows, rowCount, durationMs: 0, ...(notices && { notices }) }
 }

@@ -39,7 +39,9 @@ export function terminate(sim: SimulationState, owner: number): boolean {
     const connection = state.connections.find((candidate) => candidate.owner === owner)
     if (!connection) continue
     const request = connection.request
-    if (!request && !connection.isIdleInTransaction) return false
+    // a stopped version's pool holds no backends; a running one's idle connection ends too, and
+    // the pool finds out with its next request (57P01)
+    if (!request && !connection.isIdleInTransaction && !state.isRunning) return false
     connection.isIdleInTransaction = false
     if (!request) state.hasTerminatedConnection = true
     sim.locks.releaseAll(owner)

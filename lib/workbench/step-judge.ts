@@ -38,7 +38,8 @@ export function judgeStep(simulation: Simulation, running: RunningStep): StepVer
     step: running.index,
     how: running.how,
     passed: held && !isNaive,
-    ...(isNaive && { brokeAsTaught: held }),
+    // what the simulator could not represent says nothing of how the naive way broke
+    ...(isNaive && running.notModelled.length === 0 && { brokeAsTaught: held }),
     expectations,
     result:
       result === undefined

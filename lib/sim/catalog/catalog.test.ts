@@ -150,6 +150,28 @@ describe('the catalog over the simulated sessions', () => {
     )
   })
 
+  it('ends an idle pooled connection: the app finds out with its next request, 57P01', async () => {
+    const simulation = await startWithoutTraffic(database)
+    simulation.applyNow({ kind: 'deploy', shares: { v1: 100 } })
+    await simulation.runUntil(simulation.nowUs + 100_000)
+    const { result } = await type(
+      simulation,
+      "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'v1.0.0' and state = 'idle' limit 1",
+    )
+    assert.deepEqual(rowsOf(result), [['t']])
+    simulation.applyNow({
+      kind: 'check',
+      verb: 'assert',
+      condition: { request: { endpoint: 'GET /user' } },
+      withinMs: 0,
+    })
+    await simulation.runUntil(simulation.nowUs + 1_000_000)
+    assert.deepEqual(
+      simulation.records.map((record) => record.code),
+      ['57P01'],
+    )
+  })
+
   it('warns, as Postgres does, when asked to end a pid that is no backend', async () => {
     const { simulation } = await freeze()
     const { result } = await type(simulation, 'select pg_terminate_backend(99999)')
