@@ -101,7 +101,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
             atMs: action.opened.nowMs,
             actor: 'lesson' as const,
             what: rewound
-              ? `${what}; the clock went back from ${formatClockMillis(lastMs)}, and the lines above are the earlier run`
+              ? `${what}; the clock went back from ${formatClockMillis(lastMs)}: the lines before this are the earlier run`
               : what,
             ...(rewound && { rewoundFromMs: lastMs }),
           },
