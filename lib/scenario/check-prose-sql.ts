@@ -1,7 +1,7 @@
 import { splitSql, type Database, type RunResult } from '../engine'
 import { Simulation, type OperatorResult } from '../sim'
 import type { Lesson } from './lesson'
-import { proseSqlOf, restatedStepOf, type ProseSql } from './prose-sql'
+import { normalSql, proseSqlOf, restatedStepOf, restatesSetup, type ProseSql } from './prose-sql'
 import { pathsOf } from './scenario'
 import { toSimScenario } from './sim-scenario'
 
@@ -80,7 +80,9 @@ async function judgeSnippet(
   const restated = restatedStepOf(snippet.sql, scenario)
   if (restated && snippet.shows === undefined)
     return { claim: `restates step ${restated}'s SQL`, held: true, actual: 'judged by that step’s claims' }
-  const invariant = scenario.invariants?.find((candidate) => sameSql(candidate.sql, snippet.sql))
+  const invariant = scenario.invariants?.find(
+    (candidate) => normalSql(candidate.sql) === normalSql(snippet.sql),
+  )
   if (invariant)
     return {
       claim: `restates the invariant ${invariant.name}`,
@@ -156,21 +158,4 @@ async function typeAtConsole(simulation: Simulation, sql: string): Promise<RunRe
 async function until(simulation: Simulation, isDone: () => boolean): Promise<void> {
   const deadlineUs = simulation.nowUs + settleWithinUs
   while (!isDone() && simulation.nowUs < deadlineUs) await simulation.runUntil(simulation.nowUs + 500_000)
-}
-
-const normal = (text: string) =>
-  text
-    .replace(/--[^\n]*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase()
-    .replace(/;$/, '')
-
-function sameSql(a: string, b: string): boolean {
-  return normal(a) === normal(b)
-}
-
-function restatesSetup(sql: string, setupSql: string): boolean {
-  const wanted = normal(sql)
-  return wanted.length > 0 && normal(setupSql).includes(wanted)
 }

@@ -75,18 +75,7 @@ export function proseSqlOf(body: string, scenario: Scenario): ProseSql[] {
  * session it opens, a query it checks): that SQL is checked by the step's claims.
  */
 export function restatedStepOf(sql: string, scenario: Scenario): string | undefined {
-  const normal = (text: string) =>
-    splitSql(text)
-      .map((statement) =>
-        statement.sql
-          .replace(/--[^\n]*/g, '')
-          .replace(/\s+/g, ' ')
-          .trim()
-          .toLowerCase(),
-      )
-      .filter((statement) => statement !== '')
-      .join('; ')
-  const wanted = normal(sql)
+  const wanted = normalSql(sql)
   for (const step of scenario.steps) {
     for (const path of [step, step.naive, step.safe]) {
       if (!path) continue
@@ -99,9 +88,29 @@ export function restatedStepOf(sql: string, scenario: Scenario): string | undefi
           condition && 'sql' in condition ? condition.sql : undefined,
         ),
       ]
-      if (candidates.some((candidate) => candidate !== undefined && normal(candidate) === wanted))
+      if (candidates.some((candidate) => candidate !== undefined && normalSql(candidate) === wanted))
         return step.id
     }
   }
   return undefined
+}
+
+/** SQL as compared with other SQL: statement by statement, without comments, case or spacing. */
+export function normalSql(text: string): string {
+  return splitSql(text)
+    .map((statement) =>
+      statement.sql
+        .replace(/--[^\n]*/g, '')
+        .replace(/\s+/g, ' ')
+        .trim()
+        .toLowerCase(),
+    )
+    .filter((statement) => statement !== '')
+    .join('; ')
+}
+
+/** Whether the snippet is a part of the setup, which builds the lesson's starting database. */
+export function restatesSetup(sql: string, setupSql: string): boolean {
+  const wanted = normalSql(sql)
+  return wanted.length > 0 && normalSql(setupSql).includes(wanted)
 }
