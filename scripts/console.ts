@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline'
 import type { WorkerDatabase } from '../lib/engine'
 import { openSnapshotBase, buildSnapshot, startWorkerDatabase } from '../lib/engine/node'
 import { loadLessons } from '../lib/scenario/node'
-import { createSimulationClient, workbenchConsole } from '../lib/workbench'
+import { createSimulationClient, workbenchConsole, type SimulationRequests } from '../lib/workbench'
 import {
   ConsoleSession,
   databaseBackend,
@@ -67,7 +67,7 @@ async function openLesson(slug: string): Promise<{ backend: ConsoleBackend; data
   })
   const simulation = createSimulationClient(database)
   let step = 0
-  const open = async (resume?: { deployment: Record<string, number> }) => {
+  const open = async (resume?: SimulationRequests['open']['resume']) => {
     const opened = await simulation.call({
       action: 'open',
       lesson: slug,
@@ -86,9 +86,14 @@ async function openLesson(slug: string): Promise<{ backend: ConsoleBackend; data
       run: (sql) => database.run(sql),
       async replaceWorker() {
         const view = console.operator.view()
-        step = view.nextStep
+        const running = view.runningStep
+        step = running ?? view.nextStep
         await database.cancel()
-        await open({ deployment: view.deployment })
+        // a step stopped this way is cancelled; the console runs only the lesson's own SQL
+        await open({
+          deployment: view.deployment,
+          ...(running !== undefined && { cancelled: { step: running, how: 'solution', by: 'you' } }),
+        })
       },
     },
     scenario,

@@ -18,6 +18,7 @@ import {
   outsideTransactionFormOf,
   sleepSecondsOf,
   transactionControlOf,
+  withoutLeadingComments,
   withoutSleeps,
 } from './statement-kind'
 
@@ -245,5 +246,17 @@ describe('pg_sleep as modelled time', () => {
       "select 'pg_sleep(3)', my_pg_sleep(4)",
       'select pg_sleep(n) from t',
     ])
+  })
+})
+
+describe('a statement as a person reads it', () => {
+  it('drops the comments before it and the whitespace around it, and keeps those inside', () => {
+    assert.equal(
+      withoutLeadingComments(
+        '-- the migration\n/* one transaction */\n  alter table users -- why\n add column a text\n',
+      ),
+      'alter table users -- why\n add column a text',
+    )
+    assert.equal(withoutLeadingComments('-- nothing but a comment'), '-- nothing but a comment')
   })
 })

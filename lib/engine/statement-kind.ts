@@ -248,6 +248,15 @@ export function sleepSecondsOf(sql: string): number {
   return sleepCallsIn(sql).reduce((total, call) => total + call.seconds, 0)
 }
 
+/**
+ * The statement as a person reads it: without the comments before it (a migration's header
+ * travels with its first statement) and the whitespace around it.
+ */
+export function withoutLeadingComments(sql: string): string {
+  const first = lexSql(sql).find((token) => token.kind !== 'line comment' && token.kind !== 'block comment')
+  return first ? sql.slice(first.start).trim() : sql.trim()
+}
+
 /** The statement with each literal `pg_sleep(n)` made `pg_sleep(0)`: what PGlite runs, at once. */
 export function withoutSleeps(sql: string): string {
   let text = sql

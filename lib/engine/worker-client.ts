@@ -78,6 +78,7 @@ export class WorkerDatabase implements Database {
   private markRestorePointSaved: (() => void) | undefined
   private standby: Standby | undefined
   private readonly extensionListeners = new Set<(event: unknown) => void>()
+  private readonly replacedListeners = new Set<(message: string) => void>()
 
   private constructor(private readonly options: WorkerDatabaseOptions) {
     this.restorePoint = options.snapshot
@@ -163,6 +164,15 @@ export class WorkerDatabase implements Database {
     this.setRestorePoint(snapshot)
   }
 
+  /**
+   * Listens for `cancel()`: told, as the worker is ended, the message a statement it cut off
+   * reports, so work waiting on an answer that will never come can settle. Returns how to stop.
+   */
+  onReplaced(listener: (message: string) => void): () => void {
+    this.replacedListeners.add(listener)
+    return () => this.replacedListeners.delete(listener)
+  }
+
   /** Takes a snapshot and makes it the state `cancel()` comes back to. */
   async saveRestorePoint(): Promise<void> {
     this.setRestorePoint(await this.snapshot())
@@ -176,8 +186,9 @@ export class WorkerDatabase implements Database {
    * Stops whatever runs now, and comes back from the last restore point. A restore point the
    * worker is saving at this moment is awaited first, so a write already reported is not lost.
    * Says how it came back: by promoting the standby, or by opening the restore point afresh.
+   * `message` is what a statement it cut off reports (57014's, by default).
    */
-  async cancel(): Promise<CancelRecovery> {
+  async cancel(message = cancelledError().message): Promise<CancelRecovery> {
     await this.restorePointSaved
     this.worker.terminate()
     this.runningId = undefined
@@ -187,6 +198,7 @@ export class WorkerDatabase implements Database {
       if (call.cancelledValue) call.resolve(call.cancelledValue())
       else call.reject(new Error('cancelled'))
     }
+    for (const listener of this.replacedListeners) listener(message)
     const standby = this.standby
     this.standby = undefined
     let recovery: CancelRecovery
@@ -215,6 +227,8 @@ export class WorkerDatabase implements Database {
     this.standby?.worker.terminate()
     this.standby = undefined
     this.options.spawn.dispose?.()
+    this.extensionListeners.clear()
+    this.replacedListeners.clear()
   }
 
   private boot(): void {

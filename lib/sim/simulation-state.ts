@@ -15,6 +15,20 @@ export interface SimulationOptions {
   keepEvents?: boolean
   /** Hears each event as it is logged (live mode batches them for the page). */
   onEvent?: (event: SimEvent) => void
+  /**
+   * Hears, just before it starts, each statement an operator's session sends to Postgres for
+   * real: the one moment the simulation cannot answer anything else, so live mode tells the
+   * page what it is waiting on.
+   */
+  onRealWork?: (work: RealWork) => void
+  /** Virtual µs the clock starts at: a simulation resumed after a Stop goes on from its time. */
+  startUs?: number
+}
+
+/** A statement about to run for real in Postgres, and the session it runs for. */
+export interface RealWork {
+  session: string
+  sql: string
 }
 
 /** What the event queue holds: each kind is handled by the module of its concern. */
@@ -76,6 +90,9 @@ export class SimulationState {
   isDraining = false
   private readonly keepEvents: boolean
   private readonly onEvent: ((event: SimEvent) => void) | undefined
+  private readonly onRealWork: ((work: RealWork) => void) | undefined
+  /** The operator run each step's action started (a migration, a held session), by its progress. */
+  readonly stepRuns = new WeakMap<ActionProgress, OperatorRun>()
 
   constructor(
     readonly database: Database,
@@ -84,6 +101,7 @@ export class SimulationState {
   ) {
     this.keepEvents = options.keepEvents ?? true
     this.onEvent = options.onEvent
+    this.onRealWork = options.onRealWork
     this.requestsPerSecond = scenario.requestsPerSecond
     for (const version of scenario.versions) {
       this.versions.set(version.id, {
@@ -104,7 +122,8 @@ export class SimulationState {
         hasTerminatedConnection: false,
       })
     }
-    this.queue.push(invariantIntervalUs, { kind: 'invariants' })
+    this.nowUs = options.startUs ?? 0
+    this.queue.push(this.nowUs + invariantIntervalUs, { kind: 'invariants' })
   }
 
   /** Schedules an event `delayUs` from now (rounded to whole µs, never in the past). */
@@ -117,6 +136,15 @@ export class SimulationState {
     this.hash.add(JSON.stringify(event))
     if (this.keepEvents) this.events.push(event)
     this.onEvent?.(event)
+  }
+
+  /** Says which session is about to send `sql` to Postgres for real (see `onRealWork`). */
+  announceRealWork(ownPid: number | undefined, sql: string): void {
+    if (!this.onRealWork) return
+    const run = [...this.operatorRuns].find((candidate) => candidate.owner === ownPid)
+    const session =
+      run?.label ?? (ownPid !== undefined && ownPid === this.console?.owner ? 'console' : 'check')
+    this.onRealWork({ session, sql })
   }
 
   /** A table's declared and sampled rows, for the cost model; 1000 of each when undeclared. */

@@ -21,7 +21,7 @@ import {
   type Event,
   type SimulationOptions,
 } from './simulation-state'
-import { applyAction, beginStep, skipSteps, stepWindowMs } from './step-actions'
+import { applyAction, beginStep, cancelStep, skipSteps, stepWindowMs } from './step-actions'
 import { arrive, hasUnansweredBefore, setRequestRate, stopArrivals } from './traffic'
 
 export type {
@@ -34,7 +34,7 @@ export type {
 } from './event-log'
 export type { ConsoleAnswer } from './console-connection'
 export type { SessionSnapshot, SessionView } from './sessions'
-export type { SimulationOptions } from './simulation-state'
+export type { RealWork, SimulationOptions } from './simulation-state'
 export { describeFailedCheck, refusedBy } from './checks'
 export { stepWindowMs } from './step-actions'
 
@@ -154,6 +154,15 @@ export class Simulation {
   /** Starts a step's action now; it settles later in virtual time. */
   beginStep(step: Step): ActionProgress {
     return beginStep(this.sim, step)
+  }
+
+  /**
+   * Ctrl+C on a step: the statement its migration runs or waits on fails with 57014, its
+   * transaction rolls back, what it committed before stays. Returns that statement, or
+   * undefined when the step's action was not running any.
+   */
+  cancelStep(progress: ActionProgress): { sql: string } | undefined {
+    return cancelStep(this.sim, progress)
   }
 
   /** Processes every event up to `untilUs`, then sets the clock there. */

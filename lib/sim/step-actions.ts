@@ -1,7 +1,7 @@
 import { check, refusedBy } from './checks'
 import type { ActionProgress, OperatorResult } from './event-log'
 import type { Step, StepAction, SystemTestTask } from './model'
-import { startOperatorRun } from './operator-run'
+import { cancelStatement, currentSql, startOperatorRun, type OperatorRun } from './operator-run'
 import { startDatabase, stopDatabase } from './outage'
 import { endSession, terminateIdle } from './sessions'
 import { microsPerMs, type SimulationState } from './simulation-state'
@@ -28,8 +28,25 @@ export function beginStep(sim: SimulationState, step: Step): ActionProgress {
       ...(!result.ok && { code: result.error.code }),
     })
   }
-  applyAction(sim, step.action, settle)
+  const run = applyAction(sim, step.action, settle)
+  if (run) sim.stepRuns.set(progress, run)
   return progress
+}
+
+/**
+ * Cancels what a step's action is doing, as Ctrl+C in psql cancels a statement: the statement
+ * its session runs or waits on fails with 57014 and its transaction rolls back; transactions
+ * it committed before stay. Returns that statement, or undefined when the step's action had
+ * nothing running (it settled, or it is not a session's SQL).
+ */
+export function cancelStep(sim: SimulationState, progress: ActionProgress): { sql: string } | undefined {
+  const run = sim.stepRuns.get(progress)
+  if (!run || run.isEnded || progress.settledUs !== undefined) return undefined
+  const sql = currentSql(run)
+  // a retry waits for its next attempt: a cancel ends the run there, as Ctrl+C ends the script
+  run.retry = undefined
+  cancelStatement(sim, run, run.statementSerial, '57014', 'user request')
+  return { sql }
 }
 
 /** Counts the first `count` steps as applied and settled now, without running them. */
@@ -42,52 +59,61 @@ export function skipSteps(sim: SimulationState, count: number): void {
   }
 }
 
-/** Does what a step's action does, now; `settle` hears how it ended. */
+/**
+ * Does what a step's action does, now; `settle` hears how it ended. Returns the session it
+ * started, for a migration or a held session, so a step can be cancelled.
+ */
 export function applyAction(
   sim: SimulationState,
   action: StepAction,
   settle: (result: OperatorResult) => void,
-): void {
+): OperatorRun | undefined {
   switch (action.kind) {
     case 'deploy': {
       const gate = action.gate
       if (!gate) {
         deploy(sim, action.shares)
-        return settle({ ok: true })
+        settle({ ok: true })
+        return undefined
       }
-      return check(sim, 'fail', gate, 0, (checked) => {
+      check(sim, 'fail', gate, 0, (checked) => {
         if (!checked.ok) return settle(refusedBy(checked.error))
         deploy(sim, action.shares)
         settle({ ok: true })
       })
+      return undefined
     }
     case 'migrate':
-      startOperatorRun(sim, action.sql, 'migration', action.retry, false, settle)
-      return
+      return startOperatorRun(sim, action.sql, 'migration', action.retry, false, settle)
     case 'database':
-      return action.state === 'stop' ? stopDatabase(sim, settle) : startDatabase(sim, settle)
+      if (action.state === 'stop') stopDatabase(sim, settle)
+      else startDatabase(sim, settle)
+      return undefined
     case 'open session':
-      startOperatorRun(sim, action.sql, action.session, undefined, true, settle)
-      return
+      return startOperatorRun(sim, action.sql, action.session, undefined, true, settle)
     case 'end session':
-      return endSession(sim, action.session, action.how, settle)
+      endSession(sim, action.session, action.how, settle)
+      return undefined
     case 'terminate idle':
       terminateIdle(sim)
-      return settle({ ok: true })
+      settle({ ok: true })
+      return undefined
     case 'advance':
       sim.at(action.ms * microsPerMs, { kind: 'call', fire: () => settle({ ok: true }) })
-      return
+      return undefined
     case 'check':
-      return check(sim, action.verb, action.condition, action.withinMs, settle)
+      check(sim, action.verb, action.condition, action.withinMs, settle)
+      return undefined
     case 'system test': {
       // Delmo runs each test on a system of its own and tears it down after: a database the
       // test stopped is started again, so the app the lesson runs is not left in an outage
       const wasDown = sim.isDatabaseDown
-      return runSystemTest(sim, action.tasks, 0, (result) => {
+      runSystemTest(sim, action.tasks, 0, (result) => {
         if (sim.isDatabaseDown && !wasDown)
-          return applyAction(sim, { kind: 'database', state: 'start' }, () => settle(result))
-        settle(result)
+          applyAction(sim, { kind: 'database', state: 'start' }, () => settle(result))
+        else settle(result)
       })
+      return undefined
     }
   }
 }
@@ -109,7 +135,10 @@ function runSystemTest(
       error: { ...result.error, message: `task ${index + 1} (${name}) failed: ${result.error.message}` },
     })
   }
-  if ('service' in task) return applyAction(sim, { kind: 'database', state: task.verb }, next)
+  if ('service' in task) {
+    applyAction(sim, { kind: 'database', state: task.verb }, next)
+    return
+  }
   check(sim, task.verb, task.condition, task.withinMs, next)
 }
 

@@ -65,6 +65,12 @@ export interface OperatorControls {
   terminate(owner: number): Promise<boolean>
   setRequestRate(perSecond: number): Promise<void>
   setSpeed(speed: 0 | 1 | 10): Promise<void>
+  /**
+   * Stops the running step: the statement its migration runs is cancelled (57014), or, when
+   * Postgres is busy with it for real, the database comes back from its last saved state.
+   * The words say what was stopped; undefined when no step was running.
+   */
+  cancelStep(): Promise<string | undefined>
   /** Runs the lesson's next step; the words say what happened or why not. */
   runNextStep(how: 'naive' | 'solution'): Promise<string>
 }

@@ -31,6 +31,11 @@ export class ConsoleSession {
     return this.running
   }
 
+  /** Whether a lesson step runs in the simulation now: Ctrl+C at an empty prompt stops it. */
+  get isStepRunning(): boolean {
+    return this.backend.operator?.view().runningStep !== undefined
+  }
+
   /** Whether a statement has begun on earlier lines and waits for its end. */
   get hasPendingInput(): boolean {
     return this.interpreter.hasPendingInput

@@ -176,8 +176,10 @@ describe('the line editor', () => {
 
   it('turns Ctrl+C into an interrupt, Ctrl+D on an empty line into end of input, and Tab into a completion', () => {
     const editor = new LineEditor('> ')
-    assert.deepEqual(editor.handle('abc\x03').at(-1), { kind: 'interrupt' })
+    assert.deepEqual(editor.handle('abc\x03').at(-1), { kind: 'interrupt', lineWasEmpty: false })
     assert.equal(editor.text, '')
+    // at an empty prompt Ctrl+C may mean more: a running step stops
+    assert.deepEqual(editor.handle('\x03').at(-1), { kind: 'interrupt', lineWasEmpty: true })
     assert.deepEqual(editor.handle('\x04'), [{ kind: 'end of input' }])
     assert.deepEqual(editor.handle('sel\t').at(-1), { kind: 'complete', line: 'sel' })
   })
@@ -220,6 +222,7 @@ function readOnly(view: OperatorView): OperatorControls {
     setRequestRate: refuse,
     setSpeed: refuse,
     runNextStep: refuse,
+    cancelStep: refuse,
   }
 }
 

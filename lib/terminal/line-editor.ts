@@ -6,7 +6,7 @@ export type EditorEffect =
   | { kind: 'write'; text: string }
   | { kind: 'submit'; line: string }
   | { kind: 'complete'; line: string }
-  | { kind: 'interrupt' }
+  | { kind: 'interrupt'; lineWasEmpty: boolean }
   | { kind: 'end of input' }
   | { kind: 'clear screen' }
 
@@ -109,7 +109,7 @@ export class LineEditor {
         effects.push(...this.redraw())
       } else if (ch === '\x0c') effects.push({ kind: 'clear screen' })
       else if (ch === '\x03') {
-        effects.push({ kind: 'write', text: '^C\r\n' }, { kind: 'interrupt' })
+        effects.push({ kind: 'write', text: '^C\r\n' }, { kind: 'interrupt', lineWasEmpty: this.line === '' })
         this.line = ''
         this.cursor = 0
       } else if (ch === '\x04') {

@@ -59,6 +59,12 @@ export const operatorCommands = [
     example: 'step next',
     what: "list the lesson's steps, or run the next one (its solution, or the naive way)",
   },
+  {
+    name: 'cancel',
+    usage: 'cancel',
+    example: 'cancel',
+    what: 'stop the running step, as Ctrl+C stops a statement (Ctrl+C at an empty prompt does it too)',
+  },
   { name: 'help', usage: 'help', example: 'help', what: 'this list' },
 ] as const
 
@@ -95,6 +101,11 @@ export async function runOperatorCommand(
       const shares = canaryShares(view.deployment, version, percent)
       await operator.deploy(shares)
       return { text: `deployed ${describeShares(shares)}\n` }
+    }
+    case 'cancel': {
+      // the simulation knows best: a step run a moment ago may not be in the last report yet
+      const words = await operator.cancelStep()
+      return words === undefined ? { error: 'cancel: no step is running\n' } : { text: `${words}\n` }
     }
     case 'rollback': {
       // the deployment before this one, whoever made it: a step, the deploy panel or this terminal

@@ -78,6 +78,12 @@ export class TerminalSession {
         this.screen.clear()
         this.screen.write(`\r\x1b[K${this.session.prompt}${this.editor.text}`)
       } else if (effect.kind === 'interrupt') {
+        // at an empty prompt while a step runs, Ctrl+C stops the step, as it stops a statement
+        if (effect.lineWasEmpty && !this.session.hasPendingInput && this.session.isStepRunning) {
+          this.print('Cancel request sent\n')
+          await this.submit('cancel')
+          return
+        }
         this.session.interrupt()
         await this.apply(this.editor.begin(this.session.prompt))
       } else if (effect.kind === 'end of input') {

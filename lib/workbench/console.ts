@@ -1,6 +1,6 @@
 import { cancelledError, type RunResult } from '../engine'
 import type { SimulationClient } from './client'
-import type { ConsoleReply, WorkbenchBatch, WorkbenchSpeed } from './events'
+import type { ConsoleReply, RealWorkNotice, WorkbenchBatch, WorkbenchSpeed } from './events'
 import type { SimulationReplies, SimulationRequest } from './protocol'
 
 /** How a console reaches the simulation in the database worker: the page and `npm run console` both have one. */
@@ -12,6 +12,11 @@ export interface SimulationLink extends SimulationClient {
    * the worker is replaced by one opened on the last saved state and the traffic resumes.
    */
   replaceWorker(): Promise<void>
+  /**
+   * Hears when the worker was replaced, by anyone (a Stop elsewhere on the page, or a
+   * statement over the real-time budget), with the message a statement it cut off reports.
+   */
+  onReplaced?(listener: (message: string) => void): () => void
 }
 
 /** What the console needs to know of the lesson's scenario. */
@@ -22,7 +27,7 @@ export interface ConsoleScenario {
 }
 
 // A cancel the simulation has not answered in this long means Postgres itself is busy
-const simulationCancelWaitMs = 400
+const simulationCancelWaitMs = 300
 
 /**
  * The terminal's backend on a live lesson: statements run in the console's session of the
@@ -31,11 +36,15 @@ const simulationCancelWaitMs = 400
  */
 export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario) {
   let latest: WorkbenchBatch | undefined
+  let busyWith: RealWorkNotice | undefined
   let batchWaiters: (() => void)[] = []
   let nextId = 1
   const waiting = new Map<number, (reply: ConsoleReply) => void>()
-  link.onEvent((message) => {
+  const stopListening = link.onEvent((message) => {
+    // what the worker went to run for real since its last report: it answers nothing else meanwhile
+    if (message.type === 'real work') busyWith = message
     if (message.type === 'workbench') {
+      busyWith = undefined
       latest = message
       for (const resolve of batchWaiters) resolve()
       batchWaiters = []
@@ -59,12 +68,12 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
     return answer
   }
 
-  const settleAllCancelled = () => {
+  const settleAllCancelled = (message = cancelledError().message) => {
     for (const [id, resolve] of waiting) {
       resolve({
         type: 'console',
         id,
-        result: { ok: false, error: cancelledError(), durationMs: 0 },
+        result: { ok: false, error: { ...cancelledError(), message }, durationMs: 0 },
         transaction: 'idle',
         elapsedMs: 0,
       })
@@ -72,7 +81,15 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
     waiting.clear()
   }
 
+  // the worker replaced by anyone: what the console waited for will never be answered
+  const stopHearingReplaced = link.onReplaced?.((message) => settleAllCancelled(message))
+
   return {
+    /** Stops listening to the worker: the terminal that used this console is gone. */
+    close() {
+      stopListening()
+      stopHearingReplaced?.()
+    },
     async execute(sql: string) {
       const id = nextId++
       const reply = new Promise<ConsoleReply>((resolve) => waiting.set(id, resolve))
@@ -143,6 +160,33 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
         speed = next
         await act({ action: 'speed', speed: next })
       },
+      async cancelStep() {
+        // a step that began to run for real at once was never in a report: the worker said which
+        const running = busyWith?.step ?? latest?.runningStep
+        const title = running !== undefined ? ` (${scenario.steps[running]?.title})` : ''
+        const answer = await Promise.race([
+          link.call({ action: 'cancel step' }).then(
+            (cancelled) => ({ cancelled }),
+            () => undefined,
+          ),
+          new Promise<undefined>((resolve) => setTimeout(resolve, simulationCancelWaitMs)),
+        ])
+        if (answer) {
+          if (!answer.cancelled) return undefined
+          await nextReport()
+          const { step, statement } = answer.cancelled
+          return `cancelled step ${step + 1}${title}${statement ? `: ERROR:  canceling statement due to user request, in ${oneLine(statement)}` : ''}`
+        }
+        // Postgres is busy with the step's statement for real: the worker goes, the database
+        // comes back from its last saved state and the page resumes the traffic there
+        const busy = busyWith
+        await link.replaceWorker()
+        const what =
+          running !== undefined
+            ? `cancelled step ${running + 1}${title}`
+            : `stopped ${busy?.session ?? 'a'}’s statement`
+        return `${what}: Postgres was busy with it for real, so the database came back from its last saved state`
+      },
       async runNextStep(how: 'naive' | 'solution') {
         const step = latest?.nextStep ?? 0
         if (step >= scenario.steps.length) return 'the lesson has no more steps'
@@ -155,4 +199,10 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
       },
     },
   }
+}
+
+// A statement on one line, short enough for a terminal's line
+function oneLine(sql: string): string {
+  const line = sql.replace(/\s+/g, ' ').trim()
+  return line.length > 100 ? `${line.slice(0, 99)}…` : line
 }

@@ -126,7 +126,7 @@ export interface WorkbenchBatch {
 }
 
 /** How a step that ran stands: replayed on opening, or judged. */
-export type StepOutcome = 'applied' | 'passed' | 'broke things'
+export type StepOutcome = 'applied' | 'passed' | 'broke things' | 'cancelled'
 
 /** How fast virtual time runs against wall time: paused, real time, or ten times. */
 export type WorkbenchSpeed = 0 | 1 | 10
@@ -148,6 +148,48 @@ export interface StepVerdict {
   result: { ok: true } | { ok: false; error: PgError; statement?: string } | { ok: 'still running' }
   /** What the simulator could not represent during the step: its claims are not to be trusted. */
   notModelled?: string[]
+  /**
+   * The step was stopped before its claims could be judged: by the learner, or because a
+   * statement ran longer for real than the budget allows; with the statement that was running.
+   */
+  cancelled?: {
+    by: 'you' | 'budget'
+    statement?: string
+    /** Postgres was busy with it for real: the worker was replaced, the database restored. */
+    restarted?: boolean
+  }
+}
+
+/**
+ * How long a statement may run for real in PGlite inside a simulation before the page stops
+ * it: the worker answers nothing meanwhile, so the clock and the traffic stand still.
+ */
+export const realWorkBudgetMs = 2000
+
+/**
+ * The same for a statement typed at a console (the terminal, a SQL box): longer, as psql lets
+ * a query run, because the learner watches it with Stop and Ctrl+C at hand.
+ */
+export const consoleRealWorkBudgetMs = 10_000
+
+/** Sessions whose statements the learner typed at a console: `console` (the terminal) and `you` (a SQL box). */
+export const consoleSessions: readonly string[] = ['console', 'you']
+
+/** How long `session`'s statement may run for real before the page stops it. */
+export function realWorkBudgetOf(session: string): number {
+  return consoleSessions.includes(session) ? consoleRealWorkBudgetMs : realWorkBudgetMs
+}
+
+/**
+ * A statement an operator's session is about to run for real in Postgres (the worker answers
+ * nothing else until it ends): the page's watchdog names it if it runs over the budget.
+ */
+export interface RealWorkNotice {
+  type: 'real work'
+  session: string
+  sql: string
+  /** The step running now, when it is this step's migration. */
+  step?: number
 }
 
 /** The outcome of learner SQL run inside the simulation, answering the `sql` request of the same id. */
@@ -180,13 +222,14 @@ export interface ConsoleReply {
 }
 
 /** Everything the simulation pushes to the page, told apart by `type`. */
-export type SimulationEvent = WorkbenchBatch | StepVerdict | LiveSqlResult | ConsoleReply
+export type SimulationEvent = WorkbenchBatch | StepVerdict | LiveSqlResult | ConsoleReply | RealWorkNotice
 
 const simulationEventTypes: ReadonlySet<string> = new Set<SimulationEvent['type']>([
   'workbench',
   'verdict',
   'sql',
   'console',
+  'real work',
 ])
 
 /**

@@ -63,6 +63,7 @@ export const simulationHandlers: { [A in SimulationAction]: SimulationHandler<A>
     return null
   },
   'console cancel': (_, __, state) => requireLive(state).cancelConsole(),
+  'cancel step': (_, __, state) => requireLive(state).cancelStep(),
   traffic: (request, _, state) => {
     requireLive(state).setRequestRate(request.requestsPerSecond)
     return null

@@ -2,17 +2,26 @@
 // the typed client, what it sends and hears, and the terminal's backend on a live lesson. The
 // worker's side starts in ./browser-worker; the build-time step list is in ./node.
 export { createSimulationClient, type SimulationClient, type SimulationPort } from './client'
-export { type OpenedWorkbench, type SimulationReplies, type SimulationRequest } from './protocol'
 export {
+  type OpenedWorkbench,
+  type SimulationReplies,
+  type SimulationRequest,
+  type SimulationRequests,
+} from './protocol'
+export {
+  realWorkBudgetMs,
+  realWorkBudgetOf,
   type AuditEntry,
   type ConsoleReply,
   type EndpointStatus,
   type InvariantPoint,
   type LiveSqlResult,
+  type RealWorkNotice,
   type RequestLogEntry,
   type SessionView,
   type SimulationEvent,
   type StepMarker,
+  type StepOutcome,
   type StepRunHow,
   type StepVerdict,
   type WorkbenchBatch,

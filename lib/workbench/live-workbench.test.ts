@@ -249,3 +249,115 @@ describe('the workbench in the worker', () => {
     }
   })
 })
+
+describe('stopping a step in the worker', () => {
+  let lesson: Lesson, start: Snapshot, database: Database
+  before(async () => ({ lesson, start, database } = await openFirstLesson('lock-queue')))
+  after(() => database.close())
+  // lock-queue's upgrade without a lock_timeout: it queues behind the page left idle in transaction
+  const waitingUpgrade = 'begin;\nalter table users add column first text;\ncommit;'
+
+  it('cancels the statement the migration waits on: the verdict says cancelled by you, names it, and the clock goes on', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 2)
+    try {
+      await workbench.call({ action: 'run', step: 2, how: 'yours', sql: waitingUpgrade })
+      for (let tick = 0; tick < 4; tick++) await workbench.tick()
+      assert.equal(workbench.batches().at(-1)?.runningStep, 2)
+      const stopped = await workbench.call({ action: 'cancel step' })
+      assert.deepEqual(stopped, { step: 2, statement: 'alter table users add column first text' })
+      const verdict = await workbench.tickUntilVerdict(3)
+      assert.deepEqual(
+        [
+          verdict.passed,
+          verdict.cancelled,
+          verdict.expectations,
+          verdict.result.ok === false && verdict.result.error.code,
+        ],
+        [false, { by: 'you', statement: 'alter table users add column first text' }, [], '57014'],
+      )
+      const stoppedAtMs = workbench.batches().at(-1)!.nowMs
+      await workbench.tick()
+      const batch = workbench.batches().at(-1)!
+      assert.deepEqual(
+        [batch.runningStep, batch.nextStep, batch.stepOutcomes[2]],
+        [undefined, 3, 'cancelled'],
+      )
+      assert.ok(batch.nowMs > stoppedAtMs, 'the clock moves on')
+      assert.ok(
+        workbench
+          .batches()
+          .some((each) =>
+            each.audit.some((entry) => /step 3 cancelled by you while running: alter table/.test(entry.what)),
+          ),
+      )
+      const columns = await database.run(
+        "select count(*) from information_schema.columns where column_name = 'first'",
+      )
+      assert.deepEqual(columns.ok && columns.rows, [['0']])
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('answers a Stop with no step running with null', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 2)
+    try {
+      assert.equal(await workbench.call({ action: 'cancel step' }), null)
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('tells the page which statement it is about to run for real, before it runs it', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 2)
+    try {
+      await workbench.call({ action: 'run', step: 2, how: 'yours', sql: waitingUpgrade })
+      await workbench.tick()
+      const notices = workbench.messages.filter(
+        (message) =>
+          (message as { type?: string }).type === 'real work' &&
+          (message as { session?: string }).session === 'migration',
+      )
+      assert.deepEqual(notices, [
+        { type: 'real work', session: 'migration', sql: 'alter table users add column first text', step: 2 },
+      ])
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('resumes a step stopped by replacing the worker as cancelled: its verdict with the first tick, the next step next', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 2, [], {
+      deployment: { 'v1.0.0': 100 },
+      cancelled: {
+        step: 2,
+        how: 'yours',
+        by: 'budget',
+        statement: 'select count(*) from generate_series(1, 1e10)',
+      },
+    })
+    try {
+      await workbench.tick()
+      const verdict = workbench.verdicts().at(-1)!
+      assert.deepEqual(
+        [verdict.step, verdict.passed, verdict.cancelled],
+        [
+          2,
+          false,
+          { by: 'budget', statement: 'select count(*) from generate_series(1, 1e10)', restarted: true },
+        ],
+      )
+      const batch = workbench.batches().at(-1)!
+      assert.deepEqual(
+        [batch.nextStep, batch.stepOutcomes[2], batch.runningStep],
+        [3, 'cancelled', undefined],
+      )
+      // the step after it runs under its own number
+      await workbench.call({ action: 'run', step: 3, how: 'solution' })
+      await workbench.tick()
+      assert.equal(workbench.batches().at(-1)?.runningStep, 3)
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+})

@@ -1,11 +1,20 @@
+import { withoutLeadingComments } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
 import { Simulation, type SimEvent, type Step, type StepAction } from '../sim'
 import { pathsOf, toSimScenario, type Scenario } from '../scenario'
 import { AuditLog } from './audit-log'
 import { Batcher } from './batcher'
-import type { ConsoleReply, LiveSqlResult, StepOutcome, StepRunHow, WorkbenchSpeed } from './events'
+import type {
+  ConsoleReply,
+  LiveSqlResult,
+  RealWorkNotice,
+  StepOutcome,
+  StepRunHow,
+  StepVerdict,
+  WorkbenchSpeed,
+} from './events'
 import type { SimulationRequests } from './protocol'
-import { describeVerdict, judgeStep, type RunningStep } from './step-judge'
+import { cancelledVerdict, describeCancel, describeVerdict, judgeStep, type RunningStep } from './step-judge'
 import { resolveStep } from './steps'
 
 /** Runs a task after a delay; the tests run it when they say so. */
@@ -45,6 +54,8 @@ export class LiveWorkbench {
   /** Every deployment in the order it was made, for `rollback`. */
   readonly deployments: Record<string, number>[] = []
   private isRestorePointDue = false
+  // a verdict known before the first tick: a step stopped by replacing the worker
+  private pendingVerdict: StepVerdict | undefined
 
   private constructor(
     private readonly scenario: Scenario,
@@ -71,11 +82,25 @@ export class LiveWorkbench {
     const simulation = await Simulation.start(host.context.database, toSimScenario(scenario, path), {
       keepEvents: false,
       onEvent: (event) => listener.workbench?.take(event),
+      // posted before Postgres starts it: the page hears it even if the worker then hangs
+      onRealWork: ({ session, sql }) => {
+        const running = listener.workbench?.running
+        host.context.emit({
+          type: 'real work',
+          session,
+          sql: withoutLeadingComments(sql),
+          ...(running && session === 'migration' && { step: running.index }),
+        } satisfies RealWorkNotice)
+      },
+      ...(resume?.atMs !== undefined && { startUs: Math.round(resume.atMs * 1000) }),
     })
     const workbench = new LiveWorkbench(scenario, simulation, step, speed, host)
     listener.workbench = workbench
     if (resume) {
-      simulation.skipSteps(step)
+      const cancelled = resume.cancelled
+      // the step that was stopped counts as begun, so later steps keep their numbers
+      simulation.skipSteps(cancelled ? cancelled.step + 1 : step)
+      if (cancelled) workbench.resumeAfterCancel(cancelled)
       if (resume.previousDeployment) workbench.deployments.push(resume.previousDeployment)
       simulation.continueSequencesFrom((resume.generation ?? 1) * sequenceRangePerGeneration)
       if (Object.keys(resume.deployment).length > 0)
@@ -123,6 +148,46 @@ export class LiveWorkbench {
       notModelled: [],
     }
     this.nextStep += 1
+  }
+
+  /**
+   * Stop on the running step: the statement its migration runs or waits on fails with 57014
+   * (its transaction rolls back; what it committed before stays) and the step ends now, its
+   * verdict "cancelled" with the next tick. Returns the step and that statement, or null when
+   * no step runs.
+   */
+  cancelStep(): { step: number; statement?: string } | null {
+    const running = this.running
+    if (!running) return null
+    if (!running.cancelled) {
+      const cancelled = this.simulation.cancelStep(running.progress)
+      running.cancelled = {
+        by: 'you',
+        ...(cancelled && { statement: withoutLeadingComments(cancelled.sql) }),
+      }
+    }
+    return {
+      step: running.index,
+      ...(running.cancelled.statement !== undefined && { statement: running.cancelled.statement }),
+    }
+  }
+
+  // The worker was replaced while a step ran: the step counts as run and stopped, its verdict
+  // goes out with the first tick
+  private resumeAfterCancel(
+    cancelled: NonNullable<SimulationRequests['open']['resume']>['cancelled'] & {},
+  ): void {
+    const step = resolveStep(this.scenario, cancelled.step, cancelled.how)
+    this.stepsRun.set(cancelled.step, { title: step.title, how: cancelled.how })
+    this.nextStep = cancelled.step + 1
+    const verdict = cancelledVerdict(cancelled.step, cancelled.how, {
+      by: cancelled.by,
+      ...(cancelled.statement !== undefined && { statement: withoutLeadingComments(cancelled.statement) }),
+      restarted: true,
+    })
+    this.stepOutcomes[cancelled.step] = 'cancelled'
+    this.audit.note('lesson', describeCancel(cancelled.step, verdict.cancelled!), 'failed')
+    this.pendingVerdict = verdict
   }
 
   /** Acts on the system now, outside any step: a deployment, the database stopped or started. */
@@ -243,6 +308,8 @@ export class LiveWorkbench {
       case 'statement':
         // a failed statement can leave something too: CONCURRENTLY's INVALID index
         if (event.state === 'committed' || event.state === 'failed') this.batcher.markSchemaChanged()
+        // what a step committed survives a Stop that must replace the worker, as in Postgres
+        if (event.state === 'committed' && event.session === 'migration') this.isRestorePointDue = true
         return
       default:
         return
@@ -255,7 +322,8 @@ export class LiveWorkbench {
       this.host.context.enqueue(async () => {
         if (this.isStopped) return
         if (this.speed > 0) await this.simulation.runUntil(this.simulation.nowUs + tickMs * 1000 * this.speed)
-        const verdict = this.judgeRunningStep()
+        const verdict = this.pendingVerdict ?? this.judgeRunningStep()
+        this.pendingVerdict = undefined
         // saved before the page hears of the write or the verdict, so a Stop cannot lose them
         if (verdict || this.isRestorePointDue) {
           this.isRestorePointDue = false
@@ -284,7 +352,11 @@ export class LiveWorkbench {
     const verdict = judgeStep(this.simulation, running)
     if (!verdict) return undefined
     this.running = undefined
-    this.stepOutcomes[running.index] = verdict.passed ? 'passed' : 'broke things'
+    this.stepOutcomes[running.index] = verdict.cancelled
+      ? 'cancelled'
+      : verdict.passed
+        ? 'passed'
+        : 'broke things'
     this.audit.note('lesson', describeVerdict(running, verdict), verdict.passed ? 'ok' : 'failed')
     return verdict
   }

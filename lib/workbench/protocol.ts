@@ -11,6 +11,14 @@ export const simulationExtensionName = 'simulation'
 const speedSchema = z.union([z.literal(0), z.literal(1), z.literal(10)])
 const deploymentSchema = z.record(z.string(), z.number().min(0).max(100))
 
+const stepCancelSchema = z.object({
+  step: z.number().int().min(0),
+  how: z.enum(['yours', 'naive', 'solution']),
+  /** Who stopped it: the learner (Stop, Ctrl+C, `cancel`, a host), or the real-time budget. */
+  by: z.enum(['you', 'budget']),
+  statement: z.string().optional(),
+})
+
 /** What the page asks of the simulator in the worker; validated where it enters the worker. */
 export const simulationRequestSchema = z.discriminatedUnion('action', [
   /** Runs every path headless from the lesson's start, checks every claim, and restores the learner's database. */
@@ -44,6 +52,10 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
         previousDeployment: deploymentSchema.optional(),
         // how many times the worker was replaced: sequences go on from a range of their own
         generation: z.number().int().min(0).optional(),
+        // the step that was running when its statement was stopped by replacing the worker
+        cancelled: stepCancelSchema.optional(),
+        // the virtual time it had reached: the clock goes on from there
+        atMs: z.number().min(0).optional(),
       })
       .optional(),
   }),
@@ -70,6 +82,11 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('console'), id: z.number().int(), sql: z.string().min(1) }),
   /** Ctrl+C at the console: cancels its statement if it waits in the simulation; answers whether it did. */
   z.object({ action: z.literal('console cancel') }),
+  /**
+   * Stop on a running step: the statement its migration runs or waits on is cancelled, as
+   * Ctrl+C in psql cancels it; the verdict follows with the next tick.
+   */
+  z.object({ action: z.literal('cancel step') }),
   /** Sets the traffic's rate, in requests a second across the deployed versions; 0 stops it. */
   z.object({ action: z.literal('traffic'), requestsPerSecond: z.number().min(0).max(2000) }),
   z.object({ action: z.literal('stop') }),
@@ -122,6 +139,8 @@ const replySchemas = {
   console: z.null(),
   /** Whether a statement was waiting to be cancelled. */
   'console cancel': z.boolean(),
+  /** The step it stopped and the statement that was running, or null when no step was running. */
+  'cancel step': z.object({ step: z.number().int().min(0), statement: z.string().optional() }).nullable(),
   traffic: z.null(),
   stop: z.null(),
 } satisfies Record<SimulationAction, z.ZodType>

@@ -1,5 +1,5 @@
 import { checkStepExpectations, stepWindowMs, type ActionProgress, type Simulation, type Step } from '../sim'
-import type { StepRunHow, StepVerdict } from './events'
+import { realWorkBudgetMs, type StepRunHow, type StepVerdict } from './events'
 
 /** A step the learner ran, from its start until its verdict. */
 export interface RunningStep {
@@ -12,13 +12,19 @@ export interface RunningStep {
   endUs?: number
   /** What the simulator said it cannot represent while the step ran. */
   notModelled: string[]
+  /** Stopped before its window closed: its verdict says so, and judges no claim. */
+  cancelled?: StepCancel
 }
+
+/** Who stopped a running step, and the statement it was running. */
+export type StepCancel = NonNullable<StepVerdict['cancelled']>
 
 /**
  * The running step's verdict, once its window closed and every request that arrived in it has
  * its answer; undefined until then. Sets `endUs` as soon as the window's end is known.
  */
 export function judgeStep(simulation: Simulation, running: RunningStep): StepVerdict | undefined {
+  if (running.cancelled) return cancelledVerdict(running.index, running.how, running.cancelled)
   const nowUs = simulation.nowUs
   if (running.endUs === undefined) {
     const { step, progress } = running
@@ -55,8 +61,35 @@ export function judgeStep(simulation: Simulation, running: RunningStep): StepVer
   }
 }
 
+/**
+ * The verdict of a step stopped while it ran: not passed, no claim judged (its window never
+ * closed), and the statement that was running cancelled with Postgres's 57014.
+ */
+export function cancelledVerdict(step: number, how: StepRunHow, cancelled: StepCancel): StepVerdict {
+  return {
+    type: 'verdict',
+    step,
+    how,
+    passed: false,
+    expectations: [],
+    result: {
+      ok: false,
+      error: {
+        code: '57014',
+        message:
+          cancelled.by === 'you'
+            ? 'canceling statement due to user request'
+            : `canceling statement: it ran longer than ${realWorkBudgetMs / 1000} s for real in PGlite`,
+      },
+      ...(cancelled.statement !== undefined && { statement: cancelled.statement }),
+    },
+    cancelled,
+  }
+}
+
 /** The audit log's line for a verdict: `step 2 passed`, or what broke and Postgres's error. */
 export function describeVerdict(running: RunningStep, verdict: StepVerdict): string {
+  if (verdict.cancelled) return describeCancel(running.index, verdict.cancelled)
   const result = running.progress.result
   const outcome = verdict.passed
     ? 'passed'
@@ -66,4 +99,15 @@ export function describeVerdict(running: RunningStep, verdict: StepVerdict): str
         ? 'the naive way did not break as the lesson says'
         : 'broke things'
   return `step ${running.index + 1} ${outcome}${result && !result.ok ? `: ${result.error.code} ${result.error.message}` : ''}`
+}
+
+/** The audit log's line for a step stopped while it ran. */
+export function describeCancel(step: number, cancelled: StepCancel): string {
+  const who =
+    cancelled.by === 'you'
+      ? 'cancelled by you'
+      : `stopped: it ran over ${realWorkBudgetMs / 1000} s of real time`
+  const statement = cancelled.statement?.replace(/\s+/g, ' ').trim()
+  const shown = statement && statement.length > 80 ? `${statement.slice(0, 79)}…` : statement
+  return `step ${step + 1} ${who}${shown ? ` while running: ${shown}` : ''}`
 }

@@ -8,14 +8,19 @@ import type { ExtensionContext } from '../engine/worker-host'
 import type { Lesson } from '../scenario'
 import { loadLessons } from '../scenario/node'
 import { isSimulationEvent, type StepVerdict, type WorkbenchBatch } from './events'
-import { parseSimulationReply, type SimulationRequest } from './protocol'
+import { parseSimulationReply, type SimulationRequest, type SimulationRequests } from './protocol'
 import { createSimulationExtension } from './server'
 
-/** The first lesson with a scenario, its starting snapshot, and a database opened on it. */
-export async function openFirstLesson(): Promise<{ lesson: Lesson; start: Snapshot; database: Database }> {
+/**
+ * The first lesson with a scenario (or the one named), its starting snapshot, and a database
+ * opened on it.
+ */
+export async function openFirstLesson(
+  slug?: string,
+): Promise<{ lesson: Lesson; start: Snapshot; database: Database }> {
   const root = process.cwd()
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
-  const lesson = lessons.find((candidate) => candidate.scenario)!
+  const lesson = lessons.find((candidate) => candidate.scenario && (!slug || candidate.slug === slug))!
   const built = await buildSnapshot(lesson.setupSql)
   assert.ok(built.ok)
   return { lesson, start: built.snapshot, database: await openDatabase({ snapshot: built.snapshot }) }
@@ -31,7 +36,7 @@ export async function openWorkbench(
   start: Snapshot,
   step = 0,
   sql: (string | null)[] = [],
-  resume?: { deployment: Record<string, number>; previousDeployment?: Record<string, number> },
+  resume?: SimulationRequests['open']['resume'],
 ) {
   const ticks: (() => void)[] = []
   const messages: unknown[] = []

@@ -61,7 +61,7 @@ export function parseEmbedOptions(
 }
 
 /** How a step ended, as the host hears it. */
-export const stepOutcomes = ['passed', 'broke things', 'not yet'] as const
+export const stepOutcomes = ['passed', 'broke things', 'not yet', 'cancelled'] as const
 
 const fromFrame = {
   source: z.literal('cutover'),
@@ -97,11 +97,13 @@ export const embedEventSchema = z.discriminatedUnion('type', [
 export type EmbedEvent = z.infer<typeof embedEventSchema>
 
 /**
- * What a host page may ask of the embed: run the step with what is in its editor, reset it,
- * or say where it stands. Any other message is ignored.
+ * What a host page may ask of the embed: run the step with what is in its editor, stop it
+ * while it runs, reset it (stopping it first), or say where it stands. Any other message is
+ * ignored.
  */
 export const embedCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ source: z.literal('cutover-host'), version: z.literal(1), type: z.literal('run') }),
+  z.strictObject({ source: z.literal('cutover-host'), version: z.literal(1), type: z.literal('stop') }),
   z.strictObject({ source: z.literal('cutover-host'), version: z.literal(1), type: z.literal('reset') }),
   z.strictObject({ source: z.literal('cutover-host'), version: z.literal(1), type: z.literal('status') }),
 ])

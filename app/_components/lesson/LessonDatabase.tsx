@@ -27,8 +27,11 @@ export interface LiveTraffic {
   setIsLive(isLive: boolean): void
   /** Increases each time Stop replaced the database worker, which ends the simulation in it. */
   workerGeneration: number
-  /** Stops whatever runs in the database (Stop in a console) and says the worker was replaced. */
-  cancel(database: WorkerDatabase): Promise<void>
+  /**
+   * Stops whatever runs in the database (Stop in a console) and says the worker was replaced;
+   * `message` is what a statement it cut off reports.
+   */
+  cancel(database: WorkerDatabase, message?: string): Promise<void>
 }
 
 const LiveTrafficContext = createContext<LiveTraffic>({
@@ -91,9 +94,9 @@ export function LessonDatabase({
       isLive,
       setIsLive,
       workerGeneration,
-      cancel: async (database) => {
+      cancel: async (database, message) => {
         setIsLive(false)
-        await database.cancel()
+        await database.cancel(message)
         setWorkerGeneration((generation) => generation + 1)
       },
     }),

@@ -33,8 +33,8 @@ export function LessonWorkbench(
       {...(state.status === 'failed' && { databaseProblem: state.reason })}
       onLiveChange={setIsLive}
       workerGeneration={workerGeneration}
-      replaceWorker={async () => {
-        if (state.status === 'ready') await cancel(state.database)
+      replaceWorker={async (message) => {
+        if (state.status === 'ready') await cancel(state.database, message)
       }}
     />
   )

@@ -31,11 +31,27 @@ function runInSimulation(database: WorkerDatabase, sql: string): Promise<LiveSql
   return new Promise((resolve, reject) => {
     const stopListening = simulation.onEvent((answer) => {
       if (answer.type !== 'sql' || answer.id !== id) return
-      stopListening()
+      stopAll()
       resolve(answer)
     })
-    simulation.call({ action: 'sql', id, sql }).catch((error: unknown) => {
+    // the worker replaced (Stop here or elsewhere, or the real-time budget): no answer will come
+    const stopHearingReplaced = database.onReplaced((message) => {
+      stopAll()
+      resolve({
+        type: 'sql',
+        id,
+        atMs: 0,
+        ok: false,
+        message: `57014 ${message}`,
+        error: { code: '57014', message },
+      })
+    })
+    const stopAll = () => {
       stopListening()
+      stopHearingReplaced()
+    }
+    simulation.call({ action: 'sql', id, sql }).catch((error: unknown) => {
+      stopAll()
       reject(error)
     })
   })
@@ -82,32 +98,14 @@ export function SqlBox({ initial = '' }: { initial?: string }) {
 
   const stop = async () => {
     if (state.status !== 'ready') return
-    const script = sql
-    // Stop replaces the worker, and the simulation running in it ends with it: the SQL it was
-    // running will never answer, so it is settled here as Postgres settles a cancel
+    // Stop replaces the worker; SQL running inside the simulation hears it and settles as
+    // Postgres settles a cancel (57014), SQL run on the database directly is cut off here
     isStopping.current = true
     try {
       await cancel(state.database)
     } finally {
       isStopping.current = false
     }
-    if (isLive)
-      setOutcome((current) =>
-        current.kind === 'running'
-          ? {
-              kind: 'simulated',
-              answer: {
-                type: 'sql',
-                id: -1,
-                atMs: 0,
-                ok: false,
-                message: '57014 canceling statement due to user request',
-                error: { code: '57014', message: 'canceling statement due to user request' },
-              },
-              script,
-            }
-          : current,
-      )
   }
 
   return (

@@ -70,6 +70,7 @@ export function Terminal({
           ...createSimulationClient(database),
           run: (sql) => database.run(sql),
           replaceWorker: () => replaceWorkerRef.current(),
+          onReplaced: (listener) => database.onReplaced(listener),
         },
         scenario,
       )
@@ -88,6 +89,7 @@ export function Terminal({
 
       dispose = () => {
         stopSnippets()
+        backend.close()
         stopData()
         screen.dispose()
         delete element.dataset.ready

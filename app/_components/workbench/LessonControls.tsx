@@ -2,14 +2,14 @@ import type { StepCommands } from './use-step-commands'
 
 /**
  * The buttons that take the simulation back: an embed's Reset the step, or the lesson page's
- * Undo of the last step run, Reset the lesson and Reset progress.
+ * Undo of the last step run, Reset the lesson and Reset progress. Each stops a running step
+ * first, so none waits for it.
  */
 export function LessonControls({
   isPinned,
   lastRunStep,
   isLive,
   isFailed,
-  isRunning,
   commands: { reset, undo, resetLesson, resetProgress },
 }: {
   /** Whether the workbench shows one step only (an embed). */
@@ -19,7 +19,6 @@ export function LessonControls({
   isLive: boolean
   /** Whether the simulation could not open (an embed's reset tries again). */
   isFailed: boolean
-  isRunning: boolean
   commands: Pick<StepCommands, 'reset' | 'undo' | 'resetLesson' | 'resetProgress'>
 }) {
   return isPinned ? (
@@ -28,7 +27,7 @@ export function LessonControls({
         type="button"
         className="secondary"
         onClick={() => void reset()}
-        disabled={(!isLive && !isFailed) || isRunning}
+        disabled={!isLive && !isFailed}
       >
         Reset the step
       </button>
@@ -38,20 +37,15 @@ export function LessonControls({
       <button
         type="button"
         className="secondary"
-        onClick={undo}
-        disabled={!isLive || isRunning || lastRunStep < 0}
+        onClick={() => void undo()}
+        disabled={!isLive || lastRunStep < 0}
       >
         {lastRunStep >= 0 ? `Undo step ${lastRunStep + 1}` : 'Undo'}
       </button>
-      <button
-        type="button"
-        className="secondary"
-        onClick={() => void resetLesson()}
-        disabled={!isLive || isRunning}
-      >
+      <button type="button" className="secondary" onClick={() => void resetLesson()} disabled={!isLive}>
         Reset the lesson
       </button>
-      <button type="button" className="secondary" onClick={resetProgress} disabled={isRunning}>
+      <button type="button" className="secondary" onClick={resetProgress}>
         Reset progress
       </button>
     </div>

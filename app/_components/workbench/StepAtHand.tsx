@@ -29,7 +29,7 @@ export interface StepAtHandProps {
   isRunning: boolean
   hasLastRunBroken: boolean
   feedback: Pick<StepFeedback, 'showSolution' | 'setShowSolution' | 'editorError'>
-  commands: Pick<StepCommands, 'run' | 'edit'>
+  commands: Pick<StepCommands, 'run' | 'edit' | 'stop'>
 }
 
 /**
@@ -81,13 +81,20 @@ function StepActions({
   takesSharedAttempts,
   share,
   feedback: { showSolution, setShowSolution },
-  commands: { run },
+  commands: { run, stop },
 }: StepAtHandProps) {
   return (
     <div className="workbench-actions">
-      <button type="button" onClick={() => void run('yours')} disabled={!isLive || isRunning}>
-        {isRunning ? 'Running…' : 'Run step'}
-      </button>
+      {isRunning ? (
+        // takes the Run button's place, so the key that ran the step finds the Stop
+        <button type="button" className="danger" onClick={() => void stop()}>
+          Stop step {index + 1}
+        </button>
+      ) : (
+        <button type="button" onClick={() => void run('yours')} disabled={!isLive}>
+          Run step
+        </button>
+      )}
       {step.naive !== undefined && (
         <button
           type="button"
@@ -114,13 +121,15 @@ function StepActions({
         </button>
       )}
       <span className="muted workbench-hint">
-        {hasLastRunBroken
-          ? `Runs step ${index + 1} again from where it started.`
-          : step.isEditable && (
-              <>
-                <kbd>Ctrl</kbd>+<kbd>Enter</kbd> in the editor runs
-              </>
-            )}
+        {isRunning
+          ? 'Running… Stop cancels its statement, as Ctrl+C in psql does.'
+          : hasLastRunBroken
+            ? `Runs step ${index + 1} again from where it started.`
+            : step.isEditable && (
+                <>
+                  <kbd>Ctrl</kbd>+<kbd>Enter</kbd> in the editor runs
+                </>
+              )}
       </span>
     </div>
   )

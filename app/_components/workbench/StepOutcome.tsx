@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import type { StepVerdict, WorkbenchStep } from '@/lib/workbench'
+import type { BusyForReal } from './use-step-stop'
 import { VerdictView } from './VerdictView'
 
 /**
@@ -13,6 +14,7 @@ export function StepOutcome({
   verdict,
   isComplete,
   next,
+  busy,
 }: {
   steps: WorkbenchStep[]
   /** What went wrong with the live simulation, if anything. */
@@ -23,6 +25,8 @@ export function StepOutcome({
   /** Whether every step passed, on a page that shows the whole lesson. */
   isComplete: boolean
   next: { href: string; title: string } | undefined
+  /** A statement Postgres has been busy with for real for a while. */
+  busy?: BusyForReal
 }) {
   const isRunning = runningStep !== undefined
   return (
@@ -38,6 +42,12 @@ export function StepOutcome({
           every request that arrived during it has its answer.
         </p>
       )}
+      {busy && (
+        <p className="workbench-busy" role="status" data-busy-session={busy.session}>
+          Postgres is busy with <code>{oneLine(busy.sql)}</code> for real, so the clock and the traffic wait.
+          It is stopped after {busy.budgetSeconds} s{busy.session === 'migration' ? ', or press Stop' : ''}.
+        </p>
+      )}
       {!isRunning && verdict && <VerdictView verdict={verdict} steps={steps} />}
       {isComplete && (
         <div className="workbench-complete" role="status">
@@ -47,4 +57,10 @@ export function StepOutcome({
       )}
     </>
   )
+}
+
+// a statement on one line, short enough for a sentence
+function oneLine(sql: string): string {
+  const line = sql.replace(/\s+/g, ' ').trim()
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line
 }

@@ -1,7 +1,9 @@
-import type { StepVerdict, WorkbenchStep } from '@/lib/workbench'
+import { realWorkBudgetMs, type StepVerdict, type WorkbenchStep } from '@/lib/workbench'
 
 /** A step's outcome: passed or not, its error, and each claim with what was seen. */
 export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: WorkbenchStep[] }) {
+  if (verdict.cancelled)
+    return <CancelledView verdict={verdict} cancelled={verdict.cancelled} steps={steps} />
   const how =
     verdict.how === 'naive' ? ' the naive way' : verdict.how === 'solution' ? ' with the solution' : ''
   // never a false green: a step the simulator could not represent is not shown as passed
@@ -91,6 +93,64 @@ export function VerdictView({ verdict, steps }: { verdict: StepVerdict; steps: W
         ))}
       </ul>
       {!verdict.passed && <p className="muted">Undo the step to try again from where it started.</p>}
+    </div>
+  )
+}
+
+/** A step stopped while it ran: who stopped it, the statement it was running, what stays. */
+function CancelledView({
+  verdict,
+  cancelled,
+  steps,
+}: {
+  verdict: StepVerdict
+  cancelled: NonNullable<StepVerdict['cancelled']>
+  steps: WorkbenchStep[]
+}) {
+  const how =
+    verdict.how === 'naive' ? ' the naive way' : verdict.how === 'solution' ? ' with the solution' : ''
+  return (
+    <div className="workbench-verdict is-cancelled" data-passed={false} data-cancelled={cancelled.by}>
+      <p>
+        <strong>
+          {cancelled.by === 'you' ? '■ Cancelled by you' : '■ Stopped: over the real-time budget'}: step{' '}
+          {verdict.step + 1}
+          {how}
+        </strong>{' '}
+        — {steps[verdict.step]?.title}
+      </p>
+      {cancelled.statement !== undefined ? (
+        <>
+          <p>{cancelled.by === 'you' ? 'It was running:' : 'This statement ran too long:'}</p>
+          <pre className="workbench-cancelled-statement" tabIndex={0}>
+            <code>{cancelled.statement}</code>
+          </pre>
+        </>
+      ) : (
+        cancelled.by === 'you' && <p>No statement of it was running: its window of traffic ended early.</p>
+      )}
+      {cancelled.by === 'budget' ? (
+        <p>
+          It ran longer than {realWorkBudgetMs / 1000} s for real in PGlite, the Postgres in this page. While
+          a statement runs for real, the simulation cannot move its clock or answer its traffic, so the page
+          stopped it, started the database again from its last saved state (the step’s start, or its last
+          commit) and let the traffic go on. To say “this takes n seconds”, write{' '}
+          <code>select pg_sleep(n)</code> with a number: the simulator makes it n seconds of virtual time, its
+          locks held.
+        </p>
+      ) : cancelled.restarted ? (
+        <p>
+          Postgres was busy with it for real and could not hear the cancel, so the page started the database
+          again from its last saved state (the step’s start, or its last commit). The traffic goes on.
+        </p>
+      ) : (
+        <p>
+          Postgres answered <code>ERROR: canceling statement due to user request</code> (57014): its
+          transaction rolled back and its locks went; what the step committed before it stays. The traffic
+          goes on.
+        </p>
+      )}
+      <p className="muted">No claim was judged. Run the step again, or undo it.</p>
     </div>
   )
 }

@@ -20,6 +20,7 @@ import { useShareLink } from './use-share-link'
 import { useSharedAttempt } from './use-shared-attempt'
 import { useStepCommands } from './use-step-commands'
 import { useStepFeedback } from './use-step-feedback'
+import { useStepStop, type PendingRestart } from './use-step-stop'
 import { useWorkbench, type LiveAction } from './use-workbench'
 import type { WorkbenchCommandSource, WorkbenchEvent } from './workbench-host'
 import './workbench.css'
@@ -50,8 +51,11 @@ export interface WorkbenchProps {
   workerGeneration: number
   /** The traffic's rate in the scenario, which the terminal's `traffic start` goes back to. */
   requestsPerSecond: number
-  /** Replaces the database worker to stop a statement Postgres is running (Ctrl+C in the terminal). */
-  replaceWorker(): Promise<void>
+  /**
+   * Replaces the database worker to stop a statement Postgres is running (Ctrl+C in the
+   * terminal, Stop on a step, the real-time budget); `message` is what the statement reports.
+   */
+  replaceWorker(message?: string): Promise<void>
   /** Which panels show, in this order; every one on the lesson page. */
   panels?: readonly WorkbenchPanel[]
   /** Where progress is kept: the learner's (the default), the presenter's own, or this page only (an embed). */
@@ -108,6 +112,13 @@ export function Workbench(props: WorkbenchProps) {
     initialSpeed: props.startsPaused ? 0 : 1,
   })
   const { state, setSpeed } = workbench
+  const pendingRestartRef = useRef<PendingRestart | undefined>(undefined)
+  const stepStop = useStepStop({
+    workbench,
+    replaceWorker: props.replaceWorker,
+    pendingRestartRef,
+    announce: feedback.announce,
+  })
   const opening = useLessonOpening({
     steps,
     stepIds,
@@ -119,6 +130,7 @@ export function Workbench(props: WorkbenchProps) {
     workbench,
     lessonProgress,
     feedback,
+    pendingRestartRef,
   })
   const { openAt } = opening
 
@@ -168,6 +180,7 @@ export function Workbench(props: WorkbenchProps) {
     opening,
     lessonProgress,
     feedback,
+    stepStop,
     onEventRef,
   })
   useHostCommands({
@@ -197,7 +210,9 @@ export function Workbench(props: WorkbenchProps) {
               : state.phase === 'live'
                 ? `Live: step ${Math.min(current + 1, steps.length)} of ${steps.length}`
                 : state.phase === 'opening'
-                  ? `Replaying the steps before step ${Math.min(current + 1, steps.length)}…`
+                  ? state.isResuming
+                    ? 'Starting again from the last saved state…'
+                    : `Replaying the steps before step ${Math.min(current + 1, steps.length)}…`
                   : 'Starting the database…'}
         </p>
       </div>
@@ -251,7 +266,6 @@ export function Workbench(props: WorkbenchProps) {
           lastRunStep={lastRunStep}
           isLive={isLive}
           isFailed={state.phase === 'failed'}
-          isRunning={isRunning}
           commands={stepCommands}
         />
         <StepOutcome
@@ -261,6 +275,7 @@ export function Workbench(props: WorkbenchProps) {
           verdict={state.verdicts[state.runningStep ?? lastRunStep]}
           isComplete={isComplete && pinned < 0}
           next={props.next}
+          busy={stepStop.busy}
         />
       </section>
 

@@ -5,7 +5,8 @@ import type { LiveState } from './use-workbench'
  * Where a step stands, as the list of steps shows it. `applied`: run to open the lesson at a
  * later step, with the learner's SQL or the solution.
  */
-export type StepState = 'not run' | 'passed' | 'broke things' | 'applied' | 'running' | 'current'
+export type StepState =
+  'not run' | 'passed' | 'broke things' | 'cancelled' | 'applied' | 'running' | 'current'
 
 /** The step at hand, and the last step run. */
 export interface StepPosition {
@@ -57,7 +58,8 @@ export function readStepState(
 ): StepState {
   if (state.runningStep === index) return 'running'
   const verdict = state.verdicts[index]
-  if (index < state.nextStep && verdict) return verdict.passed ? 'passed' : 'broke things'
+  if (index < state.nextStep && verdict)
+    return verdict.cancelled ? 'cancelled' : verdict.passed ? 'passed' : 'broke things'
   if (index < state.nextStep && progress.passed.includes(stepId)) return 'passed'
   if (index < state.nextStep) return 'applied'
   if (index === current && state.runningStep === undefined) return 'current'

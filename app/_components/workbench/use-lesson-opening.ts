@@ -1,12 +1,13 @@
 'use client'
 
-import { useCallback, useEffect, useRef } from 'react'
+import { useCallback, useEffect, useRef, type RefObject } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
 import type { WorkbenchStep } from '@/lib/workbench'
 import { firstUnpassedStep, type LessonProgress } from '../lesson-progress'
 import type { LessonProgressHandle } from './use-lesson-progress'
 import type { StepFeedback } from './use-step-feedback'
-import type { useWorkbench } from './use-workbench'
+import type { PendingRestart } from './use-step-stop'
+import type { StepCancelRequest, useWorkbench } from './use-workbench'
 
 /** How the workbench opens the simulation at a step. */
 export interface LessonOpening {
@@ -31,7 +32,8 @@ export function useLessonOpening({
   followsStepInUrl,
   workbench: { state, open },
   lessonProgress: { progressRef, hasLoadedProgress },
-  feedback: { forgetRun, isRunRequestedRef },
+  feedback: { forgetRun, isRunRequestedRef, lastRunRef },
+  pendingRestartRef,
 }: {
   steps: WorkbenchStep[]
   stepIds: string[]
@@ -43,7 +45,9 @@ export function useLessonOpening({
   followsStepInUrl: boolean
   workbench: Pick<ReturnType<typeof useWorkbench>, 'state' | 'open'>
   lessonProgress: Pick<LessonProgressHandle, 'progressRef' | 'hasLoadedProgress'>
-  feedback: Pick<StepFeedback, 'forgetRun' | 'isRunRequestedRef'>
+  feedback: Pick<StepFeedback, 'forgetRun' | 'isRunRequestedRef' | 'lastRunRef'>
+  /** Why the worker is being replaced, when the page replaced it on purpose. */
+  pendingRestartRef: RefObject<PendingRestart | undefined>
 }): LessonOpening {
   const sqlBefore = useCallback(
     (step: number, current: LessonProgress) =>
@@ -78,16 +82,33 @@ export function useLessonOpening({
     if (isFirst && fromUrl >= 0 && followsStepInUrl && window.matchMedia('(max-width: 1099px)').matches)
       document.getElementById('workbench-heading')?.scrollIntoView()
     if (!isFirst) {
-      // Stop replaced the worker, which came back at its last saved state: traffic resumes there
+      const restart = pendingRestartRef.current
+      pendingRestartRef.current = undefined
       isRunRequestedRef.current = false
-      const step = Math.max(0, state.nextStep - (state.runningStep !== undefined ? 1 : 0))
+      // Undo or Reset stopped a step this way: they open the lesson where they want it
+      if (restart?.thenOpens) return
+      // Stop replaced the worker, which came back at its last saved state: traffic resumes
+      // there, and a step that was running comes back cancelled
+      const running = state.runningStep
+      const lastRun = lastRunRef.current
+      const cancelled: StepCancelRequest | undefined =
+        running === undefined
+          ? undefined
+          : {
+              step: running,
+              how: lastRun?.step === running && lastRun.how !== 'scripted' ? lastRun.how : 'yours',
+              by: restart?.by ?? 'you',
+              ...(restart?.statement !== undefined && { statement: restart.statement }),
+            }
       void open({
-        step,
+        step: running ?? state.nextStep,
         sql: [],
         resume: {
           deployment: state.deployment,
           ...(state.previousDeployment && { previousDeployment: state.previousDeployment }),
           generation: workerGeneration,
+          atMs: state.nowMs,
+          ...(cancelled && { cancelled }),
         },
       })
       return
@@ -101,8 +122,10 @@ export function useLessonOpening({
     hasLoadedProgress,
     initialStep,
     isRunRequestedRef,
+    lastRunRef,
     open,
     openAt,
+    pendingRestartRef,
     pinned,
     progressRef,
     state,

@@ -4,6 +4,7 @@ import type { RefObject } from 'react'
 import type { WorkbenchStep } from '@/lib/workbench'
 import { emptyProgress, forgetVerdicts } from '../lesson-progress'
 import type { StepPosition } from './step-position'
+import type { StepStop } from './use-step-stop'
 import type { LessonOpening } from './use-lesson-opening'
 import type { LessonProgressHandle } from './use-lesson-progress'
 import type { StepFeedback } from './use-step-feedback'
@@ -16,8 +17,10 @@ export interface StepCommands {
   edit(sql: string): void
   /** Runs the step at hand: the learner's SQL, the naive way, or the solution. */
   run(how: 'yours' | 'naive' | 'solution'): Promise<void>
-  /** Forgets the last step run and opens the simulation where it stood before it. */
-  undo(): void
+  /** Stops the running step (Stop, Ctrl+C, `cancel`, a host's `stop`): its verdict says so. */
+  stop(): Promise<void>
+  /** Forgets the last step run and opens the simulation where it stood before it (stopping it if it runs). */
+  undo(): Promise<void>
   /** Forgets every verdict and opens the lesson at its start; resolves whether it opened. */
   resetLesson(): Promise<boolean>
   /** Forgets the progress, SQL included, and opens the lesson at its start. */
@@ -39,6 +42,7 @@ export function useStepCommands({
   opening: { openAt, sqlBefore },
   lessonProgress: { progressRef, saveProgress },
   feedback: { setEditorError, announce, lastRunRef, isRunRequestedRef },
+  stepStop,
   onEventRef,
 }: {
   steps: WorkbenchStep[]
@@ -55,6 +59,7 @@ export function useStepCommands({
   opening: LessonOpening
   lessonProgress: Pick<LessonProgressHandle, 'progressRef' | 'saveProgress'>
   feedback: Pick<StepFeedback, 'setEditorError' | 'announce' | 'lastRunRef' | 'isRunRequestedRef'>
+  stepStop: StepStop
   onEventRef: RefObject<((event: WorkbenchEvent) => void) | undefined>
 }): StepCommands {
   const isLive = state.phase === 'live'
@@ -92,25 +97,40 @@ export function useStepCommands({
       isRunRequestedRef.current = false
   }
 
-  const undo = () => {
+  const stop = async () => {
+    if (!isRunning) return
+    announce(`Stopping step ${(state.runningStep ?? 0) + 1}…`)
+    await stepStop.stop()
+  }
+  // Undo and the resets stop a running step first, then open where they want
+  const stopFirst = async () => {
+    if (isRunning) await stepStop.stop({ thenOpens: true })
+  }
+  const undo = async () => {
     if (lastRunStep < 0) return
+    await stopFirst()
     saveProgress((current) => forgetVerdicts(current, [steps[lastRunStep].id]))
     announce(`Undid step ${lastRunStep + 1}: the database is back where it stood before it.`)
-    void openAt(lastRunStep)
+    await openAt(lastRunStep)
   }
-  const resetLesson = () => {
+  const resetLesson = async () => {
+    await stopFirst()
     saveProgress((current) => forgetVerdicts(current, stepIds))
     announce('The lesson is back at its start.')
     return openAt(0)
   }
   const resetProgress = () => {
-    saveProgress(() => emptyProgress)
-    announce('Progress forgotten: every step is new again, with its starting SQL.')
-    void openAt(0)
+    void stopFirst().then(() => {
+      saveProgress(() => emptyProgress)
+      announce('Progress forgotten: every step is new again, with its starting SQL.')
+      return openAt(0)
+    })
   }
   // an embed's one step goes back to where it started; elsewhere the whole lesson does
   const reset = async () => {
-    if (isRunning || isRunRequestedRef.current || (!isLive && state.phase !== 'failed')) return
+    if (!isLive && state.phase !== 'failed') return
+    if (!isRunning && isRunRequestedRef.current) return
+    await stopFirst()
     const step = pinned >= 0 ? pinned : 0
     if (pinned >= 0) {
       saveProgress((current) => forgetVerdicts(current, [steps[pinned].id]))
@@ -120,5 +140,5 @@ export function useStepCommands({
     onEventRef.current?.({ type: 'reset', step })
   }
 
-  return { edit, run, undo, resetLesson, resetProgress, reset }
+  return { edit, run, stop, undo, resetLesson, resetProgress, reset }
 }

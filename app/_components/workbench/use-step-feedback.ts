@@ -59,6 +59,15 @@ export function useStepFeedback({
       if (!step) return
       isRunRequestedRef.current = false
       onEventRef.current?.({ type: 'verdict', verdict })
+      // a step stopped before its claims were judged neither passed nor broke things
+      if (verdict.cancelled) {
+        setAnnouncement(
+          verdict.cancelled.by === 'you'
+            ? `Step ${verdict.step + 1} cancelled by you.`
+            : `Step ${verdict.step + 1} stopped: a statement ran longer than the real-time budget.`,
+        )
+        return
+      }
       saveProgress((current) => recordVerdict(current, step.id, verdict.passed))
       const broke = verdict.expectations.find((expectation) => expectation.held)
       setAnnouncement(

@@ -6,8 +6,10 @@ import { formatClockMillis } from './format'
 import {
   createSimulationClient,
   type OpenedWorkbench,
+  type RealWorkNotice,
   type SchemaView,
   type SimulationRequest,
+  type SimulationRequests,
   type StepVerdict,
   type WorkbenchBatch,
   type WorkbenchSpeed,
@@ -19,6 +21,8 @@ import {
  */
 export interface LiveState extends Omit<WorkbenchBatch, 'type' | 'schemaChanged'> {
   phase: 'waiting' | 'opening' | 'live' | 'failed'
+  /** Opening on the database as it is, after the worker was replaced, rather than replaying. */
+  isResuming?: boolean
   problem?: string
   verdicts: Record<number, StepVerdict>
   schema?: SchemaView
@@ -60,7 +64,7 @@ export const initialLiveState: LiveState = {
  */
 export type LiveAction =
   | { type: 'replace'; state: LiveState }
-  | { type: 'opening' }
+  | { type: 'opening'; resuming?: boolean }
   | { type: 'opened'; opened: OpenedWorkbench; speed: WorkbenchSpeed; resumed: boolean }
   | { type: 'failed'; problem: string }
   | { type: 'problem'; problem: string | undefined }
@@ -80,6 +84,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
       return {
         ...initialLiveState,
         phase: 'opening',
+        ...(action.resuming && { isResuming: true }),
         speed: state.speed,
         schema: state.schema,
         audit: state.audit,
@@ -107,6 +112,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
           },
         ].slice(-keptAuditEntries),
         phase: 'live',
+        isResuming: undefined,
         problem: undefined,
         nowMs: action.opened.nowMs,
         nextStep: action.opened.step,
@@ -175,17 +181,18 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
   }
 }
 
+/** A step stopped by replacing the worker, as the resumed simulation is told of it. */
+export type StepCancelRequest = NonNullable<NonNullable<SimulationRequests['open']['resume']>['cancelled']>
+
 /** How the workbench opens the lesson: at which step, with which earlier SQL. */
 export interface OpenRequest {
   step: number
   sql: (string | null)[]
-  /** Resume on the database as it is, with this deployment, instead of replaying from the start. */
-  resume?: {
-    deployment: Record<string, number>
-    previousDeployment?: Record<string, number>
-    /** How many times the worker was replaced; sequences go on from a range of their own. */
-    generation?: number
-  }
+  /**
+   * Resume on the database as it is, with this deployment, instead of replaying from the
+   * start: after the worker was replaced (see the `open` request's `resume`).
+   */
+  resume?: NonNullable<SimulationRequests['open']['resume']>
 }
 
 /**
@@ -219,6 +226,9 @@ export function useWorkbench({
   const openId = useRef(0)
   // between asking to reopen and its answer: a verdict still on its way is the old run's
   const isOpeningRef = useRef(false)
+  // what the worker went to run for real since its last batch, and when (wall ms): it answers
+  // nothing else until that statement ends
+  const realWorkRef = useRef<{ notice: RealWorkNotice; sinceMs: number } | undefined>(undefined)
 
   useEffect(() => {
     onVerdictRef.current = onVerdict
@@ -235,7 +245,10 @@ export function useWorkbench({
   useEffect(() => {
     if (!simulation) return
     const stopListening = simulation.onEvent((message) => {
-      if (message.type === 'workbench') {
+      if (message.type === 'real work') {
+        realWorkRef.current = { notice: message, sinceMs: performance.now() }
+      } else if (message.type === 'workbench') {
+        realWorkRef.current = undefined
         dispatch({ type: 'batch', batch: message })
         if (message.schemaChanged) {
           void simulation
@@ -268,7 +281,7 @@ export function useWorkbench({
       if (!database) return false
       const id = ++openId.current
       isOpeningRef.current = true
-      dispatch({ type: 'opening' })
+      dispatch({ type: 'opening', resuming: resume !== undefined })
       try {
         // the lesson's starting database, fetched once (the browser caches the file too)
         start.current ??= fetch(snapshotUrl).then((response) => {
@@ -343,7 +356,7 @@ export function useWorkbench({
     [act, dispatch],
   )
 
-  return { state, open, runStep, setSpeed, act }
+  return { state, open, runStep, setSpeed, act, call, realWorkRef }
 }
 
 function messageOf(error: unknown): string {

@@ -16,6 +16,8 @@ export type WorkbenchEvent =
 export type WorkbenchCommand =
   | { type: 'run'; how?: 'yours' | 'naive' }
   | { type: 'reset' }
+  /** Stops the running step, as its Stop button does. */
+  | { type: 'stop' }
   | { type: 'go'; to: 'next' | 'previous' }
   | { type: 'toggle traffic' }
   | { type: 'status'; reply(status: StepStatus): void }

@@ -26,6 +26,7 @@ export async function probeInSimulation(
   ownPid: number | undefined,
   statements: readonly ProbeStatement[],
 ): Promise<TransactionProbe> {
+  sim.announceRealWork(ownPid, statements.map((statement) => statement.sql).join(';\n'))
   const rewrites = statements.map((statement) => rewriteCatalogReferences(statement.sql))
   if (rewrites.every((rewrite) => rewrite === undefined)) return sim.database.probeTransaction(statements)
   await fillCatalog(sim, ownPid)
@@ -42,6 +43,7 @@ export async function runInSimulation(
   ownPid: number | undefined,
   sql: string,
 ): Promise<RunResult> {
+  sim.announceRealWork(ownPid, sql)
   const rewrite = rewriteCatalogReferences(sql)
   if (!rewrite) return sim.database.run(sql)
   await fillCatalog(sim, ownPid)

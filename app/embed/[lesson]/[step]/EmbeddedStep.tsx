@@ -84,7 +84,13 @@ export function EmbeddedStep({
         const { verdict } = event
         post({
           type: 'step-run',
-          outcome: verdict.passed ? 'passed' : isDelmo ? 'not yet' : 'broke things',
+          outcome: verdict.cancelled
+            ? 'cancelled'
+            : verdict.passed
+              ? 'passed'
+              : isDelmo
+                ? 'not yet'
+                : 'broke things',
           how: verdict.how === 'scripted' ? 'yours' : verdict.how,
           claims: {
             held: verdict.expectations.filter((expectation) => expectation.held).length,
