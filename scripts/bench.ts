@@ -3,7 +3,8 @@
 // then the longest main-thread task while the lesson plays a minute of live traffic at 10×;
 // then, for every lesson with a workbench, how long until its traffic is live in the page and
 // how long its headless check takes in Node; how long an embedded step takes to tell its host
-// page it is ready; then the simulator's throughput and the wall time of ten virtual minutes.
+// page it is ready; how long each kind of Stop takes and whether fifty resets keep memory flat;
+// then the simulator's throughput and the wall time of ten virtual minutes.
 // Prints a table, then one JSON object as the last line.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
@@ -16,6 +17,7 @@ import { loadLessons } from '../lib/scenario/node'
 import { bundleForBrowser } from './browser-bundle'
 import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
+import { measureResetMemory, measureStops, type StopTimings } from './bench-way-out'
 import { benchSimulator } from './sim-bench'
 import { createStaticServer } from './static-server.mjs'
 
@@ -310,6 +312,8 @@ async function main(): Promise<void> {
   const embedReady: number[] = []
   let live: LiveTraffic
   let terminal: number[]
+  let stops: StopTimings
+  let resetMemory: { after10Mb: number; after50Mb: number }
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
   const withWorkbench = lessons.filter((lesson) => lesson.scenario)
   const liveBySlug: Record<string, number[]> = {}
@@ -326,6 +330,8 @@ async function main(): Promise<void> {
         (liveBySlug[lesson.slug] ??= []).push(await timeToLive(browser, `${origin}/learn/${lesson.slug}`))
     live = await measureLiveTraffic(browser, `${origin}${lessonPath}`)
     terminal = await measureTerminal(browser, `${origin}${lessonPath}`)
+    stops = await measureStops(browser, origin, lessonRuns)
+    resetMemory = await measureResetMemory(origin)
   } finally {
     await browser.close()
     server.close()
@@ -373,6 +379,24 @@ async function main(): Promise<void> {
       `  check ${checkSeconds[lesson.slug].toFixed(1)} s`,
     )
   }
+  console.log(
+    `\na way out of every step (${lessonRuns} runs each): from Stop (or Run) to what shows it ended\n`,
+  )
+  const stopRows: [string, keyof StopTimings][] = [
+    ['Stop, step waiting in the simulation → verdict', 'stepInSimulation'],
+    ['Stop, step busy for real in PGlite → verdict', 'stepBusyForReal'],
+    ['Run, step busy for real, nobody stops it → verdict (2 s budget)', 'stepOverBudget'],
+    ['Stop in a SQL box, allocating statement → cancelled', 'sqlBoxAllocating'],
+    ['Ctrl+C in the terminal, allocating statement → prompt', 'terminalAllocating'],
+  ]
+  for (const [name, key] of stopRows)
+    row(name, `${median(stops[key]).toFixed(0)} ms`, `  max ${Math.max(...stops[key]).toFixed(0)} ms`)
+  const resetGrowthMb = resetMemory.after50Mb - resetMemory.after10Mb
+  row(
+    'renderer memory, 50 resets against 10 (target ≤ 20 MB)',
+    `${resetGrowthMb.toFixed(0)} MB`,
+    `  (${resetMemory.after10Mb.toFixed(0)} → ${resetMemory.after50Mb.toFixed(0)} MB resident)`,
+  )
   const simulator = await benchSimulator()
   const readyMedian = median(ready)
   const bareMedian = median(bare)
@@ -393,6 +417,13 @@ async function main(): Promise<void> {
       longest_task_ms: Math.round(live.longestTaskMs),
       long_tasks_count: live.longTaskCount,
       longest_frame_gap_ms: Math.round(live.longestGapMs),
+      stop_ms: Object.fromEntries(
+        stopRows.map(([, key]) => [
+          key,
+          { median: Math.round(median(stops[key])), max: Math.round(Math.max(...stops[key])) },
+        ]),
+      ),
+      reset_memory_growth_mb: Math.round(resetGrowthMb),
       ...simulator,
       runs,
     }),

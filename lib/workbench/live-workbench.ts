@@ -105,7 +105,8 @@ export class LiveWorkbench {
       simulation.continueSequencesFrom((resume.generation ?? 1) * sequenceRangePerGeneration)
       if (Object.keys(resume.deployment).length > 0)
         simulation.applyNow({ kind: 'deploy', shares: resume.deployment })
-      workbench.tick()
+      // a stopped step's verdict goes out at once, just after the answer to this request
+      workbench.tick(cancelled ? 0 : tickMs)
       return workbench
     }
     // earlier steps replay headless, exactly as the lesson check runs them
@@ -316,7 +317,7 @@ export class LiveWorkbench {
     }
   }
 
-  private tick(): void {
+  private tick(delayMs = tickMs): void {
     this.host.schedule(() => {
       if (this.isStopped) return
       this.host.context.enqueue(async () => {
@@ -343,7 +344,7 @@ export class LiveWorkbench {
         if (verdict) this.host.context.emit(verdict)
         this.tick()
       })
-    }, tickMs)
+    }, delayMs)
   }
 
   private judgeRunningStep() {

@@ -128,3 +128,19 @@ test('an unbounded recursive query is stopped too, and earlier changes survive t
   await runSql(page, 0, "select name from users where email = 'ted@example.org'")
   await expect(box.getByRole('cell')).toHaveText(['Edgar Codd'])
 })
+
+// it allocates as it goes and Postgres never checks for a cancel inside it; left alone it ends
+// after seconds with 53200 (out of memory)
+const allocating = "select length(string_agg(repeat('x', 10000), '')) from generate_series(1, 1000000)"
+
+test('a statement that allocates without checking for a cancel is stopped too, and the database answers again', async ({
+  page,
+}) => {
+  await openPlayground(page)
+  const box = await runSql(page, 2, allocating)
+  await expect(box.getByText('Running…')).toBeVisible()
+  await box.getByRole('button', { name: 'Stop' }).click()
+  await expect(box.getByRole('alert')).toContainText('Cancelled: canceling statement due to user request')
+  await runSql(page, 2, 'select count(*) as users from users')
+  await expect(box.getByRole('cell')).toHaveText(['200'])
+})

@@ -46,6 +46,21 @@ test('Ctrl+C stops a runaway query that keeps Postgres busy, and the prompt come
   await expect.poll(() => terminalText(screen), { timeout: 30_000 }).toContain(' has_users\n-----------\n t')
 })
 
+test('Ctrl+C stops a statement that allocates without checking for a cancel', async ({ page }) => {
+  test.setTimeout(90_000)
+  const { workbench, screen } = await openTerminal(page)
+  const allocating = "select length(string_agg(repeat('x', 10000), '')) from generate_series(1, 1000000);"
+  await typeLine(page, allocating)
+  await expect.poll(() => terminalText(screen)).toContain('generate_series(1, 1000000);')
+  await page.keyboard.press('Control+C')
+  await expect
+    .poll(() => terminalText(screen), { timeout: 30_000 })
+    .toMatch(/Cancel request sent\nERROR: {2}canceling statement due to user request[\s\S]*postgres=>$/)
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step', { timeout: 30_000 })
+  await typeLine(page, 'select 1 as answer;')
+  await expect.poll(() => terminalText(screen), { timeout: 30_000 }).toContain(' answer\n--------\n      1')
+})
+
 test('a setting the simulator does not model says so, before its SET', async ({ page }) => {
   const { screen } = await openTerminal(page)
   await typeLine(page, "set idle_in_transaction_session_timeout = '5s';")
