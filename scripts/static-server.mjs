@@ -1,6 +1,7 @@
 // A small static file server for the exported site (out/): what `npm start`, the browser
 // tests and the benchmark serve. It maps /learn/x to learn/x.html as static hosts do and
-// answers unknown paths with the site's own 404 page and a real 404 status.
+// answers unknown paths with the site's own 404 page and a real 404 status; a path with a
+// trailing slash is redirected to the one without.
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createServer } from 'node:http'
@@ -47,6 +48,13 @@ export function createStaticServer({ root, mounts = {} }) {
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end()
+      return
+    }
+    // docs tools often add a trailing slash to a link: the page is the one without it
+    const isMounted = Object.keys(mounts).some((prefix) => url.pathname.startsWith(prefix))
+    if (!isMounted && url.pathname.length > 1 && url.pathname.endsWith('/')) {
+      const location = `${url.pathname.replace(/\/+$/, '') || '/'}${url.search}`
+      response.writeHead(308, { location, 'cache-control': 'no-cache' }).end()
       return
     }
     let file

@@ -13,10 +13,19 @@ export function SiteChrome({ children }: { children: ReactNode }) {
         <Link href="/" className="brand">
           Cutover
         </Link>
+        {/* a list, so the links stay apart without the style sheet and read as three to a screen reader */}
         <nav aria-label="Site">
-          <Link href="/">Lessons</Link>
-          <Link href="/reference/locks">Statement locks</Link>
-          <Link href="/embedding">Embed a step</Link>
+          <ul>
+            <li>
+              <Link href="/">Lessons</Link>
+            </li>
+            <li>
+              <Link href="/reference/locks">Statement locks</Link>
+            </li>
+            <li>
+              <Link href="/embedding">Embed a step</Link>
+            </li>
+          </ul>
         </nav>
         <ThemeToggle />
       </header>

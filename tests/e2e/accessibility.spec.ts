@@ -10,7 +10,7 @@ const background = { light: 'rgb(251, 250, 247)', dark: 'rgb(22, 24, 29)' }
 
 type Scheme = keyof typeof background
 
-interface SeriousViolation {
+interface Violation {
   id: string
   impact: string
   help: string
@@ -27,23 +27,24 @@ async function openLive(page: Page, path: string, step = 1) {
   )
 }
 
-/** Runs axe on the whole page and fails, listing each node, on any serious or critical violation. */
-async function expectNoSeriousViolations(page: Page, where: string) {
+/**
+ * Runs axe's whole rule set on the page and fails, listing each node, on any violation, from
+ * minor to critical.
+ */
+async function expectNoViolations(page: Page, where: string) {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: axePath })
-  const violations = await page.evaluate(async (): Promise<SeriousViolation[]> => {
+  const violations = await page.evaluate(async (): Promise<Violation[]> => {
     const { axe } = window as unknown as { axe: typeof Axe }
     const results = await axe.run(document, { resultTypes: ['violations'] })
-    return results.violations
-      .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-      .map((violation) => ({
-        id: violation.id,
-        impact: violation.impact ?? '',
-        help: violation.help,
-        nodes: violation.nodes.map((node) => ({
-          target: node.target.join(' '),
-          summary: node.failureSummary ?? '',
-        })),
-      }))
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact ?? '',
+      help: violation.help,
+      nodes: violation.nodes.map((node) => ({
+        target: node.target.join(' '),
+        summary: node.failureSummary ?? '',
+      })),
+    }))
   })
   const report = violations
     .map(
@@ -72,18 +73,18 @@ async function chooseTheme(page: Page, scheme: Scheme) {
 }
 
 /** Light and dark from the system setting, then each chosen with the toggle against the system. */
-async function expectNoSeriousViolationsInEveryTheme(page: Page, where: string) {
+async function expectNoViolationsInEveryTheme(page: Page, where: string) {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await expectTheme(page, scheme)
-    await expectNoSeriousViolations(page, `${where}, ${scheme} by the system setting`)
+    await expectNoViolations(page, `${where}, ${scheme} by the system setting`)
   }
   // the system is dark here, so the first press chooses light
   await chooseTheme(page, 'light')
-  await expectNoSeriousViolations(page, `${where}, light chosen with the toggle on a dark system`)
+  await expectNoViolations(page, `${where}, light chosen with the toggle on a dark system`)
   await page.emulateMedia({ colorScheme: 'light' })
   await chooseTheme(page, 'dark')
-  await expectNoSeriousViolations(page, `${where}, dark chosen with the toggle on a light system`)
+  await expectNoViolations(page, `${where}, dark chosen with the toggle on a light system`)
 }
 
 for (const viewport of [
@@ -93,11 +94,11 @@ for (const viewport of [
   test.describe(`at ${viewport.width}×${viewport.height}`, () => {
     test.use({ viewport })
 
-    test('the live lesson page has no serious axe violations, light or dark, by system or toggle', async ({
+    test('the live lesson page has no axe violations, light or dark, by system or toggle', async ({
       page,
     }) => {
       await openLive(page, '/learn/playground')
-      await expectNoSeriousViolationsInEveryTheme(page, `the live lesson at ${viewport.width}px`)
+      await expectNoViolationsInEveryTheme(page, `the live lesson at ${viewport.width}px`)
     })
   })
 }
@@ -105,7 +106,7 @@ for (const viewport of [
 test.describe('at 1400×900', () => {
   test.use({ viewport: { width: 1400, height: 900 } })
 
-  test('the lesson page has no serious axe violations while the naive step makes writes wait, nor after it broke things', async ({
+  test('the lesson page has no axe violations while the naive step makes writes wait, nor after it broke things', async ({
     page,
   }) => {
     test.setTimeout(120_000)
@@ -130,7 +131,7 @@ test.describe('at 1400×900', () => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       await expectTheme(page, scheme)
-      await expectNoSeriousViolations(page, `the naive step with orders timing out, ${scheme}`)
+      await expectNoViolations(page, `the naive step with orders timing out, ${scheme}`)
     }
 
     await bench.getByRole('button', { name: '10×' }).click()
@@ -144,33 +145,58 @@ test.describe('at 1400×900', () => {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme })
       await expectTheme(page, scheme)
-      await expectNoSeriousViolations(page, `the naive step’s verdict, ${scheme}`)
+      await expectNoViolations(page, `the naive step’s verdict, ${scheme}`)
     }
   })
 })
 
-test('the home page has no serious axe violations, light or dark, by system or toggle', async ({ page }) => {
-  await page.goto('/')
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
-  await expectNoSeriousViolationsInEveryTheme(page, 'the home page')
+// every lesson once its workbench is live: the panels, the step at hand and the prose's code
+test('every lesson page, live, has no axe violations, light or dark', async ({ page }) => {
+  test.setTimeout(240_000)
+  const lessons = [
+    'playground',
+    'two-versions',
+    'database-goes-away',
+    'lock-queue',
+    'split-column',
+    'release-discipline',
+  ]
+  for (const path of [...lessons.map((slug) => `/learn/${slug}`), '/learn/expand-contract/backfill']) {
+    await page.emulateMedia({ colorScheme: 'light' })
+    await page.goto(path)
+    await expect(workbench(page).getByRole('status').filter({ hasText: 'Live:' })).toBeVisible({
+      timeout: 60_000,
+    })
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await expectTheme(page, scheme)
+      await expectNoViolations(page, `${path}, live, ${scheme}`)
+    }
+  }
 })
 
-test('the statement reference has no serious axe violations, light or dark, by system or toggle', async ({
+test('the home page has no axe violations, light or dark, by system or toggle', async ({ page }) => {
+  await page.goto('/')
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible()
+  await expectNoViolationsInEveryTheme(page, 'the home page')
+})
+
+test('the statement reference has no axe violations, light or dark, by system or toggle', async ({
   page,
 }) => {
   await page.goto('/reference/locks')
   await expect(page.getByRole('heading', { level: 1, name: 'What each statement locks' })).toBeVisible()
-  await expectNoSeriousViolationsInEveryTheme(page, 'the statement reference')
+  await expectNoViolationsInEveryTheme(page, 'the statement reference')
 })
 
-test('the embedding page, an embed, and the presenter and audience windows have no serious axe violations', async ({
+test('the embedding page, an embed, and the presenter and audience windows have no axe violations', async ({
   page,
   context,
 }) => {
   test.setTimeout(120_000)
   await page.goto('/embedding')
   await expect(page.getByRole('heading', { level: 1, name: 'Embed a step in your docs' })).toBeVisible()
-  await expectNoSeriousViolationsInEveryTheme(page, 'the embedding page')
+  await expectNoViolationsInEveryTheme(page, 'the embedding page')
 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: 'light' })
@@ -180,7 +206,7 @@ test('the embedding page, an embed, and the presenter and audience windows have 
       { timeout: 60_000 },
     )
     await expectTheme(page, scheme)
-    await expectNoSeriousViolations(page, `an embed, theme=${scheme}`)
+    await expectNoViolations(page, `an embed, theme=${scheme}`)
   }
 
   await page.goto('/present/lock-queue')
@@ -194,8 +220,8 @@ test('the embedding page, an embed, and the presenter and audience windows have 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
     await audience.emulateMedia({ colorScheme: scheme })
-    await expectNoSeriousViolations(page, `the presenter's window, ${scheme}`)
-    await expectNoSeriousViolations(audience, `the audience window, ${scheme}`)
+    await expectNoViolations(page, `the presenter's window, ${scheme}`)
+    await expectNoViolations(audience, `the audience window, ${scheme}`)
   }
 })
 

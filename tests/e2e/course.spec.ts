@@ -21,6 +21,29 @@ test('an unknown lesson gets a real 404 page', async ({ page, pageWatch }) => {
   await expect(page.getByRole('list', { name: 'Lessons' })).toBeVisible()
 })
 
+test.describe('a step’s deep link on a wide screen', () => {
+  test.use({ viewport: { width: 1400, height: 900 } })
+
+  test('with a trailing slash, as docs tools write it, opens the step, and the prose where the step begins', async ({
+    page,
+  }) => {
+    await page.goto('/learn/lock-queue/upgrade/')
+    await expect(page).toHaveURL(/\/learn\/lock-queue\/upgrade$/)
+    const workbench = page.getByRole('region', { name: 'Workbench' })
+    await expect(workbench.getByRole('status').first()).toContainText('Live: step 3', { timeout: 30_000 })
+    await expect(page.getByRole('heading', { name: 'Step 3: FAIL FAIL FAIL' })).toBeInViewport()
+  })
+
+  test('in a lesson without step headings, opens the prose right after the step before it', async ({
+    page,
+  }) => {
+    await page.goto('/learn/expand-contract/expand')
+    const workbench = page.getByRole('region', { name: 'Workbench' })
+    await expect(workbench.getByRole('status').first()).toContainText('Live: step 2', { timeout: 30_000 })
+    await expect(page.getByText('is the migration of 0.1.1. The editor holds the shortcut')).toBeInViewport()
+  })
+})
+
 test('the lesson text is in the page before any script runs, with the database still starting', async ({
   request,
 }) => {

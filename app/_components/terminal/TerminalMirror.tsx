@@ -35,23 +35,40 @@ export function TerminalMirror({ feed, fontSize = 13 }: { feed: TerminalFeed; fo
         const fit = new FitAddon()
         term.loadAddon(fit)
         term.open(element)
+        // the other terminal's columns at this window's font can be wider than this box: the
+        // font shrinks until they fit, so no line is cut off at the right
+        const fitFont = () => {
+          term.options.fontSize = fontSize
+          const drawn = element.querySelector('.xterm-screen')?.getBoundingClientRect().width ?? 0
+          const style = getComputedStyle(element)
+          const room = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+          if (drawn > room && room > 0)
+            term.options.fontSize = Math.max(8, Math.floor((fontSize * room) / drawn))
+        }
+        const resizeTo = (size: { cols: number; rows: number }) => {
+          term.resize(size.cols, size.rows)
+          fitFont()
+        }
         // the other terminal's size, not this window's: its lines were drawn for that width
         const initial = feed.replay()
-        if (initial.size) term.resize(initial.size.cols, initial.size.rows)
+        if (initial.size) resizeTo(initial.size)
         else fit.fit()
         term.write(initial.text)
         const stop = feed.subscribe((output) => {
           if (output.kind === 'clear') term.clear()
-          else if (output.kind === 'size') term.resize(output.cols, output.rows)
+          else if (output.kind === 'size') resizeTo(output)
           else if (output.kind === 'reset') {
             term.reset()
-            if (output.size) term.resize(output.size.cols, output.size.rows)
+            if (output.size) resizeTo(output.size)
             term.write(output.text)
           } else term.write(output.text)
         })
+        const boxResized = new ResizeObserver(fitFont)
+        boxResized.observe(element)
         element.dataset.ready = 'true'
         dispose = () => {
           stop()
+          boxResized.disconnect()
           term.dispose()
           delete element.dataset.ready
         }

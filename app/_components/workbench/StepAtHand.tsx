@@ -140,7 +140,8 @@ function NaiveWay({ naive }: { naive: string }) {
   return naive.includes('\n') ? (
     <div className="muted workbench-naive">
       <p>The naive way:</p>
-      <pre>
+      {/* focusable, so a keyboard can scroll a long line into view */}
+      <pre tabIndex={0}>
         <code>{naive}</code>
       </pre>
     </div>

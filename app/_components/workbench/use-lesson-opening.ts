@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, type RefObject } from 'react'
 import type { WorkerDatabase } from '@/lib/engine'
 import type { WorkbenchStep } from '@/lib/workbench'
+import { proseSectionOf } from '../lesson/prose-section'
 import { firstUnpassedStep, type LessonProgress } from '../lesson-progress'
 import type { LessonProgressHandle } from './use-lesson-progress'
 import type { StepFeedback } from './use-step-feedback'
@@ -78,9 +79,17 @@ export function useLessonOpening({
     const isFirst = openedFor.current === undefined
     openedFor.current = key
     const fromUrl = initialStep ? stepIds.indexOf(initialStep) : -1
-    // a step's link on a narrow screen, where the workbench sits below the prose, goes to it
-    if (isFirst && fromUrl >= 0 && followsStepInUrl && window.matchMedia('(max-width: 1099px)').matches)
-      document.getElementById('workbench-heading')?.scrollIntoView()
+    if (isFirst && fromUrl >= 0 && followsStepInUrl) {
+      // a step's link on a narrow screen, where the workbench sits below the prose, goes to it;
+      // on a wide one the workbench stays beside the prose, which opens where the step begins
+      if (window.matchMedia('(max-width: 1099px)').matches)
+        document.getElementById('workbench-heading')?.scrollIntoView()
+      else {
+        const prose = document.querySelector('.lesson-prose')
+        const section = prose && proseSectionOf(prose, stepIds, fromUrl)
+        section?.scrollIntoView({ block: 'start' })
+      }
+    }
     if (!isFirst) {
       const restart = pendingRestartRef.current
       pendingRestartRef.current = undefined

@@ -122,6 +122,8 @@ export function Audience({
         )}
       </header>
       <div className="audience-main">
+        {/* the panels' headings are h3s, as on the lesson page under its Workbench heading */}
+        <h2 className="visually-hidden">The simulation, live</h2>
         <div className="audience-column">
           <TrafficChart
             versions={workbench.versions}
@@ -142,7 +144,7 @@ export function Audience({
           <TerminalMirror feed={feed} fontSize={18} />
           {step?.isEditable && view && (
             <section className="wb-panel" aria-label="The step’s SQL">
-              <pre className="audience-sql">
+              <pre className="audience-sql" tabIndex={0}>
                 <code>{view.sql}</code>
               </pre>
             </section>
