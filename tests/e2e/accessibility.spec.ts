@@ -2,6 +2,7 @@ import { createRequire } from 'node:module'
 import type { Locator, Page } from '@playwright/test'
 import type * as Axe from 'axe-core'
 import { expect, test } from './fixtures'
+import { openPresenterAndAudience } from './workbench-helpers'
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
@@ -209,13 +210,7 @@ test('the embedding page, an embed, and the presenter and audience windows have 
     await expectNoViolations(page, `an embed, theme=${scheme}`)
   }
 
-  await page.goto('/present/lock-queue')
-  await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
-    'Live:',
-    { timeout: 60_000 },
-  )
-  const audience = await context.newPage()
-  await audience.goto('/present/lock-queue/audience')
+  const audience = await openPresenterAndAudience(page, context)
   await expect(audience.getByRole('heading', { level: 1 })).toContainText('Step 1 of')
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })

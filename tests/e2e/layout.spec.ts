@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
+import { openPresenterAndAudience } from './workbench-helpers'
 
 // Every main route, as a learner, a docs reader and a class see it
 const routes = [
@@ -78,13 +79,7 @@ for (const viewport of [
     })
 
     test('the audience window draws the presenter’s terminal inside its box', async ({ page, context }) => {
-      await page.goto('/present/lock-queue')
-      await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
-        'Live:',
-        { timeout: 60_000 },
-      )
-      const audience = await context.newPage()
-      await audience.goto('/present/lock-queue/audience')
+      const audience = await openPresenterAndAudience(page, context)
       await expect(audience.getByTestId('terminal')).toHaveAttribute('data-ready', 'true')
       await expect(audience.getByTestId('terminal')).toContainText('postgres=>')
       const { scrollsSideways, cutOff } = await findCutOff(audience)

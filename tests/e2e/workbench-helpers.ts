@@ -1,4 +1,4 @@
-import type { Locator, Page } from '@playwright/test'
+import type { BrowserContext, Locator, Page } from '@playwright/test'
 import { expect } from './fixtures'
 
 /** Opens a lesson (or one of its steps), waits for its traffic, and sets the clock to 10×. */
@@ -77,4 +77,16 @@ export async function replaceStepSql(
   await page.keyboard.press('Shift+Control+End')
   await page.keyboard.type(sql)
   await expect(editor).toContainText(sql)
+}
+
+/** Opens lock-queue's presenter window until it is live, then its audience window beside it. */
+export async function openPresenterAndAudience(page: Page, context: BrowserContext): Promise<Page> {
+  await page.goto('/present/lock-queue')
+  await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
+    'Live:',
+    { timeout: 60_000 },
+  )
+  const audience = await context.newPage()
+  await audience.goto('/present/lock-queue/audience')
+  return audience
 }
