@@ -27,7 +27,7 @@ export interface ConsoleScenario {
 }
 
 // A cancel the simulation has not answered in this long means Postgres itself is busy
-const simulationCancelWaitMs = 300
+const simulationCancelWaitMs = 200
 
 /**
  * The terminal's backend on a live lesson: statements run in the console's session of the

@@ -4,10 +4,12 @@ import type { Page } from '@playwright/test'
 import { embedEventSchema } from '../../app/_components/embed/embed-protocol'
 import { expect, test } from './fixtures'
 
-// A documentation site on another origin: a page of its own with the step in an iframe, which
-// records every message the frame sends and can send the frame commands.
-async function serveHostPage(
-  frameUrlFor: (hostOrigin: string) => string,
+// A documentation site on another origin: a page of its own with a step's frame in it (the
+// frame as `frameHtml` writes it, given the site's origin), which records every message the
+// frame sends and can send the frame commands.
+async function serveDocsPage(
+  frameOrigin: string,
+  frameHtml: (hostOrigin: string) => string,
 ): Promise<{ server: Server; origin: string }> {
   let html = ''
   const server = createServer((_, response) => {
@@ -15,20 +17,34 @@ async function serveHostPage(
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const frameUrl = frameUrlFor(origin)
-  const frameOrigin = new URL(frameUrl).origin
   html = `<!doctype html><html><head><title>Docs</title></head><body>
 <h1>Our deploy guide</h1>
-<iframe id="step" title="Cutover step" src="${frameUrl}" style="width:100%;height:900px;border:0"></iframe>
+<div style="width: 720px">${frameHtml(origin)}</div>
 <script>
   window.received = []
   window.addEventListener('message', (event) => {
     if (event.origin === ${JSON.stringify(frameOrigin)}) window.received.push(event.data)
   })
   window.send = (message) =>
-    document.getElementById('step').contentWindow.postMessage(message, ${JSON.stringify(frameOrigin)})
+    document.querySelector('iframe').contentWindow.postMessage(message, ${JSON.stringify(frameOrigin)})
 </script></body></html>`
   return { server, origin }
+}
+
+// The docs page with a plain frame of the step at `frameUrlFor(its origin)`
+function serveHostPage(frameUrlFor: (hostOrigin: string) => string) {
+  const frameOriginOf = (hostOrigin: string) => new URL(frameUrlFor(hostOrigin)).origin
+  return serveDocsPage(
+    frameOriginOf('http://127.0.0.1'),
+    (hostOrigin) =>
+      `<iframe id="step" title="Cutover step" src="${frameUrlFor(hostOrigin)}" style="width:100%;height:900px;border:0"></iframe>`,
+  )
+}
+
+// The docs page with the snippet exactly as the /embedding page's builder writes it: the frame
+// and the course's resize script
+function serveSnippetPage(snippet: string, frameOrigin: string) {
+  return serveDocsPage(frameOrigin, () => snippet)
 }
 
 interface Received {
@@ -143,6 +159,51 @@ test('a step embedded on another origin tells its host ready, run and passed, an
   }
 })
 
+test('the builder’s snippet on another origin: the frame takes its content’s height, and stop and reset end a running step', async ({
+  page,
+  baseURL,
+  pageWatch,
+}) => {
+  test.setTimeout(120_000)
+  await page.goto('/embedding')
+  await page.getByLabel('Lesson').selectOption('lock-queue')
+  await page.getByLabel('Step').selectOption('upgrade')
+  const snippet = await page.getByLabel('Paste this into your page').inputValue()
+  expect(snippet).toContain(`<script src="${baseURL}/embed-resize.js" async></script>`)
+  const { server, origin } = await serveSnippetPage(snippet, new URL(baseURL!).origin)
+  pageWatch.allowOrigin(origin)
+  try {
+    await page.goto(`${origin}/`)
+    await expect.poll(() => received(page, 'ready'), { timeout: 30_000 }).toHaveLength(1)
+    // the frame is as tall as its content says, from the script of the course's origin
+    const lastResize = async () =>
+      ((await page.evaluate('window.received')) as Received[])
+        .filter((event) => event.type === 'resize')
+        .at(-1)?.height as number | undefined
+    const frameHeight = () =>
+      page.evaluate(() => document.querySelector('iframe')!.getBoundingClientRect().height)
+    await expect
+      .poll(async () => Math.abs((await frameHeight()) - ((await lastResize()) ?? -100)))
+      .toBeLessThan(1.5)
+
+    // lock-queue's upgrade, as the step starts, freezes behind the idle page: it runs on until stopped
+    await send(page, { source: 'cutover-host', version: 1, type: 'run' })
+    await expect.poll(() => askStatus(page), { timeout: 30_000 }).toBe('running')
+    await send(page, { source: 'cutover-host', version: 1, type: 'stop' })
+    await expect
+      .poll(async () => (await received(page, 'step-run')).map((event) => event.outcome), { timeout: 30_000 })
+      .toEqual(['cancelled'])
+
+    await send(page, { source: 'cutover-host', version: 1, type: 'run' })
+    await expect.poll(() => askStatus(page), { timeout: 30_000 }).toBe('running')
+    await send(page, { source: 'cutover-host', version: 1, type: 'reset' })
+    await expect.poll(() => received(page, 'reset'), { timeout: 30_000 }).toHaveLength(1)
+    await expect.poll(() => askStatus(page)).toBe('not run')
+  } finally {
+    server.close()
+  }
+})
+
 test('an embed’s options are read with a schema: a wrong one is named and none of them is used', async ({
   page,
 }) => {
@@ -159,6 +220,11 @@ test('an embed’s options are read with a schema: a wrong one is named and none
   await expect(page.getByRole('region', { name: 'Terminal' })).toHaveCount(0)
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
   await expect(page.getByRole('button', { name: 'Pause' })).toHaveAttribute('aria-pressed', 'true', {
+    timeout: 30_000,
+  })
+
+  await page.goto('/embed/two-versions/serve?panels=traffic&speed=10')
+  await expect(page.getByRole('button', { name: '10×' })).toHaveAttribute('aria-pressed', 'true', {
     timeout: 30_000,
   })
 })
@@ -184,6 +250,10 @@ test('an embed told its host’s origin talks to that origin only', async ({ pag
     () => `${baseURL}/embed/two-versions/serve?panels=traffic&origin=https://docs.example.com`,
   )
   pageWatch.allowOrigin(elsewhere.origin)
+  const warnings: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text())
+  })
   try {
     await page.goto(`${elsewhere.origin}/`)
     const frame = page.frameLocator('#step')
@@ -194,6 +264,12 @@ test('an embed told its host’s origin talks to that origin only', async ({ pag
     await frame.getByRole('button', { name: 'Run step' }).click()
     await expect(frame.getByText('✓ Passed: step 1')).toBeVisible({ timeout: 60_000 })
     expect(await received(page)).toEqual([])
+    // the frame says why, in the console a host's author looks at
+    expect(
+      warnings.some((text) =>
+        text.includes('the origin option is https://docs.example.com, but this frame is in a page of'),
+      ),
+    ).toBe(true)
   } finally {
     elsewhere.server.close()
   }

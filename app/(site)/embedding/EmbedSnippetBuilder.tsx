@@ -1,12 +1,15 @@
 'use client'
 
-import { useId, useState } from 'react'
+import { useId, useRef, useState } from 'react'
+import { embedHeightOf } from '@/app/_components/embed/embed-protocol'
+import type { PanelId } from '@/app/_components/workbench/panels'
 import { useBrowserValue } from '@/app/_components/use-browser-value'
 
 interface LessonChoice {
   slug: string
   title: string
-  steps: { id: string; title: string }[]
+  /** Each step, with the lines of its editor and naive way (0 when it has no editor). */
+  steps: { id: string; title: string; textLines: number }[]
 }
 
 /** Builds the iframe snippet for a chosen lesson, step and options, ready to copy. */
@@ -28,7 +31,8 @@ export function EmbedSnippetBuilder({
   const [theme, setTheme] = useState('auto')
   const [isPaused, setIsPaused] = useState(false)
   const [hostOrigin, setHostOrigin] = useState('')
-  const [copiedSnippet, setCopiedSnippet] = useState<string | undefined>()
+  const [copied, setCopied] = useState<{ snippet: string; how: 'copied' | 'selected' } | undefined>()
+  const snippetRef = useRef<HTMLTextAreaElement>(null)
   // the snippet names the origin this page is served from, known in the browser only
   const origin = useBrowserValue(() => window.location.origin, 'https://cutover.example')
   if (!lesson || !step) return null
@@ -40,7 +44,12 @@ export function EmbedSnippetBuilder({
   const hostOriginProblem = hostOrigin.trim() === '' ? undefined : originProblem(hostOrigin.trim())
   if (hostOrigin.trim() !== '' && !hostOriginProblem) query.set('origin', new URL(hostOrigin.trim()).origin)
   const path = `/embed/${lesson.slug}/${step.id}${query.size > 0 ? `?${query.toString().replace(/%2C/g, ',')}` : ''}`
-  const snippet = `<iframe src="${origin}${path}" title="${escapeAttribute(`${lesson.title}: ${step.title}`)}" style="width: 100%; height: 900px; border: 0" loading="lazy"></iframe>`
+  const height = embedHeightOf(
+    shown.length > 0 ? (shown as PanelId[]) : (defaultPanels as PanelId[]),
+    step.textLines,
+  )
+  // the script sizes the frame to its content once it loads; the height is its usual one till then
+  const snippet = `<iframe src="${origin}${path}" title="${escapeAttribute(`${lesson.title}: ${step.title}`)}" style="width: 100%; height: ${height}px; border: 0" loading="lazy"></iframe>\n<script src="${origin}/embed-resize.js" async></script>`
 
   return (
     <div className="embed-builder">
@@ -128,20 +137,27 @@ export function EmbedSnippetBuilder({
       </label>
       <textarea
         id={`${id}-snippet`}
+        ref={snippetRef}
         readOnly
-        rows={4}
+        rows={5}
         value={snippet}
         onFocus={(event) => event.currentTarget.select()}
       />
       <p className="embed-builder-actions">
         <button
           type="button"
-          onClick={() =>
-            void navigator.clipboard
-              ?.writeText(snippet)
-              .then(() => setCopiedSnippet(snippet))
-              .catch(() => setCopiedSnippet(undefined))
-          }
+          onClick={() => {
+            // a page that may not write to the clipboard (no permission, not https) gets the
+            // snippet selected instead, and says so
+            const selectInstead = () => {
+              snippetRef.current?.select()
+              setCopied({ snippet, how: 'selected' })
+            }
+            if (!navigator.clipboard) return selectInstead()
+            navigator.clipboard
+              .writeText(snippet)
+              .then(() => setCopied({ snippet, how: 'copied' }), selectInstead)
+          }}
         >
           Copy the snippet
         </button>{' '}
@@ -149,7 +165,11 @@ export function EmbedSnippetBuilder({
           Open this embed ↗
         </a>{' '}
         <span role="status" className="muted">
-          {copiedSnippet === snippet ? 'Copied.' : ''}
+          {copied?.snippet !== snippet
+            ? ''
+            : copied.how === 'copied'
+              ? 'Copied to the clipboard.'
+              : 'This page may not write to your clipboard: the snippet is selected, press Ctrl+C (⌘C).'}
         </span>
       </p>
     </div>

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import { courseLessons } from '@/app/course'
+import { describeWorkbenchSteps } from '@/lib/workbench/node'
 import { defaultEmbedPanels } from '@/app/_components/embed/embed-protocol'
 import { panelIds } from '@/app/_components/workbench/panels'
 import { EmbedSnippetBuilder } from './EmbedSnippetBuilder'
@@ -19,7 +20,7 @@ const events: { type: string; when: string; example: object }[] = [
   },
   {
     type: 'step-run',
-    when: 'The step ran and its outcome is known: passed, broke things, or (a system test) not yet.',
+    when: 'The step ran and its outcome is known: passed, broke things, (a system test) not yet, or cancelled (stopped while it ran).',
     example: { type: 'step-run', outcome: 'passed', how: 'yours', claims: { held: 3, total: 3 } },
   },
   {
@@ -44,7 +45,7 @@ const events: { type: string; when: string; example: object }[] = [
   },
   {
     type: 'resize',
-    when: 'The frame’s content changed height, in CSS pixels: size the iframe to it if you like.',
+    when: 'The frame’s content has this height, in CSS pixels: sent once it loads and whenever it changes. The snippet’s script sizes the frame by it.',
     example: { type: 'resize', height: 1180 },
   },
 ]
@@ -55,8 +56,12 @@ const commands: { type: string; does: string }[] = [
     does: 'Runs the step with what is in its editor, as the Run step button does; ignored while the step is starting or running.',
   },
   {
+    type: 'stop',
+    does: 'Stops the running step, as its Stop button does: its statement is cancelled (or, when Postgres is busy with it for real, the database comes back from its last saved state); a step-run event with outcome cancelled follows.',
+  },
+  {
     type: 'reset',
-    does: 'Puts the database and the step’s outcome back where the step started (the editor keeps its SQL); a reset event follows. Ignored while the step runs.',
+    does: 'Puts the database and the step’s outcome back where the step started (the editor keeps its SQL), stopping the step first if it runs; a reset event follows.',
   },
   { type: 'status', does: 'Asks where the step stands; a status event answers.' },
 ]
@@ -78,7 +83,14 @@ export default async function EmbeddingPage() {
     .map((lesson) => ({
       slug: lesson.slug,
       title: lesson.meta.title,
-      steps: lesson.scenario!.steps.map((step) => ({ id: step.id, title: step.title })),
+      steps: describeWorkbenchSteps(lesson.scenario!).map((step) => ({
+        id: step.id,
+        title: step.title,
+        // the editor and the naive way are the tall parts of a step: the snippet's height counts them
+        textLines: step.isEditable
+          ? lineCount(step.starter) + (step.naive ? lineCount(step.naive) + 1 : 0)
+          : 0,
+      })),
     }))
   return (
     <article className="embedding">
@@ -95,7 +107,9 @@ export default async function EmbeddingPage() {
       <h2>Options</h2>
       <p>
         Options go in the frame’s query string. They are checked together: if one is wrong, the frame says
-        which and shows the defaults instead of half of what you asked.
+        which and shows the defaults instead of half of what you asked, and it sends your page no events until
+        the address is fixed (it says so in the browser’s console too). A frame whose <code>origin</code> is
+        not your page’s origin sends nothing and takes no command: the console says that as well.
       </p>
       <div className="embedding-table" role="region" aria-label="Options" tabIndex={0}>
         <table>
@@ -148,6 +162,17 @@ export default async function EmbeddingPage() {
             </tr>
             <tr>
               <td>
+                <code>speed</code>
+              </td>
+              <td>
+                <code>1</code> (real time), <code>10</code> (ten times faster)
+              </td>
+              <td>
+                <code>1</code>
+              </td>
+            </tr>
+            <tr>
+              <td>
                 <code>origin</code>
               </td>
               <td>your page’s origin, e.g. https://docs.example.com</td>
@@ -190,7 +215,7 @@ export default async function EmbeddingPage() {
         </table>
       </div>
       <p>
-        The parent can send three commands, each exactly{' '}
+        The parent can send four commands, each exactly{' '}
         <code>{'{ source: "cutover-host", version: 1, type }'}</code>. Any other message — another shape, an
         extra field, a string — is ignored, and so is any message not from the parent window (or, with{' '}
         <code>origin</code>, not from that origin).
@@ -232,10 +257,17 @@ export default async function EmbeddingPage() {
         </li>
         <li>Any site may frame the course. Every file it needs comes from the course’s own origin.</li>
         <li>
-          The database takes a second or two to start, and a few megabytes the first time; give the frame
-          about 900 pixels of height, or follow the <code>resize</code> events.
+          The database takes a second or two to start, and a few megabytes the first time. The snippet’s small
+          script (<code>embed-resize.js</code>, from the course’s origin) sizes each frame to its content as
+          soon as it loads; the snippet’s starting height is the frame’s usual height in a 720 px column with
+          the panels you chose, so a frame further down the page hardly moves when it loads. Without the
+          script, follow the <code>resize</code> events yourself.
         </li>
       </ul>
     </article>
   )
+}
+
+function lineCount(text: string): number {
+  return text.split('\n').length
 }

@@ -1,19 +1,25 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { embedEventSchema, parseEmbedOptions, readEmbedCommand } from './embed-protocol'
+import {
+  defaultEmbedPanels,
+  embedEventSchema,
+  embedHeightOf,
+  parseEmbedOptions,
+  readEmbedCommand,
+} from './embed-protocol'
 
 describe('embed options', () => {
   it('default to a playing step with the traffic chart, the version grid and the terminal', () => {
     assert.deepEqual(parseEmbedOptions(''), {
       ok: true,
-      options: { theme: 'auto', panels: ['traffic', 'versions', 'terminal'], traffic: 'playing' },
+      options: { theme: 'auto', panels: ['traffic', 'versions', 'terminal'], traffic: 'playing', speed: '1' },
     })
   })
 
-  it('read the theme, the panels in order, paused traffic and the host’s origin', () => {
+  it('read the theme, the panels in order, paused traffic, the speed and the host’s origin', () => {
     assert.deepEqual(
       parseEmbedOptions(
-        '?theme=dark&panels=sessions,traffic&traffic=paused&origin=https://docs.example.com/guide',
+        '?theme=dark&panels=sessions,traffic&traffic=paused&speed=10&origin=https://docs.example.com/guide',
       ),
       {
         ok: true,
@@ -21,6 +27,7 @@ describe('embed options', () => {
           theme: 'dark',
           panels: ['sessions', 'traffic'],
           traffic: 'paused',
+          speed: '10',
           origin: 'https://docs.example.com',
         },
       },
@@ -36,6 +43,7 @@ describe('embed options', () => {
       theme: 'auto',
       panels: ['traffic', 'versions', 'terminal'],
       traffic: 'playing',
+      speed: '1',
     })
     assert.deepEqual(!parsed.ok && parsed.problems, [
       'traffic: given more than once',
@@ -77,5 +85,20 @@ describe('embed messages', () => {
     const event = { source: 'cutover', version: 1, lesson: 'l', step: 's', type: 'step-passed' }
     assert.equal(embedEventSchema.safeParse(event).success, true)
     assert.equal(embedEventSchema.safeParse({ ...event, sql: 'select 1' }).success, false)
+  })
+})
+
+describe('the snippet’s starting height', () => {
+  it('is near what frames measured at 720 px: 1640 px for a step without an editor, 2003 px for lock-queue’s upgrade', () => {
+    const near = (estimate: number, measured: number) => Math.abs(estimate - measured) / measured < 0.05
+    // two-versions' first step deploys: no editor
+    assert.ok(near(embedHeightOf(defaultEmbedPanels, 0), 1640))
+    // lock-queue's upgrade: 8 lines of starter, a 5-line naive way and its label
+    assert.ok(near(embedHeightOf(defaultEmbedPanels, 14), 2003))
+  })
+
+  it('grows with each panel and each line of SQL', () => {
+    assert.ok(embedHeightOf(['traffic', 'sessions'], 0) > embedHeightOf(['traffic'], 0))
+    assert.ok(embedHeightOf(['traffic'], 10) > embedHeightOf(['traffic'], 2))
   })
 })

@@ -14,7 +14,7 @@ const panelListSchema = z
       .refine((names) => new Set(names).size === names.length, 'a panel is named twice'),
   )
 
-/** The embed's options, read from its query string: `?theme=dark&panels=traffic,terminal&traffic=paused`. */
+/** The embed's options, read from its query string: `?theme=dark&panels=traffic,terminal&traffic=paused&speed=10`. */
 export const embedOptionsSchema = z.strictObject({
   theme: z
     .enum(['auto', 'light', 'dark'])
@@ -27,6 +27,10 @@ export const embedOptionsSchema = z.strictObject({
     .enum(['playing', 'paused'])
     .default('playing')
     .describe('Whether simulated traffic plays as soon as the step is ready.'),
+  speed: z
+    .enum(['1', '10'])
+    .default('1')
+    .describe('How fast virtual time runs: 1 is real time, 10 is ten times faster.'),
   origin: z
     .url({ protocol: /^https?$/ })
     .transform((url) => new URL(url).origin)
@@ -58,6 +62,35 @@ export function parseEmbedOptions(
   return parsed.success && problems.length === 0
     ? { ok: true, options: parsed.data }
     : { ok: false, problems, options: defaults }
+}
+
+/**
+ * About how tall the frame is in a 720 px column, in CSS pixels, with `panels` shown under a
+ * step whose editor and naive way take `textLines` lines: the snippet's starting height, so a
+ * frame the reader has not scrolled to yet (it loads lazily, then sends its size) is close to
+ * its size already. Fitted to frames measured at 720 px on three lessons' steps.
+ */
+export function embedHeightOf(panels: readonly PanelId[], textLines: number): number {
+  const height = panels.reduce(
+    (total, panel) => total + embedPanelHeights[panel],
+    embedBaseHeight + textLines * embedLineHeight,
+  )
+  return Math.round(height / 10) * 10
+}
+
+// the header, the step's heading, buttons and verdict; a line of SQL; then each panel with its gap
+const embedBaseHeight = 560
+const embedLineHeight = 28
+const embedPanelHeights: Record<PanelId, number> = {
+  traffic: 420,
+  versions: 200,
+  terminal: 450,
+  deploy: 320,
+  sessions: 300,
+  invariants: 100,
+  schema: 600,
+  requests: 220,
+  audit: 110,
 }
 
 /** How a step ended, as the host hears it. */

@@ -64,6 +64,8 @@ export interface WorkbenchProps {
   followsStepInUrl?: boolean
   /** Whether traffic waits for Play when the lesson opens; it plays by default. */
   startsPaused?: boolean
+  /** How fast virtual time runs once it plays: 1× by default (an embed's host may ask for 10×). */
+  speed?: 1 | 10
   /** Shows and runs this step only (an embed), instead of the lesson's list of steps. */
   onlyStep?: string
   /** Told what happens: the embed's host and the audience window listen. */
@@ -109,7 +111,7 @@ export function Workbench(props: WorkbenchProps) {
     snapshotUrl: props.snapshotUrl,
     onVerdict: feedback.onVerdict,
     ...(props.onLiveAction && { onAction: props.onLiveAction }),
-    initialSpeed: props.startsPaused ? 0 : 1,
+    initialSpeed: props.startsPaused ? 0 : (props.speed ?? 1),
   })
   const { state, setSpeed } = workbench
   const pendingRestartRef = useRef<PendingRestart | undefined>(undefined)

@@ -128,8 +128,8 @@ export function useStepCommands({
   }
   // an embed's one step goes back to where it started; elsewhere the whole lesson does
   const reset = async () => {
-    if (!isLive && state.phase !== 'failed') return
-    if (!isRunning && isRunRequestedRef.current) return
+    if (!isLive && state.phase !== 'failed' && !isRunRequestedRef.current) return
+    // a run still reopening the lesson gives way: the later open wins, and the run sees it
     await stopFirst()
     const step = pinned >= 0 ? pinned : 0
     if (pinned >= 0) {

@@ -15,7 +15,7 @@ export interface PendingRestart {
 
 // A cancel is answered between two ticks; one not answered in this long means the worker is
 // inside a statement that runs for real in Postgres
-const cancelAnswerWaitMs = 300
+const cancelAnswerWaitMs = 200
 
 /** A statement Postgres has been busy with for real for a while: the clock waits for it. */
 export interface BusyForReal {

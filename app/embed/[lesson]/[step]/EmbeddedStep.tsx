@@ -44,6 +44,19 @@ export function EmbeddedStep({
     else document.documentElement.dataset.theme = options.theme
   }, [options])
 
+  // a frame that sends nothing says why, where its host's author looks: the console
+  useEffect(() => {
+    if (parsed && !parsed.ok)
+      console.warn(
+        `Cutover embed: its options were not used and it sends no events: ${parsed.problems.join('; ')}`,
+      )
+    const host = window.location.ancestorOrigins?.[0]
+    if (parsed?.ok && parsed.options.origin && host && host !== parsed.options.origin)
+      console.warn(
+        `Cutover embed: the origin option is ${parsed.options.origin}, but this frame is in a page of ${host}: it sends that page no events and takes no commands from it.`,
+      )
+  }, [parsed])
+
   // events go to the host page; with an `origin` option, to that origin only
   useEffect(() => {
     if (!hostLine) return
@@ -56,7 +69,13 @@ export function EmbeddedStep({
     if (content) observer.observe(content)
     const onMessage = (message: MessageEvent) => {
       if (message.source !== window.parent || window.parent === window) return
-      if (hostLine.origin && message.origin !== hostLine.origin) return
+      if (hostLine.origin && message.origin !== hostLine.origin) {
+        if (readEmbedCommand(message.data))
+          console.warn(
+            `Cutover embed: a command from ${message.origin} was ignored: the origin option allows ${hostLine.origin} only.`,
+          )
+        return
+      }
       const command = readEmbedCommand(message.data)
       if (!command) return
       if (command.type === 'status')
@@ -136,6 +155,7 @@ export function EmbeddedStep({
           progressScope="page"
           followsStepInUrl={false}
           startsPaused={parsed.options.traffic === 'paused'}
+          speed={parsed.options.speed === '10' ? 10 : 1}
           commands={commands}
           {...(onEvent && { onEvent })}
         />
