@@ -91,6 +91,16 @@ describe('cancelling a running step', () => {
         `${servedAfter.length} requests served in the second after the cancel`,
       )
       assert.equal(await columnsOfUsers(database), 'id,name')
+      // the event log says it as Postgres would: the statement failed with 57014, and the step settled so
+      const logged = simulation.events.filter(
+        (event) =>
+          (event.type === 'statement' && event.session === 'migration' && event.state === 'failed') ||
+          event.type === 'step settled',
+      )
+      assert.deepEqual(
+        logged.map((event) => ('code' in event ? `${event.type} ${event.code}` : event.type)),
+        ['step settled', 'step settled', 'statement 57014', 'step settled 57014'],
+      )
     } finally {
       await database.close()
     }
