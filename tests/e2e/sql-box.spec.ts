@@ -5,7 +5,12 @@ async function openPlayground(page: Page) {
   const requested: string[] = []
   page.on('request', (request) => requested.push(new URL(request.url()).pathname))
   await page.goto('/learn/playground')
-  await expect(page.getByRole('status').and(page.locator('.database-status'))).toContainText('Database ready')
+  await expect(page.getByRole('status').and(page.locator('.database-status'))).toContainText(
+    'Database ready',
+    {
+      timeout: 30_000,
+    },
+  )
   // the workbench's traffic is live from then on, and the consoles run inside it
   await expect(page.getByRole('region', { name: 'Workbench' }).getByRole('status').first()).toContainText(
     'Live: step',

@@ -1,6 +1,6 @@
 'use client'
 
-import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
+import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import type { EngineAssetUrls, WorkerDatabase } from '@/lib/engine'
 
 /** Where the lesson's database is: starting, ready, or failed to start (with why). */
@@ -89,15 +89,22 @@ export function LessonDatabase({
   const [started, setState] = useState<DatabaseState>({ status: 'starting' })
   const [isLive, setIsLive] = useState(false)
   const [workerGeneration, setWorkerGeneration] = useState(0)
+  // two stops at once (the budget and a Stop, a console and a step) replace the worker once
+  const cancelling = useRef<Promise<void> | undefined>(undefined)
   const liveTraffic = useMemo(
     (): LiveTraffic => ({
       isLive,
       setIsLive,
       workerGeneration,
-      cancel: async (database, message) => {
-        setIsLive(false)
-        await database.cancel(message)
-        setWorkerGeneration((generation) => generation + 1)
+      cancel: (database, message) => {
+        cancelling.current ??= (async () => {
+          setIsLive(false)
+          await database.cancel(message)
+          setWorkerGeneration((generation) => generation + 1)
+        })().finally(() => {
+          cancelling.current = undefined
+        })
+        return cancelling.current
       },
     }),
     [isLive, workerGeneration],
