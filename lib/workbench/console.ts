@@ -2,6 +2,7 @@ import { cancelledError, type RunResult } from '../engine'
 import type { SimulationClient } from './client'
 import type { ConsoleReply, RealWorkNotice, WorkbenchBatch, WorkbenchSpeed } from './events'
 import type { SimulationReplies, SimulationRequest } from './protocol'
+import { statementOnOneLine } from './statement-line'
 
 /** How a console reaches the simulation in the database worker: the page and `npm run console` both have one. */
 export interface SimulationLink extends SimulationClient {
@@ -175,7 +176,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
           if (!answer.cancelled) return undefined
           await nextReport()
           const { step, statement } = answer.cancelled
-          return `cancelled step ${step + 1}${title}${statement ? `: ERROR:  canceling statement due to user request, in ${oneLine(statement)}` : ''}`
+          return `cancelled step ${step + 1}${title}${statement ? `: ERROR:  canceling statement due to user request, in ${statementOnOneLine(statement)}` : ''}`
         }
         // Postgres is busy with the step's statement for real: the worker goes, the database
         // comes back from its last saved state and the page resumes the traffic there
@@ -199,10 +200,4 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
       },
     },
   }
-}
-
-// A statement on one line, short enough for a terminal's line
-function oneLine(sql: string): string {
-  const line = sql.replace(/\s+/g, ' ').trim()
-  return line.length > 100 ? `${line.slice(0, 99)}…` : line
 }

@@ -21,7 +21,6 @@ export {
   type SessionView,
   type SimulationEvent,
   type StepMarker,
-  type StepOutcome,
   type StepRunHow,
   type StepVerdict,
   type WorkbenchBatch,
@@ -29,4 +28,5 @@ export {
 } from './events'
 export type { SchemaTable, SchemaView } from './schema-view'
 export { workbenchConsole, type ConsoleScenario } from './console'
+export { statementOnOneLine } from './statement-line'
 export type { WorkbenchStep } from './steps'

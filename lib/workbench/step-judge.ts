@@ -1,5 +1,6 @@
 import { checkStepExpectations, stepWindowMs, type ActionProgress, type Simulation, type Step } from '../sim'
 import { realWorkBudgetMs, type StepRunHow, type StepVerdict } from './events'
+import { statementOnOneLine } from './statement-line'
 
 /** A step the learner ran, from its start until its verdict. */
 export interface RunningStep {
@@ -107,7 +108,6 @@ export function describeCancel(step: number, cancelled: StepCancel): string {
     cancelled.by === 'you'
       ? 'cancelled by you'
       : `stopped: it ran over ${realWorkBudgetMs / 1000} s of real time`
-  const statement = cancelled.statement?.replace(/\s+/g, ' ').trim()
-  const shown = statement && statement.length > 80 ? `${statement.slice(0, 79)}…` : statement
+  const shown = cancelled.statement && statementOnOneLine(cancelled.statement, 80)
   return `step ${step + 1} ${who}${shown ? ` while running: ${shown}` : ''}`
 }

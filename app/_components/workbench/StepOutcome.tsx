@@ -1,5 +1,5 @@
 import Link from 'next/link'
-import type { StepVerdict, WorkbenchStep } from '@/lib/workbench'
+import { statementOnOneLine, type StepVerdict, type WorkbenchStep } from '@/lib/workbench'
 import type { BusyForReal } from './use-step-stop'
 import { VerdictView } from './VerdictView'
 
@@ -44,8 +44,9 @@ export function StepOutcome({
       )}
       {busy && (
         <p className="workbench-busy" role="status" data-busy-session={busy.session}>
-          Postgres is busy with <code>{oneLine(busy.sql)}</code> for real, so the clock and the traffic wait.
-          It is stopped after {busy.budgetSeconds} s{busy.session === 'migration' ? ', or press Stop' : ''}.
+          Postgres is busy with <code>{statementOnOneLine(busy.sql, 80)}</code> for real, so the clock and the
+          traffic wait. It is stopped after {busy.budgetSeconds} s
+          {busy.session === 'migration' ? ', or press Stop' : ''}.
         </p>
       )}
       {!isRunning && verdict && <VerdictView verdict={verdict} steps={steps} />}
@@ -57,10 +58,4 @@ export function StepOutcome({
       )}
     </>
   )
-}
-
-// a statement on one line, short enough for a sentence
-function oneLine(sql: string): string {
-  const line = sql.replace(/\s+/g, ' ').trim()
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line
 }

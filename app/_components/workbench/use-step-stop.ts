@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
-import { realWorkBudgetOf, type SimulationRequest, type SimulationReplies } from '@/lib/workbench'
+import { realWorkBudgetOf } from '@/lib/workbench'
 import type { useWorkbench } from './use-workbench'
 
 /** Why the worker is being replaced, for the simulation that resumes after it. */
@@ -80,7 +80,10 @@ export function useStepStop({
     async ({ thenOpens = false } = {}) => {
       // a refusal is an answer too: the worker is free
       const answered = await Promise.race([
-        callQuietly(call, { action: 'cancel step' }).then(() => true),
+        call({ action: 'cancel step' }).then(
+          () => true,
+          () => true,
+        ),
         new Promise<false>((resolve) => setTimeout(() => resolve(false), cancelAnswerWaitMs)),
       ])
       if (answered) return
@@ -127,11 +130,4 @@ export function useStepStop({
   }, [announce, isLive, realWorkRef, replace])
 
   return { stop, busy: isLive ? busy : undefined }
-}
-
-async function callQuietly<R extends SimulationRequest>(
-  call: (request: R) => Promise<SimulationReplies[R['action']]>,
-  request: R,
-): Promise<void> {
-  await call(request).catch(() => undefined)
 }
