@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { diffLines } from './line-diff'
+import { diffLines, diffStatements } from './line-diff'
 
 test('identical texts are the same on every line', () => {
   assert.deepEqual(diffLines('begin;\ncommit;', 'begin;\ncommit;'), [
@@ -98,5 +98,51 @@ test('whitespace inside a line counts as a change', () => {
   assert.deepEqual(diffLines('select  1;', 'select 1;'), [
     { kind: 'removed', text: 'select  1;' },
     { kind: 'added', text: 'select 1;' },
+  ])
+})
+
+test('a statement wrapped over two lines is the same statement as on one', () => {
+  assert.deepEqual(
+    diffStatements(
+      'alter table product add column slug text;',
+      'alter table product\n  add column slug text;',
+    ),
+    [
+      { kind: 'same', text: 'alter table product' },
+      { kind: 'same', text: '  add column slug text;' },
+    ],
+  )
+})
+
+test('a changed statement is removed whole, in its lines, and the solution’s added', () => {
+  assert.deepEqual(
+    diffStatements(
+      'begin;\ncreate index i\n  on t (a);\ncommit;',
+      'begin;\ncreate index concurrently i on t (a);\ncommit;',
+    ),
+    [
+      { kind: 'same', text: 'begin;' },
+      { kind: 'removed', text: 'create index i' },
+      { kind: 'removed', text: '  on t (a);' },
+      { kind: 'added', text: 'create index concurrently i on t (a);' },
+      { kind: 'same', text: 'commit;' },
+    ],
+  )
+})
+
+test('the lesson’s locked comment lines are not the learner’s to be told about', () => {
+  assert.deepEqual(diffStatements('-- v1 runs.\nselect 1;', 'select 1;', ['-- v1 runs.']), [
+    { kind: 'same', text: 'select 1;' },
+  ])
+  assert.deepEqual(diffStatements('-- mine\nselect 1;', 'select 1;', ['-- v1 runs.']), [
+    { kind: 'removed', text: '-- mine' },
+    { kind: 'same', text: 'select 1;' },
+  ])
+})
+
+test('spacing inside a statement and blank lines between them do not count', () => {
+  assert.deepEqual(diffStatements('select  f( a ,b );\n\nselect 2;', 'select f(a, b);\nselect 2;'), [
+    { kind: 'same', text: 'select f(a, b);' },
+    { kind: 'same', text: 'select 2;' },
   ])
 })

@@ -14,22 +14,90 @@ const maxTableCells = 4_000_000
  * rather than starting an empty one, and `\r\n` counts as `\n`.
  */
 export function diffLines(before: string, after: string): DiffLine[] {
-  const a = splitLines(before)
-  const b = splitLines(after)
+  return diffSequences(splitLines(before), splitLines(after), (line) => line).map(({ kind, item }) => ({
+    kind,
+    text: item,
+  }))
+}
+
+/**
+ * Compares a learner's SQL with a solution statement by statement, as they run: a statement
+ * wrapped over other lines, or spaced otherwise, is the same statement. Each statement keeps
+ * its own lines (the solution's where both have it). Comment lines in `ignored` (the lesson's
+ * locked lines, which the learner could not change) are left out of the learner's side.
+ */
+export function diffStatements(yours: string, solution: string, ignored: readonly string[] = []): DiffLine[] {
+  const skip = new Set(ignored.map((line) => line.trim()))
+  const units = diffSequences(
+    statementsOf(yours).filter((unit) => !(unit.length === 1 && skip.has(unit[0].trim()))),
+    statementsOf(solution),
+    statementKey,
+  )
+  return units.flatMap(({ kind, item, other }) =>
+    (kind === 'same' ? (other ?? item) : item).map((text) => ({ kind, text })),
+  )
+}
+
+// Statements as lines: a comment line is one on its own, a statement runs to the line that ends
+// it with a semicolon (a dollar-quoted body is cut at its inner semicolons, the same on both
+// sides). Blank lines separate nothing.
+function statementsOf(text: string): string[][] {
+  const units: string[][] = []
+  let open: string[] = []
+  for (const line of splitLines(text)) {
+    if (line.trim() === '') continue
+    if (open.length === 0 && /^\s*(--|#)/.test(line)) {
+      units.push([line])
+      continue
+    }
+    open.push(line)
+    if (/;\s*(--.*)?$/.test(line)) {
+      units.push(open)
+      open = []
+    }
+  }
+  if (open.length > 0) units.push(open)
+  return units
+}
+
+function statementKey(lines: string[]): string {
+  return lines
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),;])\s*/g, '$1')
+    .trim()
+}
+
+/** One item of a compared sequence; for `same`, `other` is the second sequence's item. */
+interface DiffItem<T> {
+  kind: DiffLine['kind']
+  item: T
+  other?: T
+}
+
+function diffSequences<T>(a: T[], b: T[], keyOf: (item: T) => string): DiffItem<T>[] {
+  const keysA = a.map(keyOf)
+  const keysB = b.map(keyOf)
   // the common head and tail never need the table, and usually they are most of the text
   let head = 0
-  while (head < a.length && head < b.length && a[head] === b[head]) head++
+  while (head < a.length && head < b.length && keysA[head] === keysB[head]) head++
   let tailA = a.length
   let tailB = b.length
-  while (tailA > head && tailB > head && a[tailA - 1] === b[tailB - 1]) {
+  while (tailA > head && tailB > head && keysA[tailA - 1] === keysB[tailB - 1]) {
     tailA--
     tailB--
   }
-  return [
-    ...a.slice(0, head).map(same),
-    ...diffMiddle(a.slice(head, tailA), b.slice(head, tailB)),
-    ...a.slice(tailA).map(same),
-  ]
+  const same = (offsetB: number) => (item: T, index: number) => ({
+    kind: 'same' as const,
+    item,
+    other: b[offsetB + index],
+  })
+  const middle = diffMiddle(keysA.slice(head, tailA), keysB.slice(head, tailB)).map((step) => ({
+    kind: step.kind,
+    item: step.kind === 'added' ? b[head + step.j] : a[head + step.i],
+    ...(step.kind === 'same' && { other: b[head + step.j] }),
+  }))
+  return [...a.slice(0, head).map(same(0)), ...middle, ...a.slice(tailA).map(same(tailB))]
 }
 
 function splitLines(text: string): string[] {
@@ -39,14 +107,30 @@ function splitLines(text: string): string[] {
   return lines
 }
 
-function same(text: string): DiffLine {
-  return { kind: 'same', text }
+// One step of a diff by keys: `i` indexes the first sequence, `j` the second.
+interface KeyStep {
+  kind: DiffLine['kind']
+  i: number
+  j: number
 }
 
-function diffMiddle(a: string[], b: string[]): DiffLine[] {
-  const removed = (text: string): DiffLine => ({ kind: 'removed', text })
-  const added = (text: string): DiffLine => ({ kind: 'added', text })
-  if ((a.length + 1) * (b.length + 1) > maxTableCells) return [...a.map(removed), ...b.map(added)]
+function diffMiddle(a: string[], b: string[]): KeyStep[] {
+  const removedFrom =
+    (from: number) =>
+    (_: string, offset: number): KeyStep => ({
+      kind: 'removed',
+      i: from + offset,
+      j: -1,
+    })
+  const addedFrom =
+    (from: number) =>
+    (_: string, offset: number): KeyStep => ({
+      kind: 'added',
+      i: -1,
+      j: from + offset,
+    })
+  if ((a.length + 1) * (b.length + 1) > maxTableCells)
+    return [...a.map(removedFrom(0)), ...b.map(addedFrom(0))]
 
   // common[i * width + j]: length of the longest common subsequence of a[i…] and b[j…]
   const width = b.length + 1
@@ -60,20 +144,18 @@ function diffMiddle(a: string[], b: string[]): DiffLine[] {
     }
   }
 
-  const lines: DiffLine[] = []
+  const steps: KeyStep[] = []
   let i = 0
   let j = 0
   while (i < a.length && j < b.length) {
     if (a[i] === b[j]) {
-      lines.push(same(a[i]))
-      i++
-      j++
+      steps.push({ kind: 'same', i: i++, j: j++ })
     } else if (common[(i + 1) * width + j] >= common[i * width + j + 1]) {
       // on a tie, removing first puts a block's removed lines above its added ones
-      lines.push(removed(a[i++]))
+      steps.push({ kind: 'removed', i: i++, j: -1 })
     } else {
-      lines.push(added(b[j++]))
+      steps.push({ kind: 'added', i: -1, j: j++ })
     }
   }
-  return [...lines, ...a.slice(i).map(removed), ...b.slice(j).map(added)]
+  return [...steps, ...a.slice(i).map(removedFrom(i)), ...b.slice(j).map(addedFrom(j))]
 }

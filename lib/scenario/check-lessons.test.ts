@@ -54,3 +54,45 @@ describe('checking a lesson', () => {
     ])
   })
 })
+
+describe('checking an exercise', () => {
+  const exercise = (starter: string) =>
+    scenarioSchema.parse(
+      parseYaml(`
+seed: 7
+tables: { users: 1_000 }
+versions:
+  - id: v1
+    endpoints:
+      - { name: POST /user, sql: "insert into users (name) values ('x')" }
+steps:
+  - id: deploy
+    title: Deploy v1
+    deploy: { v1: 100 }
+  - id: index
+    title: Index names
+    starter: "${starter}"
+    migrate: create index concurrently users_name on users (name)
+    expect: { versions: { v1: ok }, result: succeeds }
+`),
+    )
+  const starterClaim = async (starter: string) => {
+    const verdicts = await checkLessonScenario({ slug: 'test', scenario: exercise(starter) }, async () => {
+      const database = await openDatabase()
+      await database.run('create table users (id serial primary key, name text)')
+      return database
+    })
+    const starterRun = verdicts.find((verdict) => verdict.path === 'starter')!
+    assert.deepEqual(starterRun.detour, { index: 1, id: 'index' })
+    return starterRun.steps[0].expectations.map(({ claim, held }) => [claim, held])
+  }
+
+  it('fails a lesson whose exercise opens solved, and passes one whose starter fails the step', async () => {
+    assert.deepEqual(await starterClaim('create index users_name on users (nme)'), [
+      ['the starter, run as the editor opens, does not pass the step', true],
+    ])
+    assert.deepEqual(await starterClaim('create index users_name on users (name)'), [
+      ['the starter, run as the editor opens, does not pass the step', false],
+    ])
+  })
+})

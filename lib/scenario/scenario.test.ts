@@ -28,8 +28,9 @@ steps:
       migrate: alter table users add column first text
       expect: { versions: { v1.0.0: times out } }
     safe:
-      migrate: set lock_timeout = '1s'; alter table users add column first text
-      retry: { attempts: 5, backoff: 200ms }
+      migrate: |
+        set lock_timeout = '1s'; alter table users add column first text
+        -- retry on lock_timeout: 5 attempts, 200ms apart, doubling
       within: 30s
       expect: { result: { fails: 55P03 } }
 `
@@ -55,7 +56,7 @@ describe('the scenario format', () => {
     assert.deepEqual(safe.tableRows, { users: 50_000_000 })
     assert.deepEqual(safe.steps[1].action, {
       kind: 'migrate',
-      sql: "set lock_timeout = '1s'; alter table users add column first text",
+      sql: "set lock_timeout = '1s'; alter table users add column first text\n-- retry on lock_timeout: 5 attempts, 200ms apart, doubling\n",
       retry: { attempts: 5, backoffMs: 200, factor: 2 },
     })
     assert.deepEqual([safe.steps[1].withinMs, safe.steps[1].expect], [30_000, { result: { fails: '55P03' } }])
@@ -98,12 +99,12 @@ describe('the scenario format', () => {
   it('names the file and the field of every mistake in a lesson’s scenario', async () => {
     const broken = scenarioYaml
       .replace('deploy: { v1.0.0: 100 }', 'deploy: { v9: 100 }')
-      .replace('retry: { attempts: 5, backoff: 200ms }', 'retry: { attempts: 5, backoff: soon }')
+      .replace('5 attempts, 200ms apart', '5 attempts, soon apart')
     const root = await lessonWithScenario(broken)
     const { lessons, problems } = await loadLessons(join(root, 'content', 'lessons'), root)
     assert.deepEqual(lessons, [])
     assert.deepEqual(problems.map(describeProblem), [
-      'content/lessons/03-locks/scenario.yaml: steps.1.safe.retry.backoff: a duration such as 500ms, 2s or 1min',
+      'content/lessons/03-locks/scenario.yaml: steps.1.safe.migrate: the retry line reads as "-- retry on lock_timeout: 3 attempts, 1s apart, doubling" (1 to 100 attempts), not "-- retry on lock_timeout: 5 attempts, soon apart, doubling"',
       'content/lessons/03-locks/scenario.yaml: steps.0.deploy.v9: no version with id v9',
     ])
   })

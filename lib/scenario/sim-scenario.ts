@@ -1,6 +1,7 @@
 import type { Condition, SimScenario, Step, StepAction, VersionExpectation } from '../sim'
 import type { Scenario, ScenarioPath } from './scenario'
 import type { PathFields } from './step-schema'
+import { retryPolicyOf } from './exercises'
 import { describeSpecProblem, parseSystemTestSpec } from './system-test'
 
 /** The simulator's input for one path of a validated scenario. */
@@ -58,14 +59,7 @@ export function toNaiveDetour(scenario: Scenario, index: number): SimScenario {
 function toAction(fields: PathFields): StepAction {
   if (fields.deploy)
     return { kind: 'deploy', shares: fields.deploy, ...(fields.gate && { gate: fields.gate }) }
-  if (fields.migrate) {
-    const retry = fields.retry && {
-      attempts: fields.retry.attempts,
-      backoffMs: fields.retry.backoff,
-      factor: fields.retry.factor,
-    }
-    return { kind: 'migrate', sql: fields.migrate, ...(retry && { retry }) }
-  }
+  if (fields.migrate) return migrateAction(fields.migrate)
   if (fields.database) return { kind: 'database', state: fields.database }
   if (fields.openSession)
     return { kind: 'open session', session: fields.openSession.name, sql: fields.openSession.sql }
@@ -95,4 +89,14 @@ function toAction(fields: PathFields): StepAction {
     return { kind: 'system test', tasks: parsed.tasks }
   }
   throw new Error('a validated step has an action')
+}
+
+/**
+ * A migration as the simulator runs it: its SQL, and the retries its retry line asks for. Throws
+ * on a retry line that does not read, as the schema and the workbench refuse one before this.
+ */
+export function migrateAction(sql: string): Extract<StepAction, { kind: 'migrate' }> {
+  const policy = retryPolicyOf(sql)
+  if (!policy.ok) throw new Error(policy.problem)
+  return { kind: 'migrate', sql, ...(policy.retry && { retry: policy.retry }) }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { retryLineExample, retryPolicyOf } from './exercises'
 import { describeSpecProblem, parseSystemTestSpec } from './system-test'
 import { duration, identifier, sqlstate } from './value-schemas'
 
@@ -90,14 +91,6 @@ const expectationsSchema = z
   })
   .strict()
 
-const retrySchema = z
-  .object({
-    attempts: z.number().int().min(1).max(100),
-    backoff: duration.default(500).describe('Wait before the first retry.'),
-    factor: z.number().min(1).default(2).describe('Each later wait is this many times longer.'),
-  })
-  .strict()
-
 // The action fields a step (or each of its naive and safe paths) carries; exactly one is set.
 const actionFields = {
   deploy: z
@@ -109,8 +102,13 @@ const actionFields = {
     .describe(
       'With deploy: a condition that must not hold for the deploy to go ahead (a drift check that returns rows refuses it; the step fails with CHECK).',
     ),
-  migrate: z.string().min(1).optional().describe('SQL run by the operator, statement by statement.'),
-  retry: retrySchema.optional().describe('Retry a migration transaction that hit lock_timeout (55P03).'),
+  migrate: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      `SQL run by the operator, statement by statement. A line "${retryLineExample}" retries a transaction that hit lock_timeout (55P03).`,
+    ),
   database: z.enum(['stop', 'start']).optional(),
   openSession: z
     .object({ name: identifier, sql: z.string().min(1) })
@@ -195,6 +193,16 @@ export const stepSchema = z
           path: [...where, 'systemTest', 'spec'],
           message: describeSpecProblem(parsed.problem),
         })
+    }
+    for (const [where, text] of [
+      [['starter'], step.starter],
+      [['migrate'], step.migrate],
+      [['naive', 'migrate'], step.naive?.migrate],
+      [['safe', 'migrate'], step.safe?.migrate],
+    ] as const) {
+      const policy = text === undefined ? undefined : retryPolicyOf(text)
+      if (policy && !policy.ok)
+        context.addIssue({ code: 'custom', path: [...where], message: policy.problem })
     }
     if (step.lockedLines) {
       const starterLines = step.starter?.split('\n').length ?? 0

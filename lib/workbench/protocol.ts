@@ -110,7 +110,7 @@ export type OpenedWorkbench = z.infer<typeof openedWorkbenchSchema>
 // types, and the whole shape is what the worker's tests compare
 const pathVerdictOutline = z.object({
   lesson: z.string(),
-  path: z.enum(['naive', 'safe', 'main']),
+  path: z.enum(['naive', 'safe', 'main', 'starter']),
   steps: z.array(z.object({ id: z.string(), expectations: z.array(z.unknown()) })),
   eventLogHash: z.string(),
   requests: z.number(),

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { isExercise } from '../scenario'
 import { describe, it } from 'node:test'
 import type { ExtensionContext } from '../engine/worker-host'
 import { parseSimulationReply } from './protocol'
@@ -21,9 +22,17 @@ describe('the workbench in the worker', () => {
         context,
       )
       const verdicts = parseSimulationReply('check', reply)
+      const scenario = lesson.scenario!
+      // the whole lesson, each naive way, then each exercise as it opens
       assert.deepEqual(
-        verdicts.map(({ path, detour }) => detour?.id ?? path),
-        ['safe', ...lesson.scenario!.steps.filter((step) => step.naive).map((step) => step.id)],
+        verdicts.map(({ path, detour }) => (detour ? `${path}:${detour.id}` : path)),
+        [
+          'safe',
+          ...scenario.steps.filter((step) => step.naive).map((step) => `naive:${step.id}`),
+          ...scenario.steps
+            .filter((_, index) => isExercise(scenario, index))
+            .map((step) => `starter:${step.id}`),
+        ],
       )
       assert.throws(() => parseSimulationReply('check', [{ path: 'safe' }]), /not a lesson check’s verdicts/)
     } finally {

@@ -1,5 +1,16 @@
 import type { Step, StepAction } from '../sim'
-import { describeSpecProblem, parseSystemTestSpec, pathsOf, toSimScenario, type Scenario } from '../scenario'
+import {
+  describeSpecProblem,
+  isExercise,
+  migrateAction,
+  parseSystemTestSpec,
+  pathsOf,
+  solutionOf,
+  starterOf,
+  toSimScenario,
+  writtenPartOf,
+  type Scenario,
+} from '../scenario'
 import type { StepRunHow } from './events'
 
 /** What the workbench shows for one step before anything runs: built at build time, sent to the page. */
@@ -8,6 +19,11 @@ export interface WorkbenchStep {
   title: string
   /** A migration or a system test the learner writes; other steps run what the lesson scripted. */
   isEditable: boolean
+  /**
+   * An editable step the lesson has an answer to, whose starter fails it; otherwise the editor
+   * holds the step's own text (the story's hotfix, the same test again) to run or change.
+   */
+  isExercise: boolean
   /** What the editor holds: SQL, or a system test's spec in Delmo's vocabulary (YAML). */
   language: 'sql' | 'delmo'
   /** What the editor holds first. */
@@ -34,21 +50,19 @@ export function describeWorkbenchSteps(scenario: Scenario): WorkbenchStep[] {
   return scenario.steps.map((authored, index) => {
     const step = solution[index]
     const naiveStep = authored.naive ? naive?.[index] : undefined
-    const test = authoredPath(scenario, index).systemTest
-    const isEditable = step.action.kind === 'migrate' || test !== undefined
-    const naiveSql =
-      naiveStep?.action.kind === 'migrate' ? naiveStep.action.sql : authored.naive?.systemTest?.spec
-    const solutionSql = step.action.kind === 'migrate' ? step.action.sql : test?.spec
+    const written = writtenPartOf(scenario, index)
+    const solutionText = solutionOf(scenario, index)
+    const naiveText = authored.naive?.migrate ?? authored.naive?.systemTest?.spec
     return {
       id: step.id,
       title: step.title,
-      isEditable,
-      language: test ? 'delmo' : 'sql',
-      // without a naive text to start from, the step's own: the learner reads it and may change it
-      starter: authored.starter ?? (isEditable ? (naiveSql ?? solutionSql ?? '') : ''),
+      isEditable: written !== undefined,
+      isExercise: isExercise(scenario, index),
+      language: written ?? 'sql',
+      starter: starterOf(scenario, index),
       lockedLines: authored.lockedLines ?? [],
-      ...(solutionSql !== undefined && { solution: solutionSql.trim() }),
-      ...(naiveStep && { naive: naiveSql?.trim() ?? describeAction(naiveStep.action) }),
+      ...(solutionText !== undefined && { solution: solutionText }),
+      ...(naiveStep && { naive: naiveText?.trim() ?? describeAction(naiveStep.action) }),
       summary: describeAction(step.action),
     }
   })
@@ -65,7 +79,9 @@ export function resolveStep(scenario: Scenario, index: number, how: StepRunHow, 
   }
   if (how === 'yours' && solution.action.kind === 'migrate' && sql !== undefined) {
     if (sql.trim() === '') throw new Error('there is no SQL to run: write the migration first')
-    return { ...solution, action: { ...solution.action, sql } }
+    // the learner's text says its own retries, or none: never the solution's, unseen (a retry
+    // line that does not read throws, and the editor shows why)
+    return { ...solution, action: migrateAction(sql) }
   }
   const test = authoredPath(scenario, index).systemTest
   if (how === 'yours' && test && sql !== undefined) {

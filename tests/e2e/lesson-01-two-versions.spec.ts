@@ -1,6 +1,14 @@
 import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, replaceStepSql, runStep, step, terminalText } from './workbench-helpers'
+import {
+  endpointCell,
+  openLesson,
+  replaceStepSql,
+  runStep,
+  runWithSolution,
+  step,
+  terminalText,
+} from './workbench-helpers'
 
 // Each test starts from no stored progress: every page gets a fresh browser context.
 
@@ -111,11 +119,11 @@ test('the lesson, naive ways included: a migration v0.1.0 cannot write to, code 
   await expect(endpointCell(workbench, 'v0.2', 'query product')).toHaveAttribute('data-state', 'undeployed')
 
   // steps 4 to 6: finish the rollout, check what v0.1.0 left empty, then 0.2's migration (the
-  // starter is the solution)
+  // starter, makemigrations' own, fails on the rows v0.1.0 left without a slug)
   await runStep(workbench, 4)
   await expect(endpointCell(workbench, 'v0.1.0', 'query product')).toHaveAttribute('data-state', 'undeployed')
   await runStep(workbench, 5)
-  await runStep(workbench, 6)
+  await runWithSolution(workbench, 6)
   await expect(column(workbench, 'slug')).toContainText('NOT NULL')
   await expect(column(workbench, 'created')).toContainText('nullable')
   await expect(column(workbench, 'is_published')).toContainText('true')
@@ -191,6 +199,10 @@ test('opened at step 6, the console shows the rows v0.1.0 wrote without a slug, 
   )
   await expect(report.locator('[data-path="naive:skip"]')).toHaveText(
     'the naive way at step 7 (skip): 5 of 5 claims held',
+  )
+  // and each exercise as it opens: its starter does not pass the step
+  await expect(report.locator('[data-path="starter:tighten"]')).toHaveText(
+    'the starter at step 6 (tighten): 1 of 1 claims held',
   )
   await expect(workbench.getByRole('status').first()).toHaveText(standing ?? '')
 })

@@ -193,9 +193,20 @@ test('v1.0.0 left running at 0% still blocks the upgrade; once it is stopped, th
   await expect(idleV100.first()).toBeVisible()
   const holders = await idleV100.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-owner')))
 
-  // again, with a lock_timeout and three attempts: each gives up after a second. At 1×: at 10×
-  // each one-second wait fills one tick of the clock, on screen for a tenth of a second
+  // the exercise as it opens, step 3's migration, queues behind the leak again and fails the step
   await expect(step(workbench, 6)).toHaveAttribute('data-state', 'current')
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(step(workbench, 6)).toHaveAttribute('data-state', 'broke things', { timeout: 60_000 })
+  await expect(endpointCell(workbench, 'v1.0.1', 'GET /users')).toHaveAttribute('data-state', 'timeout')
+
+  // the solution, loaded from "Show the solution": a lock_timeout and a retry line of three
+  // attempts, each giving up after a second. At 1×: at 10× each one-second wait fills one tick
+  // of the clock, on screen for a tenth of a second
+  await workbench.getByRole('button', { name: 'Show the solution' }).click()
+  await workbench.getByRole('button', { name: 'Put the solution in the editor' }).click()
+  await expect(workbench.getByRole('textbox', { name: 'SQL for step 6' })).toContainText(
+    '-- retry on lock_timeout: 3 attempts, 1s apart, doubling',
+  )
   await workbench.getByRole('button', { name: '1×' }).click()
   await workbench.getByRole('button', { name: 'Run step' }).click()
   // it names its blockers only while it waits: one assertion sees both

@@ -1,6 +1,13 @@
 import type { Locator, Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, focusTerminal, openLesson, step, terminalText } from './workbench-helpers'
+import {
+  endpointCell,
+  focusTerminal,
+  openLesson,
+  runWithSolution,
+  step,
+  terminalText,
+} from './workbench-helpers'
 
 // Lesson 4 replays ZeroDowntimeExample's release train, 0.1.0 → 0.1.1 → 0.2 → 0.3, in fifteen
 // steps. The learner fixes two migrations in the editor, takes the naive detour of step 9 (the
@@ -78,7 +85,8 @@ test('the release train runs from v0.1.0 to v0.3 with every running version gree
   await expect(
     workbench.getByRole('region', { name: 'Schema' }).locator('li[data-constraint="product_slug_key"]'),
   ).toBeVisible()
-  await runStep(workbench, 8)
+  // step 8 opens on what Django's AlterField and AddIndex run: a scan and a build under locks
+  await runWithSolution(workbench, 8)
 
   // the naive way: Django's AddField drops the database default, and v0.1.1's inserts fail
   await expect(step(workbench, 9)).toHaveAttribute('data-state', 'current', { timeout: 30_000 })

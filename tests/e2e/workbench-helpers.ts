@@ -24,6 +24,22 @@ export async function runStep(workbench: Locator, number: number): Promise<void>
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
 }
 
+/**
+ * Runs an exercise as a learner who gives up: its starter as it opens must not pass, then the
+ * solution goes into the editor from "Show the solution" and passes (Run step runs a step that
+ * broke things again from where it started).
+ */
+export async function runWithSolution(workbench: Locator, number: number): Promise<void> {
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(step(workbench, number)).toHaveAttribute('data-state', 'broke things', { timeout: 90_000 })
+  await workbench.getByRole('button', { name: 'Show the solution' }).click()
+  await workbench.getByRole('button', { name: 'Put the solution in the editor' }).click()
+  await expect(workbench.getByRole('region', { name: 'Solution compared with your SQL' })).toContainText(
+    'Your SQL is the solution',
+  )
+  await runStep(workbench, number)
+}
+
 /** The rows of the Sessions and locks panel; each row's `data-state` and `data-owner` say who it is. */
 export function sessionRows(workbench: Locator): Locator {
   return workbench.getByRole('region', { name: 'Sessions and locks' }).locator('tbody tr')

@@ -1,7 +1,8 @@
 'use client'
 
 import type { SchemaView, WorkbenchStep } from '@/lib/workbench'
-import { SolutionDiff } from '../SolutionDiff'
+import { useState } from 'react'
+import { SolutionDiff, solutionForEditor } from '../SolutionDiff'
 import { SharedAttemptNotice, ShareLinkView } from './ShareAttempt'
 import { StepEditor } from './StepEditor'
 import type { StepCommands } from './use-step-commands'
@@ -65,10 +66,73 @@ export function StepAtHand(props: StepAtHandProps) {
       <StepActions {...props} />
       {step.naive !== undefined && step.isEditable && <NaiveWay naive={step.naive} />}
       {props.shareLink?.step === step.id && <ShareLinkView shareLink={props.shareLink} index={index} />}
-      {feedback.showSolution && step.solution !== undefined && (
-        <SolutionDiff yours={sql} solution={step.solution} />
+      {feedback.showSolution && step.isExercise && step.solution !== undefined && (
+        <SolutionAtHand step={step} solution={step.solution} sql={sql} onEdit={commands.edit} />
       )}
     </>
+  )
+}
+
+/**
+ * The lesson's own lines in the starter, by their text: its comments and its locked lines. Kept
+ * in the learner's SQL they are the lesson's words, never a difference of the learner's.
+ */
+export function lessonLinesOf(step: WorkbenchStep): string[] {
+  const lines = step.starter.split('\n')
+  return lines.filter((line, index) => /^\s*(--|#)/.test(line) || step.lockedLines.includes(index + 1))
+}
+
+// The solution against the editor's SQL, and the way to load it (and to put the learner's back).
+function SolutionAtHand({
+  step,
+  solution,
+  sql,
+  onEdit,
+}: {
+  step: WorkbenchStep
+  solution: string
+  sql: string
+  onEdit(sql: string): void
+}) {
+  // what the editor held before the solution was loaded, for this step
+  const [yoursBefore, setYoursBefore] = useState<{ step: string; sql: string }>()
+  const loaded = solutionForEditor(step.starter, solution)
+  const canPutBack = yoursBefore?.step === step.id && sql === loaded
+  return (
+    <SolutionDiff
+      yours={sql}
+      solution={solution}
+      lockedLines={lessonLinesOf(step)}
+      actions={
+        <div className="workbench-actions">
+          {canPutBack ? (
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                onEdit(yoursBefore.sql)
+                setYoursBefore(undefined)
+              }}
+            >
+              Put yours back
+            </button>
+          ) : (
+            sql !== loaded && (
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => {
+                  setYoursBefore({ step: step.id, sql })
+                  onEdit(loaded)
+                }}
+              >
+                Put the solution in the editor
+              </button>
+            )
+          )}
+        </div>
+      }
+    />
   )
 }
 
@@ -110,7 +174,7 @@ function StepActions({
           Share my attempt
         </button>
       )}
-      {step.solution !== undefined && (
+      {step.isExercise && step.solution !== undefined && (
         <button
           type="button"
           className="secondary"

@@ -36,9 +36,11 @@ export function StepEditor({
   return (
     <>
       <p className="muted">
-        {step.language === 'delmo'
-          ? 'Complete the system test, one task a line, in Delmo’s vocabulary. It runs against whatever is deployed now.'
-          : 'Write the migration. It passes on its outcome — if every app version stays green — not on matching the lesson’s text.'}
+        {!step.isExercise
+          ? `The ${step.language === 'delmo' ? 'test' : 'SQL'} this step runs, as the lesson tells it. Run it, or change it first: the step passes on its outcome, not on its text.`
+          : step.language === 'delmo'
+            ? 'Complete the system test, one task a line, in Delmo’s vocabulary. It runs against whatever is deployed now.'
+            : 'Write the migration. It passes on its outcome — if every app version stays green — not on matching the lesson’s text.'}
       </p>
       <SqlEditor
         key={step.id}

@@ -1,5 +1,7 @@
 import Link from 'next/link'
 import { statementOnOneLine, type StepVerdict, type WorkbenchStep } from '@/lib/workbench'
+import { SolutionDiff } from '../SolutionDiff'
+import { lessonLinesOf } from './StepAtHand'
 import type { BusyForReal } from './use-step-stop'
 import { VerdictView } from './VerdictView'
 
@@ -15,6 +17,7 @@ export function StepOutcome({
   isComplete,
   next,
   busy,
+  ranSql,
 }: {
   steps: WorkbenchStep[]
   /** What went wrong with the live simulation, if anything. */
@@ -27,6 +30,8 @@ export function StepOutcome({
   next: { href: string; title: string } | undefined
   /** A statement Postgres has been busy with for real for a while. */
   busy?: BusyForReal
+  /** The SQL the learner ran at the verdict's step, to set against the solution once it passed. */
+  ranSql?: string
 }) {
   const isRunning = runningStep !== undefined
   return (
@@ -50,6 +55,9 @@ export function StepOutcome({
         </p>
       )}
       {!isRunning && verdict && <VerdictView verdict={verdict} steps={steps} />}
+      {!isRunning && verdict?.passed && verdict.how === 'yours' && ranSql !== undefined && (
+        <SolutionOfPassedStep step={steps[verdict.step]} index={verdict.step} sql={ranSql} />
+      )}
       {isComplete && (
         <div className="workbench-complete" role="status">
           <strong>Lesson complete.</strong> Every step passed.{' '}
@@ -57,5 +65,29 @@ export function StepOutcome({
         </div>
       )}
     </>
+  )
+}
+
+// Passing is not the end of learning: the lesson's way stays a click away, against the learner's.
+function SolutionOfPassedStep({
+  step,
+  index,
+  sql,
+}: {
+  step: WorkbenchStep | undefined
+  index: number
+  sql: string
+}) {
+  if (!step?.isExercise || step.solution === undefined) return null
+  return (
+    <details className="workbench-passed-solution">
+      <summary>Compare yours with the lesson’s solution to step {index + 1}</summary>
+      <SolutionDiff
+        yours={sql}
+        solution={step.solution}
+        lockedLines={lessonLinesOf(step)}
+        label={`Solution to step ${index + 1} compared with your SQL`}
+      />
+    </details>
   )
 }

@@ -198,6 +198,11 @@ export function Workbench(props: WorkbenchProps) {
     openAt,
   })
 
+  // what the learner ran at a step: the text they kept, else the starter they ran as it opened
+  const ranSqlOf = (index: number | undefined) => {
+    const ran = index === undefined ? undefined : steps[index]
+    return ran && (progress.sql[ran.id] ?? ran.starter)
+  }
   const isComplete = steps.length > 0 && steps.every((candidate) => progress.passed.includes(candidate.id))
 
   return (
@@ -278,6 +283,7 @@ export function Workbench(props: WorkbenchProps) {
           isComplete={isComplete && pinned < 0}
           next={props.next}
           busy={stepStop.busy}
+          ranSql={ranSqlOf(state.verdicts[lastRunStep]?.step)}
         />
       </section>
 
