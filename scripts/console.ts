@@ -184,7 +184,10 @@ async function runInteractive(backend: ConsoleBackend): Promise<void> {
   reader.setPrompt(session.prompt)
   reader.prompt()
   for await (const line of reader) {
-    if ((await session.submitLine(line)) === 'quit') break
+    const outcome = await session.submitLine(line)
+    if (outcome === 'quit') break
+    // `clear` empties the screen, as Ctrl+L does
+    if (outcome === 'clear') process.stdout.write('\x1b[2J\x1b[H')
     await session.refreshNames()
     reader.setPrompt(session.prompt)
     reader.prompt()

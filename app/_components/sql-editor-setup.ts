@@ -1,4 +1,4 @@
-import { autocompletion, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete'
+import { autocompletion, closeBrackets, closeBracketsKeymap, closeCompletion } from '@codemirror/autocomplete'
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands'
 import { PostgreSQL, sql } from '@codemirror/lang-sql'
 import { bracketMatching, syntaxHighlighting } from '@codemirror/language'
@@ -33,11 +33,18 @@ export function createEditorExtensions({
   edit(doc: string): void
   configured: Extension[]
 }): Extension[] {
+  // the statement runs: a completion offered for it is no longer wanted (a click on Run blurs
+  // the editor, which closes it already)
+  const runClosingCompletion = (view: EditorView) => {
+    const used = run()
+    if (used) closeCompletion(view)
+    return used
+  }
   return [
     Prec.highest(
       keymap.of([
-        { key: 'Mod-Enter', run },
-        { key: 'Ctrl-Enter', run },
+        { key: 'Mod-Enter', run: runClosingCompletion },
+        { key: 'Ctrl-Enter', run: runClosingCompletion },
       ]),
     ),
     lineNumbers(),

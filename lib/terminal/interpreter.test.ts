@@ -230,6 +230,25 @@ describe('operator commands', () => {
   it('gives a canary its share and scales the running versions into the rest', () => {
     assert.deepEqual(canaryShares({ v1: 100 }, 'v2', 10), { v1: 90, v2: 10 })
     assert.deepEqual(canaryShares({ v1: 50, v2: 50 }, 'v3', 20), { v1: 40, v2: 40, v3: 20 })
+    // thirds do not round to 100 by themselves: the largest share takes the difference
+    const thirds = canaryShares({ v1: 34, v2: 33, v3: 33 }, 'v4', 5)
+    assert.equal(
+      Object.values(thirds).reduce((sum, share) => sum + share, 0),
+      100,
+    )
+  })
+
+  it('refuses a canary that would leave traffic with no version to serve it', async () => {
+    const deployed: Record<string, number>[] = []
+    const operator = {
+      ...readOnly(viewWith({ deployment: {} })),
+      deploy: async (shares: Record<string, number>) => void deployed.push(shares),
+    }
+    assert.deepEqual(await runOperatorCommand('canary v2 10', operator), {
+      error:
+        'canary: nothing else runs to take the other 90% of traffic; deploy a version first, e.g. deploy v1\n',
+    })
+    assert.deepEqual(deployed, [])
   })
 
   it('rolls back to the deployment before this one, whoever made it, and says when there is none', async () => {

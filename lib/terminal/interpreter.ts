@@ -12,11 +12,14 @@ import {
 } from './psql-format'
 import { scanInput } from './sql-input'
 
-/** Where output goes: psql writes results to stdout and errors to stderr. */
-export type ConsoleWrite = (text: string, stream: 'out' | 'err') => void
+/**
+ * Where output goes: psql writes results to stdout and errors to stderr. Text marked `prose`
+ * (help) may be wrapped at words to the screen's width; the rest keeps its lines, as psql's do.
+ */
+export type ConsoleWrite = (text: string, stream: 'out' | 'err', form?: 'prose') => void
 
-/** After a line: go on reading, or `\q` was given. */
-export type LineOutcome = 'continue' | 'quit'
+/** After a line: go on reading, `\q` was given, or `clear` asks for an empty screen. */
+export type LineOutcome = 'continue' | 'quit' | 'clear'
 
 const metaHelp = `General
   \\q                     quit psql
@@ -103,10 +106,14 @@ export class PsqlInterpreter {
   async submitLine(line: string, write: ConsoleWrite, at?: InputLocation): Promise<LineOutcome> {
     const trimmed = line.trim()
     if (trimmed.startsWith('\\')) return this.runMeta(trimmed, write, at)
+    // a shell's habit, as Ctrl+L: psql would start a statement with it and wait for its end
+    if (this.buffer === '' && /^clear$/i.test(trimmed)) return 'clear'
     if (this.buffer === '' && this.isOperatorLine(trimmed)) {
       const outcome = await runOperatorCommand(trimmed, this.backend.operator)
-      if ('text' in outcome) write(outcome.text, 'out')
-      else write(outcome.error, 'err')
+      // the operator's words are ours, not psql's: they wrap at words (a table's columns keep theirs)
+      if ('text' in outcome)
+        write(outcome.text, 'out', /^(help|canary|deploy|rollback|db)\b/i.test(trimmed) ? 'prose' : undefined)
+      else write(outcome.error, 'err', 'prose')
       return 'continue'
     }
     if (this.buffer === '' && trimmed === '') return 'continue'
@@ -167,7 +174,7 @@ export class PsqlInterpreter {
       case '\\q':
         return 'quit'
       case '\\?':
-        write(metaHelp, 'out')
+        write(metaHelp, 'out', 'prose')
         return 'continue'
       case '\\x': {
         const value = toggle(argument, this.isExpanded)

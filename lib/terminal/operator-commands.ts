@@ -98,6 +98,11 @@ export async function runOperatorCommand(
         return { error: 'usage: canary VERSION PERCENT   e.g. canary v2.0.0 10\n' }
       const known = checkVersion(version, view)
       if (known) return known
+      const unserved = unservedBy(view.deployment, version, percent)
+      if (unserved > 0)
+        return {
+          error: `canary: nothing else runs to take the other ${unserved}% of traffic; deploy a version first, e.g. deploy ${view.versions.find((known) => known.id !== version)?.id ?? version}\n`,
+        }
       const shares = canaryShares(view.deployment, version, percent)
       await operator.deploy(shares)
       return { text: `deployed ${describeShares(shares)}\n` }
@@ -206,7 +211,11 @@ function checkVersion(version: string | undefined, view: OperatorView): { error:
   }
 }
 
-/** Gives `version` `percent` of the traffic and scales what runs now into the rest. */
+/**
+ * Gives `version` `percent` of the traffic and scales what runs now into the rest, in whole
+ * percents that add up to 100 (the largest share absorbs the rounding). A version that runs
+ * keeps running, at 0% if it gets nothing, as the Deploy panel's canary does too.
+ */
 export function canaryShares(
   deployment: Record<string, number>,
   version: string,
@@ -218,11 +227,26 @@ export function canaryShares(
   for (const [id, share] of others) {
     shares[id] = otherTotal === 0 ? 0 : Math.round(((100 - percent) * share) / otherTotal)
   }
+  const scaled = Object.keys(shares)
+  if (otherTotal > 0 && scaled.length > 0) {
+    const largest = scaled.reduce((best, id) => (shares[id] > shares[best] ? id : best))
+    shares[largest] += 100 - percent - scaled.reduce((sum, id) => sum + shares[id], 0)
+  }
   shares[version] = percent
   return shares
 }
 
-function describeShares(shares: Record<string, number>): string {
+/**
+ * The % of traffic a canary move would leave with no version to serve it: all but the canary's,
+ * when nothing else runs with any traffic. The terminal refuses such a move and the panel warns.
+ */
+export function unservedBy(deployment: Record<string, number>, version: string, percent: number): number {
+  const othersServe = Object.entries(deployment).some(([id, share]) => id !== version && share > 0)
+  return othersServe ? 0 : 100 - percent
+}
+
+/** A deployment as the terminal and the Deploy panel say it: `v2.0.0 10%, v1.0.1 90%`. */
+export function describeShares(shares: Record<string, number>): string {
   const entries = Object.entries(shares)
   return entries.length === 0 ? 'nothing' : entries.map(([id, share]) => `${id} ${share}%`).join(', ')
 }

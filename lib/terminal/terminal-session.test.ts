@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { openDatabase, type PgliteDatabase } from '../engine/node'
 import type { ConsoleBackend } from './console-backend'
 import { databaseBackend } from './database-backend'
-import { TerminalSession } from './terminal-session'
+import { TerminalSession, wrapAtWords } from './terminal-session'
 
 describe('a terminal session', () => {
   let database: PgliteDatabase
@@ -46,6 +46,18 @@ describe('a terminal session', () => {
     await session.type('select 1;\r')
     assert.deepEqual(screen.saved, [['select 0;', 'select 1;']])
     assert.equal(await draw('\x1b[A'), '\r\x1b[Kpostgres=> select 1;')
+  })
+
+  it('clears the screen on clear and returns to the main prompt; inside a statement it is SQL', async () => {
+    const { screen, draw } = await openTerminal()
+    assert.equal(await draw('clear\r'), 'clear\r\npostgres=> ')
+    assert.equal(screen.clears, 1)
+    await draw('select 1 as\r')
+    assert.equal(
+      await draw('clear;\r'),
+      'clear;\r\n clear \r\n-------\r\n     1\r\n(1 row)\r\n\r\npostgres=> ',
+    )
+    assert.equal(screen.clears, 1)
   })
 
   it('closes the session on \\q and starts a new one on Enter', async () => {
@@ -101,6 +113,35 @@ describe('a terminal session', () => {
       'select 1 as one;\r\nCancel request sent\r\n one \r\n-----\r\n   1\r\n(1 row)\r\n\r\n' +
         'postgres=> select 2 as two;\r\n two \r\n-----\r\n   2\r\n(1 row)\r\n\r\n' +
         'postgres=> \\x\r\nExpanded display is on.\r\npostgres=> ',
+    )
+  })
+})
+
+describe('wrapping help at words', () => {
+  it('breaks a long line at a space, its rest under where the description begins', () => {
+    const line = '  canary VERSION PERCENT  send PERCENT of traffic to VERSION, the rest to what runs now'
+    assert.equal(
+      wrapAtWords(line, 60),
+      [
+        '  canary VERSION PERCENT  send PERCENT of traffic to',
+        '                          VERSION, the rest to what runs now',
+      ].join('\n'),
+    )
+    // on a narrow screen a hang past half the width would leave no room: four under the indent
+    assert.equal(
+      wrapAtWords(line, 40),
+      [
+        '  canary VERSION PERCENT  send PERCENT',
+        '      of traffic to VERSION, the rest to',
+        '      what runs now',
+      ].join('\n'),
+    )
+  })
+
+  it('keeps short lines, and hangs a line without a description under its own indent', () => {
+    assert.equal(
+      wrapAtWords('short\n  a line of many words that runs past the edge', 20),
+      ['short', '  a line of many', '  words that runs', '  past the edge'].join('\n'),
     )
   })
 })

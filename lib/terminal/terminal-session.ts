@@ -9,6 +9,8 @@ export interface TerminalScreen {
   write(text: string): void
   /** Empties the screen (Ctrl+L); the session then draws the prompt again. */
   clear(): void
+  /** How many columns the screen shows now: help is wrapped at words to fit them. */
+  readonly columns?: number
 }
 
 /** Where a terminal session keeps its history between visits. */
@@ -37,7 +39,9 @@ export class TerminalSession {
     private readonly screen: TerminalScreen,
     private readonly history: TerminalHistory,
   ) {
-    this.session = new ConsoleSession(backend, (text) => this.print(text))
+    this.session = new ConsoleSession(backend, (text, _stream, form) =>
+      this.print(form === 'prose' && screen.columns ? wrapAtWords(text, screen.columns) : text),
+    )
     this.editor = new LineEditor(this.session.prompt, history.lines)
   }
 
@@ -106,6 +110,7 @@ export class TerminalSession {
     }
     const outcome = await this.session.submitLine(line)
     this.history.save(this.editor.history)
+    if (outcome === 'clear') this.screen.clear()
     if (outcome === 'quit') {
       this.isClosed = true
       this.print('Session closed. Press Enter to start a new one.\n')
@@ -137,4 +142,34 @@ export class TerminalSession {
     }
     this.lastTabLine = line
   }
+}
+
+/**
+ * Text wrapped at words to `columns`, each long line's rest hanging under where its words begin:
+ * under the description of a `  usage   description` line, else under its indent. A word longer
+ * than the line is cut, as the screen would cut it anyway.
+ */
+export function wrapAtWords(text: string, columns: number): string {
+  return text
+    .split('\n')
+    .flatMap((line) => {
+      if (line.length <= columns) return [line]
+      const indent = /^ */.exec(line)![0].length
+      const described = /^( *\S+(?: \S+)*? {2,})\S/.exec(line)
+      let hang = described ? described[1].length : indent
+      if (hang > columns / 2) hang = indent + 4
+      const lines: string[] = []
+      let rest = line
+      let lead = ''
+      while (lead.length + rest.length > columns) {
+        const room = columns - lead.length
+        const space = rest.lastIndexOf(' ', room)
+        const cut = space > rest.length - rest.trimStart().length ? space : room
+        lines.push(lead + rest.slice(0, cut).trimEnd())
+        rest = rest.slice(cut).trimStart()
+        lead = ' '.repeat(hang)
+      }
+      return [...lines, lead + rest]
+    })
+    .join('\n')
 }

@@ -84,7 +84,42 @@ test('a canary deployed from the terminal takes its share of the traffic', async
     .poll(async () => Number(await canary.getAttribute('data-last-ok')), { timeout: 30_000 })
     .toBeGreaterThan(0)
   const deploy = workbench.getByRole('region', { name: 'Deploy' })
-  await expect(deploy).toContainText('10%')
+  await expect(deploy.locator('li[data-version="v1.1.0"]')).toHaveAttribute('data-share', '10')
+
+  // the panel's canary names the same versions, and a move there is what the terminal reports
+  await expect(deploy.getByRole('combobox', { name: 'Canary' })).toHaveValue('v1.1.0')
+  await expect(deploy.locator('.wb-canary-split')).toContainText('Running: v1.1.0 10% · v1.0.0 90%')
+  await deploy.getByRole('slider', { name: 'Canary share for v1.1.0' }).fill('30')
+  await expect(deploy.locator('.wb-canary-split')).toContainText('Apply to run: v1.1.0 30% · v1.0.0 70%')
+  await deploy.getByRole('button', { name: 'Apply split' }).click()
+  await expect(deploy.locator('li[data-version="v1.0.0"]')).toHaveAttribute('data-share', '70')
+  await expect(deploy.locator('li[data-version="v1.1.0"]')).toHaveAttribute('data-share', '30')
+  await screen.click()
+  await typeLine(page, 'status')
+  await expect.poll(() => terminalText(screen)).toContain('deployed       v1.0.0 70%, v1.1.0 30%')
+})
+
+test('a canary with nothing beside it is refused, and clear and help fit the screen', async ({ page }) => {
+  const { screen } = await openTerminal(page)
+  // read row by row, as the screen wraps the words
+  const words = async () => (await terminalText(screen)).replace(/\s+/g, ' ')
+  await typeLine(page, 'canary v1.1.0 10')
+  await expect
+    .poll(words)
+    .toContain('canary: nothing else runs to take the other 90% of traffic; deploy a version first')
+  // clear empties the screen and leaves the main prompt, not a statement's continuation
+  await typeLine(page, 'clear')
+  await expect.poll(() => terminalText(screen)).toBe('postgres=>')
+  // help wraps at words to the screen's columns: read row by row, every description is whole
+  await typeLine(page, 'help')
+  await expect.poll(() => terminalText(screen)).toContain('e.g. help')
+  expect((await terminalText(screen)).split('\n').some((row) => row.startsWith('      '))).toBe(true)
+  expect(await words()).toContain(
+    'stop the running step, as Ctrl+C stops a statement (Ctrl+C at an empty prompt does it too)',
+  )
+  expect(await words()).toContain(
+    'Time and concurrency are simulated; every SQL statement runs for real in PostgreSQL 18 (PGlite).',
+  )
 })
 
 test('terminating the idle-in-transaction session drains the lock queue', async ({ page }) => {

@@ -5,6 +5,8 @@ export interface XtermScreen {
   write(text: string): void
   clear(): void
   focus(): void
+  /** The columns the screen is fitted to now. */
+  readonly columns: number
   /** Calls `listener` with each key or paste; returns how to stop. */
   onData(listener: (data: string) => void): () => void
   dispose(): void
@@ -63,6 +65,9 @@ export async function openXtermScreen(
       onOutput({ kind: 'clear' })
     },
     focus: () => term.focus(),
+    get columns() {
+      return term.cols
+    },
     onData(listener) {
       const subscription = term.onData(listener)
       return () => subscription.dispose()

@@ -1,11 +1,12 @@
 'use client'
 
 import { memo, useId, useState } from 'react'
-import { splitCanary, stopVersion } from './deployment-shares'
+import { canaryShares, unservedBy } from '@/lib/terminal'
+import { stopVersion } from './deployment-shares'
 
 /** What the deploy panel shows and whom it tells. */
 export interface DeployPanelProps {
-  /** The lesson's app versions, oldest first; the canary slider splits between the last two. */
+  /** The lesson's app versions, oldest first. */
   versions: { id: string; label: string }[]
   /** Versions running now and their % of traffic; a version absent from it is not running. */
   deployment: Record<string, number>
@@ -22,8 +23,8 @@ export interface DeployPanelProps {
 const CANARY_STEP = 5
 
 /**
- * Which app versions run and with what share of traffic: deploy or stop each, split traffic
- * between the two newest with a canary slider, and stop or start the database.
+ * Which app versions run and with what share of traffic: deploy or stop each, give a canary
+ * (the one in flight, or any the learner picks) its share, and stop or start the database.
  */
 export const DeployPanel = memo(function DeployPanel({
   versions,
@@ -34,10 +35,6 @@ export const DeployPanel = memo(function DeployPanel({
   onDatabase,
 }: DeployPanelProps) {
   const headingId = useId()
-  const canary =
-    versions.length >= 2
-      ? { old: versions[versions.length - 2], new: versions[versions.length - 1] }
-      : undefined
 
   return (
     <section className="wb-panel wb-deploy" aria-labelledby={headingId}>
@@ -77,16 +74,8 @@ export const DeployPanel = memo(function DeployPanel({
         })}
       </ul>
 
-      {canary && (
-        <CanarySlider
-          // a new pair of versions starts from its own deployment, not the last pair's draft
-          key={`${canary.old.id}/${canary.new.id}`}
-          oldVersion={canary.old}
-          newVersion={canary.new}
-          currentShare={deployment[canary.new.id] ?? 0}
-          disabled={disabled}
-          onDeploy={onDeploy}
-        />
+      {versions.length >= 2 && (
+        <CanaryControl versions={versions} deployment={deployment} disabled={disabled} onDeploy={onDeploy} />
       )}
 
       <div className="wb-database">
@@ -112,27 +101,74 @@ export const DeployPanel = memo(function DeployPanel({
   )
 })
 
-interface CanarySliderProps {
-  oldVersion: { id: string; label: string }
-  newVersion: { id: string; label: string }
-  currentShare: number
+interface CanaryControlProps {
+  versions: { id: string; label: string }[]
+  deployment: Record<string, number>
   disabled: boolean
   onDeploy(shares: Record<string, number>): void
 }
 
-// Dragging only moves a draft; Apply sends it, so a drag is one deploy and not twenty.
-function CanarySlider({ oldVersion, newVersion, currentShare, disabled, onDeploy }: CanarySliderProps) {
+/**
+ * The canary the panel moves, unless the learner picks another: the running version with the
+ * smallest share when two or more run (the canary in flight); else the first version after the
+ * newest one running (the next release, the first version when none runs); else, the newest
+ * running alone, the one before it (a canary of the way back).
+ */
+export function defaultCanary(versions: { id: string }[], deployment: Record<string, number>): string {
+  const order = versions.map((version) => version.id)
+  const running = order.filter((id) => deployment[id] !== undefined)
+  if (running.length >= 2)
+    return running.reduce((smallest, id) =>
+      deployment[id] < deployment[smallest] ||
+      (deployment[id] === deployment[smallest] && order.indexOf(id) > order.indexOf(smallest))
+        ? id
+        : smallest,
+    )
+  const newestRunning = running.length > 0 ? order.indexOf(running[running.length - 1]) : -1
+  return order[newestRunning + 1] ?? order[order.length - 2] ?? order[0]
+}
+
+// Dragging only moves a draft; Apply sends it, so a drag is one deploy and not twenty. The split
+// it sends is the terminal's `canary VERSION PERCENT`: the rest goes to what runs now, in
+// proportion, and the preview names every version that will run.
+function CanaryControl({ versions, deployment, disabled, onDeploy }: CanaryControlProps) {
+  const selectId = useId()
   const inputId = useId()
-  // a draft made against another deployment is stale once a step or a button changed it
-  const [draft, setDraft] = useState<{ share: number; basis: number } | undefined>()
-  const pending = draft && draft.basis === currentShare ? draft.share : undefined
-  const share = pending ?? currentShare
-  const split = `${newVersion.label} ${share}% · ${oldVersion.label} ${100 - share}%`
+  const basis = JSON.stringify(deployment)
+  // a draft made against another deployment is stale once a step, a button or a command changed it
+  const [draft, setDraft] = useState<{ version: string; share?: number; basis: string } | undefined>()
+  const current = draft?.basis === basis ? draft : undefined
+  const version = current?.version ?? defaultCanary(versions, deployment)
+  const runningShare = deployment[version] ?? 0
+  const share = current?.share ?? runningShare
+  const label = (id: string) => versions.find((candidate) => candidate.id === id)?.label ?? id
+  const next = canaryShares(deployment, version, share)
+  const preview = Object.entries(next)
+    .sort(([a], [b]) => (a === version ? -1 : b === version ? 1 : 0))
+    .map(([id, percent]) => `${label(id)} ${percent}%`)
+    .join(' · ')
+  const changes = current?.share !== undefined && share !== runningShare
+  const unserved = unservedBy(deployment, version, share)
 
   return (
     <div className="wb-canary">
-      <label htmlFor={inputId}>Canary share for {newVersion.label}</label>
       <div className="wb-canary-row">
+        <label htmlFor={selectId}>Canary</label>
+        <select
+          id={selectId}
+          value={version}
+          disabled={disabled}
+          onChange={(event) => setDraft({ version: event.target.value, basis })}
+        >
+          {versions.map((candidate) => (
+            <option key={candidate.id} value={candidate.id}>
+              {candidate.label}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={inputId} className="visually-hidden">
+          Canary share for {label(version)}
+        </label>
         <input
           id={inputId}
           type="range"
@@ -141,20 +177,32 @@ function CanarySlider({ oldVersion, newVersion, currentShare, disabled, onDeploy
           step={CANARY_STEP}
           value={share}
           disabled={disabled}
-          aria-valuetext={`${share}% to ${newVersion.label}, ${100 - share}% to ${oldVersion.label}`}
-          onChange={(event) => setDraft({ share: Number(event.target.value), basis: currentShare })}
+          aria-valuetext={`${share}% to ${label(version)}; ${preview}`}
+          onChange={(event) => setDraft({ version, share: Number(event.target.value), basis })}
         />
-        <span className="wb-canary-split" aria-hidden="true">
-          {split}
-        </span>
         <button
           type="button"
-          disabled={disabled || pending === undefined || pending === currentShare}
-          onClick={() => onDeploy(splitCanary(oldVersion.id, newVersion.id, share))}
+          disabled={disabled || !changes || unserved > 0}
+          onClick={() => {
+            onDeploy(next)
+            setDraft(undefined)
+          }}
         >
           Apply split
         </button>
       </div>
+      <p className="wb-canary-split" data-preview={changes ? 'draft' : 'running'}>
+        {changes ? 'Apply to run: ' : 'Running: '}
+        {preview}
+        {changes && unserved > 0 ? (
+          <span className="wb-canary-warning">
+            {' '}
+            — nothing else runs to take the other {unserved}%: deploy a version first
+          </span>
+        ) : (
+          <span className="muted"> (the rest goes to what runs now, in proportion)</span>
+        )}
+      </p>
     </div>
   )
 }

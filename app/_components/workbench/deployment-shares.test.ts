@@ -1,23 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { splitCanary, stopVersion } from './deployment-shares'
-
-describe('splitCanary', () => {
-  it('gives the new version its share and the old one the rest', () => {
-    assert.deepEqual(splitCanary('v1', 'v2', 10), { v1: 90, v2: 10 })
-  })
-
-  it('stops the side that gets nothing, at either end of the slider', () => {
-    assert.deepEqual([splitCanary('v1', 'v2', 0), splitCanary('v1', 'v2', 100)], [{ v1: 100 }, { v2: 100 }])
-  })
-
-  it('clamps to 0–100 and rounds to whole percents', () => {
-    assert.deepEqual(
-      [splitCanary('v1', 'v2', 140), splitCanary('v1', 'v2', 12.6)],
-      [{ v2: 100 }, { v1: 87, v2: 13 }],
-    )
-  })
-})
+import { stopVersion } from './deployment-shares'
 
 describe('stopVersion', () => {
   it('hands a stopped version’s traffic to the one left', () => {

@@ -1,20 +1,4 @@
 /**
- * A canary split between two versions: `newShare`% of traffic to the new one, the rest to the
- * old. A side at 0% is left out, which stops that version, as a finished rollout or rollback would.
- */
-export function splitCanary(
-  oldVersion: string,
-  newVersion: string,
-  newShare: number,
-): Record<string, number> {
-  const share = Math.min(100, Math.max(0, Math.round(newShare)))
-  const shares: Record<string, number> = {}
-  if (share < 100) shares[oldVersion] = 100 - share
-  if (share > 0) shares[newVersion] = share
-  return shares
-}
-
-/**
  * The deployment with one version stopped: the others keep their proportions, scaled back up to
  * 100% in whole percents, as a load balancer sends a stopped version's traffic to the rest.
  */

@@ -4,7 +4,7 @@ import { createElement, type FunctionComponent } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import type { SecondMetrics } from '@/lib/sim'
 import { ClockPanel } from './ClockPanel'
-import { DeployPanel } from './DeployPanel'
+import { defaultCanary, DeployPanel } from './DeployPanel'
 import { InvariantChart } from './InvariantChart'
 import { RequestLog, formatLogLine } from './RequestLog'
 import { SchemaPanel } from './SchemaPanel'
@@ -369,9 +369,27 @@ describe('DeployPanel and ClockPanel', () => {
         ['v2', '10', 'v2.0.0 running, 10% of trafficDeploy 100% of traffic to v2.0.0Stop v2.0.0'],
       ],
     )
+    // the canary in flight is the running version with the smaller share, named with the rest
     assert.match(html, /Canary share for v2\.0\.0/)
     assert.match(html, /value="10"/)
+    assert.match(html, /Running: v2\.0\.0 10% · v1\.0\.0 90%/)
     assert.match(html, /data-database="stopped">stopped<[\s\S]*Start the database/)
+  })
+
+  it('offers the next release as the canary when one version runs, and the one before the newest when it runs alone', () => {
+    const three = [
+      { id: 'a', label: 'a' },
+      { id: 'b', label: 'b' },
+      { id: 'c', label: 'c' },
+    ]
+    assert.equal(defaultCanary(three, { a: 100 }), 'b')
+    assert.equal(defaultCanary(three, { b: 100 }), 'c')
+    assert.equal(defaultCanary(three, { c: 100 }), 'b')
+    assert.equal(defaultCanary(three, {}), 'a')
+    // two run: the one with less traffic is the canary, on a tie the newer
+    assert.equal(defaultCanary(three, { b: 10, a: 90 }), 'b')
+    assert.equal(defaultCanary(three, { a: 50, c: 50 }), 'c')
+    assert.equal(defaultCanary(three, { a: 5, b: 5, c: 90 }), 'b')
   })
 
   it('presses the button of the speed the clock runs at', () => {
