@@ -1,8 +1,23 @@
 import { expect, test } from './fixtures'
 
-test('the index lists the lessons with title, summary and duration', async ({ page }) => {
+test('the index says who it is for and what is simulated, where to start, and lists the whole course with what is coming', async ({
+  page,
+}) => {
   await page.goto('/')
-  const lessons = page.getByRole('list', { name: 'Lessons' })
+  await expect(page.getByRole('main')).toContainText('For developers who write migrations')
+  await expect(page.getByRole('region', { name: 'What is real, and what is simulated' })).toContainText(
+    'Simulated: time, traffic',
+  )
+  await expect(page.getByRole('link', { name: /^Start with lesson 0/ })).toHaveAttribute(
+    'href',
+    '/learn/playground',
+  )
+  const lessons = page.getByRole('region', { name: 'The course' })
+  // lessons 0 to 15, numbered as the curriculum numbers them: the unwritten ones are coming
+  await expect(lessons.getByRole('listitem')).toHaveCount(16)
+  await expect(lessons.locator('[data-coming]')).toHaveCount(16 - (await lessons.getByRole('link').count()))
+  await expect(lessons.locator('[data-coming]').first()).toContainText('Adding columns')
+  await expect(lessons.locator('[data-coming]').first()).toContainText('coming')
   const first = lessons.getByRole('listitem').first()
   await expect(first.getByRole('link', { name: 'A real Postgres in your browser' })).toBeVisible()
   await expect(first).toContainText('Query the playground')
@@ -18,7 +33,7 @@ test('an unknown lesson gets a real 404 page', async ({ page, pageWatch }) => {
   expect(response?.status()).toBe(404)
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible()
   await page.getByRole('link', { name: 'See all lessons' }).click()
-  await expect(page.getByRole('list', { name: 'Lessons' })).toBeVisible()
+  await expect(page.getByRole('region', { name: 'The course' })).toBeVisible()
 })
 
 test.describe('a step’s deep link on a wide screen', () => {
@@ -69,7 +84,7 @@ test('every lesson fits a phone’s width: long code and wide tables scroll in t
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 375, height: 800 })
   await page.goto('/')
-  const links = await page.getByRole('list', { name: 'Lessons' }).getByRole('link').all()
+  const links = await page.getByRole('region', { name: 'The course' }).getByRole('link').all()
   const paths = await Promise.all(links.map((link) => link.getAttribute('href')))
   expect(paths.length).toBeGreaterThan(1)
   for (const path of paths) {
