@@ -8,6 +8,7 @@ import { ClockPanel } from './index'
 import { LessonControls } from './LessonControls'
 import { LivePanels } from './LivePanels'
 import { StepAtHand } from './StepAtHand'
+import { StepDock } from './StepDock'
 import { StepList } from './StepList'
 import { StepOutcome } from './StepOutcome'
 import { findStepAtHand, readStepState } from './step-position'
@@ -288,6 +289,17 @@ export function Workbench(props: WorkbenchProps) {
       </section>
 
       <LivePanels {...props} panels={panels} workbench={workbench} />
+      {followsStepInUrl && (
+        <StepDock
+          step={step}
+          index={current}
+          count={steps.length}
+          isLive={isLive}
+          isRunning={isRunning}
+          verdict={state.verdicts[state.runningStep ?? lastRunStep]}
+          commands={stepCommands}
+        />
+      )}
     </section>
   )
 }

@@ -80,14 +80,17 @@ export function useLessonOpening({
     openedFor.current = key
     const fromUrl = initialStep ? stepIds.indexOf(initialStep) : -1
     if (isFirst && fromUrl >= 0 && followsStepInUrl) {
-      // a step's link on a narrow screen, where the workbench sits below the prose, goes to it;
-      // on a wide one the workbench stays beside the prose, which opens where the step begins
-      if (window.matchMedia('(max-width: 1099px)').matches)
-        document.getElementById('workbench-heading')?.scrollIntoView()
-      else {
-        const prose = document.querySelector('.lesson-prose')
-        const section = prose && proseSectionOf(prose, stepIds, fromUrl)
-        section?.scrollIntoView({ block: 'start' })
+      // a step's link opens the prose where the step begins: on a wide screen the workbench
+      // stays beside it, on a narrow one the step dock at the foot holds the step's controls
+      const prose = document.querySelector('.lesson-prose')
+      const section = prose && proseSectionOf(prose, stepIds, fromUrl)
+      section?.scrollIntoView({ block: 'start' })
+      // beside the prose the workbench scrolls in its own box: it opens on the step at hand,
+      // its editor and Run, rather than on the list of steps above them
+      const box = document.querySelector<HTMLElement>('.lesson.has-workbench .workbench')
+      const step = box?.querySelector('.workbench-step')
+      if (box && step && getComputedStyle(box).overflowY === 'auto') {
+        box.scrollTop += step.getBoundingClientRect().top - box.getBoundingClientRect().top - 8
       }
     }
     if (!isFirst) {
