@@ -112,7 +112,9 @@ export function describeAction(action: StepAction): string {
             : ''
       return shares.length === 0
         ? 'Stops every app version.'
-        : `Deploys ${shares.map(([version, share]) => `${version} at ${share}%`).join(' and ')}${unless}.`
+        : // a deploy names what runs after it: a version it leaves out stops, as step 7 of
+          // lock-queue stops v1.0.0 by deploying v1.0.1 alone
+          `Deploys ${shares.map(([version, share]) => `${version} at ${share}%`).join(' and ')} and stops every other version${unless}.`
     }
     case 'migrate':
       return 'Runs the migration.'

@@ -156,7 +156,8 @@ function VersionChart({ label, traffic, timeWindow, maxRequests, p95TopMs, marke
       <div className="wb-chart-head" aria-hidden="true">
         <span className="wb-chart-version">{label}</span>
         <span className="wb-chart-scale">
-          {maxRequests} req/s · p95 top {formatDuration(p95TopMs)}
+          {last && last.total > 0 ? `${last.total} answered last second` : 'no traffic last second'} · bars to{' '}
+          {maxRequests}/s · p95 to {formatDuration(p95TopMs)}
         </span>
       </div>
       <svg
@@ -270,7 +271,9 @@ function drawBars(seconds: TrafficSecond[], timeWindow: ChartWindow, maxRequests
     for (const key of ['ok', 'degraded', 'errors', 'timeouts'] as const) {
       if (second[key] === 0) continue
       const height = (second[key] / maxRequests) * PLOT_HEIGHT
-      const top = bottom - height
+      // a bar past the scale (a backlog answered at once) stops at the top of the plot
+      const top = Math.max(VIEW_HEIGHT - PLOT_HEIGHT, bottom - height)
+      if (top >= bottom) continue
       parts[key].push(`M${x} ${round(top)}h${barWidth}V${round(bottom)}h${-barWidth}z`)
       bottom = top
     }

@@ -146,6 +146,14 @@ describe('bucketMetrics', () => {
     assert.equal(series.maxRequests, 3)
   })
 
+  it('scales the bars to the busy seconds’ usual, so one backlog flush does not flatten the rest', () => {
+    const history = [
+      ...Array.from({ length: 20 }, (_, at) => second('v1', at, { ok: 50 })),
+      second('v1', 20, { ok: 900 }),
+    ]
+    assert.equal(bucketMetrics(history, ['v1'], 30_000, 60, 1).maxRequests, 75)
+  })
+
   it('sums a (second, version) sent twice and keeps the larger p95', () => {
     const history = [
       second('v1', 0, { ok: 2, errors: { '57014': 1 }, p95Ms: 40 }),

@@ -46,7 +46,12 @@ export interface TrafficSeries {
   timeWindow: ChartWindow
   /** The last second the clock has passed; undefined during the first second. */
   lastSecond: number | undefined
-  /** The most requests one version answered in one second of the window (at least 1): the bars' scale. */
+  /**
+   * The bars' scale: the most requests one version answered in one second of the window (at
+   * least 1), but no more than half again the busy seconds' usual (their 90th percentile), so a
+   * backlog answered all at once after a freeze reaches past the top instead of flattening the
+   * rest. A clipped bar's count is in the table view.
+   */
   maxRequests: number
   /** The top of the p95 scale: the window's highest p95 rounded up to 1, 2 or 5 × 10ⁿ ms, at least 100 ms. */
   p95TopMs: number
@@ -79,6 +84,7 @@ export function bucketMetrics(
 
   let maxRequests = 1
   let maxP95Ms = 0
+  const totals: number[] = []
   const series = versions.map((version): VersionTraffic => {
     const seconds = byVersion.get(version) ?? new Map<number, TrafficSecond>()
     const visible = [...seconds.values()]
@@ -86,6 +92,7 @@ export function bucketMetrics(
       .sort((a, b) => a.second - b.second)
     for (const second of visible) {
       maxRequests = Math.max(maxRequests, second.total)
+      totals.push(second.total)
       maxP95Ms = Math.max(maxP95Ms, second.p95Ms)
     }
     const recent: TrafficSecond[] = []
@@ -96,7 +103,10 @@ export function bucketMetrics(
     return { version, seconds: visible, last: recent[0], recent }
   })
 
-  return { timeWindow, lastSecond, maxRequests, p95TopMs: roundUpToNiceMs(maxP95Ms), versions: series }
+  totals.sort((a, b) => a - b)
+  const usual = totals[Math.floor(0.9 * (totals.length - 1))] ?? 1
+  const scale = Math.max(1, Math.min(maxRequests, Math.ceil(usual * 1.5)))
+  return { timeWindow, lastSecond, maxRequests: scale, p95TopMs: roundUpToNiceMs(maxP95Ms), versions: series }
 }
 
 /** Rounds up to 1, 2 or 5 × 10ⁿ ms, and to no less than 100 ms, so the p95 scale's top is a round label. */
