@@ -11,6 +11,7 @@ import type {
   WorkbenchSpeed,
   StepOutcome,
 } from './events'
+import { recentSeconds } from './events'
 
 const maxLogEntries = 50
 const maxSessions = 40
@@ -33,6 +34,8 @@ export class Batcher {
   private lastRecord = 0
   private readonly metrics = new MetricsCollector()
   private readonly endpoints = new Map<string, EndpointStatus>()
+  // per endpoint, its answers by virtual second over the last `recentSeconds`: [second, answered, failed]
+  private readonly recentAnswers = new Map<string, [number, number, number][]>()
   private markers: StepMarker[] = []
   private invariants: InvariantPoint[] = []
   private notModelled: NotModelledNote[] = []
@@ -108,11 +111,22 @@ export class Batcher {
     const atMs = record.endedUs / 1000
     const known = this.endpoints.get(key)
     const isFailure = record.outcome === 'error' || record.outcome === 'timeout'
+    const second = Math.floor(atMs / 1000)
+    const seconds = (this.recentAnswers.get(key) ?? []).filter(([at]) => at > second - recentSeconds)
+    const current =
+      seconds.at(-1)?.[0] === second ? seconds.at(-1)! : seconds[seconds.push([second, 0, 0]) - 1]
+    current[1] += 1
+    if (isFailure) current[2] += 1
+    this.recentAnswers.set(key, seconds)
     this.endpoints.set(key, {
       version: record.version,
       endpoint: record.endpoint,
       last: record.outcome,
       lastAtMs: atMs,
+      recent: {
+        answered: seconds.reduce((sum, [, answered]) => sum + answered, 0),
+        failed: seconds.reduce((sum, [, , failed]) => sum + failed, 0),
+      },
       ...(isFailure
         ? {
             lastFailure: {

@@ -14,7 +14,15 @@ export interface EndpointStatus {
   lastAtMs: number
   /** The last request that did not get its page, whenever it was. */
   lastFailure?: { outcome: 'error' | 'timeout'; code?: string; message: string; atMs: number }
+  /**
+   * The answers of the `recentSeconds` virtual seconds up to the last one, and how many of them
+   * failed (an error or a timeout): a cell whose last answer was ok can still be failing often.
+   */
+  recent: { answered: number; failed: number }
 }
+
+/** How far back an endpoint's `recent` answers reach, in virtual seconds. */
+export const recentSeconds = 10
 
 /** One answered request, as an app's log line. */
 export interface RequestLogEntry {

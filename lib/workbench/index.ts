@@ -14,6 +14,7 @@ export {
   type AuditEntry,
   type ConsoleReply,
   type EndpointStatus,
+  recentSeconds,
   type InvariantPoint,
   type LiveSqlResult,
   type RealWorkNotice,

@@ -79,6 +79,16 @@ describe('the workbench in the worker', () => {
         .endpoints.find((status) => status.endpoint === 'POST /orders')!
       assert.equal(writes.lastFailure?.outcome, 'timeout')
       assert.match(writes.lastFailure!.message, /no answer within 5000 ms: it waited for its locks/)
+      // and the cell says how often, not only what came last: the writes of its last 10 s failed
+      assert.ok(
+        writes.recent.failed > 0 && writes.recent.failed <= writes.recent.answered,
+        JSON.stringify(writes.recent),
+      )
+      const reads = workbench
+        .batches()
+        .at(-1)!
+        .endpoints.find((status) => status.endpoint === 'GET /orders')!
+      assert.deepEqual([reads.recent.failed, reads.recent.answered > 0], [0, true])
       // while the index built, its migration held SHARE and the writes queued behind it
       const during = workbench
         .batches()

@@ -1,8 +1,8 @@
 import { memo, useId } from 'react'
-import type { InvariantPoint } from '@/lib/workbench'
+import type { InvariantPoint, StepMarker } from '@/lib/workbench'
 import { formatClock } from './format'
 import { invariantSeries, type InvariantSeries } from './invariant-series'
-import { chartWindow, type ChartWindow } from './traffic-series'
+import { chartWindow, windowPercent, type ChartWindow } from './traffic-series'
 
 /** What the invariants panel shows. */
 export interface InvariantChartProps {
@@ -14,6 +14,8 @@ export interface InvariantChartProps {
   nowMs: number
   /** How many virtual seconds the sparklines span; 60 unless told, as the traffic chart. */
   windowSeconds?: number
+  /** When each step began, drawn as the traffic chart draws them: what a step did to the data shows. */
+  markers?: StepMarker[]
 }
 
 const VIEW_WIDTH = 300
@@ -29,10 +31,14 @@ export const InvariantChart = memo(function InvariantChart({
   names,
   nowMs,
   windowSeconds = 60,
+  markers = [],
 }: InvariantChartProps) {
   const headingId = useId()
   const timeWindow = chartWindow(nowMs, windowSeconds)
   const series = invariantSeries(points, names, timeWindow)
+  const visibleMarkers = markers.filter(
+    (marker) => marker.atMs >= timeWindow.startMs && marker.atMs <= timeWindow.endMs,
+  )
 
   return (
     <section className="wb-panel wb-invariants" aria-labelledby={headingId}>
@@ -41,6 +47,18 @@ export const InvariantChart = memo(function InvariantChart({
         <p className="wb-empty">This lesson declares no invariants.</p>
       ) : (
         <>
+          <div className="wb-marker-ruler" aria-hidden="true">
+            {visibleMarkers.map((marker) => (
+              <span
+                key={`${marker.index}-${marker.atMs}`}
+                className="wb-marker-label"
+                style={{ left: `${windowPercent(marker.atMs, timeWindow)}%` }}
+                title={`Step ${marker.index + 1}: ${marker.title}`}
+              >
+                {marker.index + 1}
+              </span>
+            ))}
+          </div>
           <ul className="wb-invariant-list">
             {series.map((invariant) => (
               <InvariantRow
@@ -48,11 +66,13 @@ export const InvariantChart = memo(function InvariantChart({
                 invariant={invariant}
                 timeWindow={timeWindow}
                 nowMs={nowMs}
+                markers={visibleMarkers}
               />
             ))}
           </ul>
           <div className="wb-axis" aria-hidden="true">
             <span>{formatClock(timeWindow.startMs)}</span>
+            <span>virtual time; numbers: steps</span>
             <span>{formatClock(timeWindow.endMs)}</span>
           </div>
         </>
@@ -65,10 +85,12 @@ function InvariantRow({
   invariant,
   timeWindow,
   nowMs,
+  markers,
 }: {
   invariant: InvariantSeries
   timeWindow: ChartWindow
   nowMs: number
+  markers: StepMarker[]
 }) {
   const { latest } = invariant
   const state = latest === undefined ? 'unchecked' : latest === 0 ? 'holds' : 'violated'
@@ -97,6 +119,13 @@ function InvariantRow({
           </>
         )}
       </span>
+      {invariant.points.length > 0 && (
+        <span className="wb-invariant-scale" aria-hidden="true">
+          {invariant.points.some((point) => point.violations > 0)
+            ? `the line’s top: ${invariant.max} ${invariant.max === 1 ? 'row' : 'rows'}`
+            : 'the line at 0 rows'}
+        </span>
+      )}
       <svg
         className={
           invariant.points.some((point) => point.violations > 0)
@@ -114,6 +143,20 @@ function InvariantRow({
           d={drawSteps(invariant, timeWindow, nowMs)}
           vectorEffect="non-scaling-stroke"
         />
+        {markers.map((marker) => {
+          const x = (windowPercent(marker.atMs, timeWindow) / 100) * VIEW_WIDTH
+          return (
+            <line
+              key={`${marker.index}-${marker.atMs}`}
+              className="wb-marker-line"
+              x1={x}
+              x2={x}
+              y1={0}
+              y2={VIEW_HEIGHT}
+              vectorEffect="non-scaling-stroke"
+            />
+          )
+        })}
       </svg>
     </li>
   )

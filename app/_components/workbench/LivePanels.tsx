@@ -77,7 +77,14 @@ export function LivePanels(props: LivePanelsProps) {
         disabled={!isLive}
       />
     ),
-    invariants: <InvariantChart points={state.invariants} names={props.invariants} nowMs={state.nowMs} />,
+    invariants: (
+      <InvariantChart
+        points={state.invariants}
+        names={props.invariants}
+        nowMs={state.nowMs}
+        markers={state.markers}
+      />
+    ),
     schema: <SchemaPanel schema={state.schema} />,
     requests: <RequestLog entries={state.requests} />,
     audit: <AuditLog entries={state.audit} />,

@@ -5,6 +5,7 @@ import { describeStepHow, formatClock, formatDuration } from './format'
 import {
   bucketMetrics,
   p95Height,
+  windowPercent,
   type ChartWindow,
   type TrafficSecond,
   type VersionTraffic,
@@ -86,7 +87,7 @@ export const TrafficChart = memo(function TrafficChart({
           <span
             key={`${marker.index}-${marker.atMs}`}
             className="wb-marker-label"
-            style={{ left: `${toPercent(marker.atMs, timeWindow)}%` }}
+            style={{ left: `${windowPercent(marker.atMs, timeWindow)}%` }}
             title={`Step ${marker.index + 1}: ${marker.title} (${describeStepHow(marker.how)})`}
           >
             {marker.index + 1}
@@ -178,7 +179,7 @@ function VersionChart({ label, traffic, timeWindow, maxRequests, p95TopMs, marke
           vectorEffect="non-scaling-stroke"
         />
         {markers.map((marker) => {
-          const x = round((toPercent(marker.atMs, timeWindow) / 100) * VIEW_WIDTH)
+          const x = round((windowPercent(marker.atMs, timeWindow) / 100) * VIEW_WIDTH)
           return (
             <line
               key={`${marker.index}-${marker.atMs}`}
@@ -248,10 +249,6 @@ function describeErrors(entry: TrafficSecond): string {
   const codes = Object.entries(entry.errorsByCode)
   if (codes.length === 0) return String(entry.errors)
   return `${entry.errors} (${codes.map(([code, count]) => `${count} × ${code}`).join(', ')})`
-}
-
-function toPercent(ms: number, timeWindow: ChartWindow): number {
-  return ((ms - timeWindow.startMs) / (timeWindow.endMs - timeWindow.startMs)) * 100
 }
 
 // One path per outcome, a rectangle per second: four elements however long the window.

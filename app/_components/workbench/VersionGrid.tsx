@@ -1,5 +1,5 @@
 import { memo, useId } from 'react'
-import type { EndpointStatus } from '@/lib/workbench'
+import { recentSeconds, type EndpointStatus } from '@/lib/workbench'
 import { formatClock, formatDuration } from './format'
 
 /** What the versions × endpoints grid shows. */
@@ -29,8 +29,9 @@ const stateText: Record<Exclude<EndpointCellState, 'error'>, { icon: string; tex
 }
 
 /**
- * Every endpoint of every app version, green or red by what it answered last, with the exact
- * last failure (SQLSTATE, message, when) one click away: where a migration breaks an old version.
+ * Every endpoint of every app version, green or red by what it answered last, how many of its
+ * recent answers failed, and the exact last failure (SQLSTATE, message, when) one click away:
+ * where a migration breaks an old version. The endpoint names stay put while the versions scroll.
  */
 export const VersionGrid = memo(function VersionGrid({
   versions,
@@ -121,6 +122,16 @@ function EndpointCell({ version, endpoint, isDeclared, isDeployed, status, nowMs
         {icon && <span aria-hidden="true">{icon} </span>}
         {text}
       </span>
+      {/* the last answer is one request: how often it failed lately is the steadier truth */}
+      {isDeployed && status && status.recent.failed > 0 && (
+        <span
+          className="wb-cell-recent"
+          data-failed={status.recent.failed}
+          data-answered={status.recent.answered}
+        >
+          {status.recent.failed} of {status.recent.answered} failed in {recentSeconds} s
+        </span>
+      )}
       {failure && (
         <details className="wb-failure">
           <summary>last failure {describeAgo(failure.atMs, nowMs)}</summary>

@@ -87,6 +87,13 @@ export type WorkbenchPanel = PanelId | 'check'
 /** The lesson page's panels, in its order. */
 export const allPanels: readonly WorkbenchPanel[] = [...panelIds, 'check']
 
+function lessonPagePanels(hasInvariants: boolean): readonly WorkbenchPanel[] {
+  const rest = allPanels.filter((panel) => panel !== 'invariants')
+  if (!hasInvariants) return rest
+  const afterVersions = rest.indexOf('versions') + 1
+  return [...rest.slice(0, afterVersions), 'invariants', ...rest.slice(afterVersions)]
+}
+
 /**
  * The lesson's workbench: the steps with their state, the SQL editor for the step at hand,
  * and the live panels of the simulation running beside the real Postgres.
@@ -95,7 +102,9 @@ export function Workbench(props: WorkbenchProps) {
   const { lesson, steps, database, onEvent } = props
   const stepIds = useMemo(() => steps.map((step) => step.id), [steps])
   const pinned = props.onlyStep === undefined ? -1 : stepIds.indexOf(props.onlyStep)
-  const panels = props.panels ?? allPanels
+  // the lesson page shows every panel, but no empty Invariants panel for a lesson without any,
+  // and the invariants right under the traffic and the versions, where the eye is
+  const panels = props.panels ?? lessonPagePanels(props.invariants.length > 0)
   const followsStepInUrl = props.followsStepInUrl ?? true
   const onEventRef = useRef(onEvent)
   useEffect(() => {

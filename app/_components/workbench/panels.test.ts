@@ -8,7 +8,7 @@ import { defaultCanary, DeployPanel } from './DeployPanel'
 import { InvariantChart } from './InvariantChart'
 import { RequestLog, formatLogLine } from './RequestLog'
 import { SchemaPanel } from './SchemaPanel'
-import { SessionsPanel } from './SessionsPanel'
+import { sessionRowsOf, SessionsPanel } from './SessionsPanel'
 import { TrafficChart } from './TrafficChart'
 import { VersionGrid } from './VersionGrid'
 
@@ -63,8 +63,15 @@ describe('VersionGrid', () => {
             message: 'column "note" does not exist',
             atMs: 12_000,
           },
+          recent: { answered: 40, failed: 3 },
         },
-        { version: 'v1', endpoint: 'GET /orders', last: 'timeout', lastAtMs: 11_000 },
+        {
+          version: 'v1',
+          endpoint: 'GET /orders',
+          last: 'timeout',
+          lastAtMs: 11_000,
+          recent: { answered: 9, failed: 9 },
+        },
       ],
       deployment: { v1: 100 },
       nowMs: 15_500,
@@ -81,10 +88,12 @@ describe('VersionGrid', () => {
           'v1',
           'POST /orders',
           'error',
-          '✗ error 42703last failure 3.5 s agoat 00:12: 42703 column "note" does not exist',
+          '✗ error 42703' +
+            '3 of 40 failed in 10 s' +
+            'last failure 3.5 s agoat 00:12: 42703 column "note" does not exist',
         ],
         ['v2', 'POST /orders', 'undeployed', '– not deployed'],
-        ['v1', 'GET /orders', 'timeout', '◔ timeout'],
+        ['v1', 'GET /orders', 'timeout', '◔ timeout' + '9 of 9 failed in 10 s'],
         ['v2', 'GET /orders', 'absent', 'not in this version'],
       ],
     )
@@ -105,6 +114,33 @@ describe('VersionGrid', () => {
 })
 
 describe('SessionsPanel', () => {
+  it('folds identical waiting requests into one row with a count, and never the root of the queue', () => {
+    const waiting = (owner: number, sinceMs: number) => ({
+      owner,
+      kind: 'app' as const,
+      label: 'v1.0.0 · GET /users',
+      state: 'waiting' as const,
+      sql: `select * from users where id = ${owner}`,
+      sinceMs,
+      locks: [{ relation: 'users', mode: 'AccessShareLock' as const, granted: false }],
+      blockedBy: [7],
+    })
+    const rows = sessionRowsOf([
+      { ...waiting(7, 0), state: 'idle in transaction', blockedBy: [] },
+      waiting(11, 4_000),
+      waiting(12, 3_000),
+      { ...waiting(13, 5_000), label: 'v1.0.0 · POST /users' },
+    ])
+    assert.deepEqual(
+      rows.map((row) => [row.owners, row.isRoot, row.sinceMs]),
+      [
+        [[7], true, 0],
+        [[11, 12], false, 3_000],
+        [[13], false, 5_000],
+      ],
+    )
+  })
+
   const sessions = [
     {
       owner: 7,
@@ -137,17 +173,24 @@ describe('SessionsPanel', () => {
       disabled: false,
     })
     assert.deepEqual(
-      elementsWith(html, 'tr', 'data-owner').map((row) => [row['data-owner'], row['data-state'], row.text]),
+      elementsWith(html, 'tr', 'data-owner').map((row) => [
+        row['data-owner'],
+        row['data-state'],
+        row['data-root'],
+        row.text,
+      ]),
       [
         [
           '7',
           'waiting',
+          undefined,
           '#7 migration migrationwaiting 2.5 swaits on #3waits for ACCESS EXCLUSIVE on ordersalter table orders add column note textTerminate',
         ],
         [
           '3',
           'idle in transaction',
-          '#3 v1.0.0 · GET /orders appidle in transaction 10.5 s—holds ACCESS SHARE on ordersselect * from ordersTerminate',
+          'true',
+          '#3 v1.0.0 · GET /orders appidle in transaction 10.5 sroot of the queue: the others wait behind itholds ACCESS SHARE on ordersselect * from ordersTerminate',
         ],
       ],
     )
@@ -227,7 +270,7 @@ describe('TrafficChart', () => {
 })
 
 describe('InvariantChart', () => {
-  it('puts each invariant’s latest count on its row', () => {
+  it('puts each invariant’s latest count on its row, the top of its line, and the steps’ marks', () => {
     const html = render(InvariantChart, {
       points: [
         { name: 'orders have a total', atMs: 1_000, violations: 0 },
@@ -235,7 +278,11 @@ describe('InvariantChart', () => {
       ],
       names: ['orders have a total', 'emails are unique'],
       nowMs: 2_500,
+      markers: [{ index: 1, id: 'break', title: 'Break it', atMs: 1_500, how: 'naive' }],
     })
+    // step 2 began at 1.5 s of the first minute: its mark stands 2.5% in, over every line
+    assert.match(html, /class="wb-marker-label" style="left:2.5%"[^>]*>2</)
+    assert.equal([...html.matchAll(/class="wb-marker-line"/g)].length, 2)
     assert.deepEqual(
       elementsWith(html, 'li', 'data-invariant').map((row) => [
         row['data-invariant'],
@@ -243,7 +290,7 @@ describe('InvariantChart', () => {
         row.text,
       ]),
       [
-        ['orders have a total', '5', 'orders have a total5 violating rows ✗'],
+        ['orders have a total', '5', 'orders have a total5 violating rows ✗the line’s top: 5 rows'],
         ['emails are unique', undefined, 'emails are uniquenot checked yet'],
       ],
     )

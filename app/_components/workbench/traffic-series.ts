@@ -165,3 +165,8 @@ function addSecond(into: TrafficSecond | undefined, next: TrafficSecond): Traffi
 function quietSecond(second: number): TrafficSecond {
   return { second, ok: 0, degraded: 0, errors: 0, errorsByCode: {}, timeouts: 0, total: 0, p95Ms: 0 }
 }
+
+/** Where `ms` falls across the window, in % from its left edge: the x of a step's marker. */
+export function windowPercent(ms: number, timeWindow: ChartWindow): number {
+  return ((ms - timeWindow.startMs) / (timeWindow.endMs - timeWindow.startMs)) * 100
+}
