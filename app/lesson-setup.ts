@@ -42,7 +42,11 @@ export async function readLessonSetup(slug: string): Promise<LessonSetup> {
           versions: scenario.versions.map(({ id, label }) => ({ id, label: label ?? id })),
           requestsPerSecond: scenario.requestsPerSecond,
           endpoints: scenario.versions.flatMap((version) =>
-            version.endpoints.map((endpoint) => ({ version: version.id, name: endpoint.name })),
+            version.endpoints.map((endpoint) => ({
+              version: version.id,
+              name: endpoint.name,
+              sql: endpoint.sql,
+            })),
           ),
           invariants: scenario.invariants.map((invariant) => invariant.name),
           snapshotUrl,

@@ -6,8 +6,8 @@ import { formatClock, formatDuration } from './format'
 export interface VersionGridProps {
   /** The lesson's app versions, one column each. */
   versions: { id: string; label: string }[]
-  /** Every endpoint every version declares; one row per distinct name. */
-  endpoints: { version: string; name: string }[]
+  /** Every endpoint every version declares, with its SQL; one row per distinct name. */
+  endpoints: { version: string; name: string; sql?: string }[]
   /** What each endpoint of each version answered last; a missing one has had no request yet. */
   statuses: EndpointStatus[]
   /** Versions running now and their % of traffic; a version absent from it is not deployed. */
@@ -73,6 +73,14 @@ export const VersionGrid = memo(function VersionGrid({
                 <tr key={name}>
                   <th scope="row">
                     <code>{name}</code>
+                    <EndpointSql
+                      sent={versions.flatMap((version) => {
+                        const sql = endpoints.find(
+                          (endpoint) => endpoint.version === version.id && endpoint.name === name,
+                        )?.sql
+                        return sql === undefined ? [] : [{ label: version.label, sql }]
+                      })}
+                    />
                   </th>
                   {versions.map((version) => (
                     <EndpointCell
@@ -94,6 +102,32 @@ export const VersionGrid = memo(function VersionGrid({
     </section>
   )
 })
+
+// What the endpoint sends, version by version: the SQL behind a red cell (a column list, a
+// name the schema no longer has) is often the whole story.
+function EndpointSql({ sent }: { sent: { label: string; sql: string }[] }) {
+  if (sent.length === 0) return null
+  const isSame = sent.every((entry) => entry.sql === sent[0].sql)
+  return (
+    <details className="wb-endpoint-sql">
+      <summary>its SQL</summary>
+      {isSame ? (
+        <code>{sent[0].sql}</code>
+      ) : (
+        <dl>
+          {sent.map((entry) => (
+            <div key={entry.label}>
+              <dt>{entry.label}</dt>
+              <dd>
+                <code>{entry.sql}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </details>
+  )
+}
 
 interface EndpointCellProps {
   version: string

@@ -33,7 +33,8 @@ export interface WorkbenchProps {
   scenario: unknown
   steps: WorkbenchStep[]
   versions: { id: string; label: string }[]
-  endpoints: { version: string; name: string }[]
+  /** Every endpoint of every version, with the SQL it sends (shown under its name in the grid). */
+  endpoints: { version: string; name: string; sql?: string }[]
   invariants: string[]
   snapshotUrl: string
   /** The step in the URL, when the page was opened at one. */

@@ -99,6 +99,24 @@ describe('VersionGrid', () => {
     )
   })
 
+  it('shows under each endpoint the SQL it sends, version by version where they differ', () => {
+    const html = render(VersionGrid, {
+      versions,
+      endpoints: [
+        { version: 'v1', name: 'POST /orders', sql: 'insert into orders (total) values ($1)' },
+        { version: 'v2', name: 'POST /orders', sql: 'insert into orders (total, note) values ($1, $2)' },
+        { version: 'v1', name: 'GET /orders', sql: 'select * from orders' },
+      ],
+      statuses: [],
+      deployment: { v1: 100 },
+    })
+    assert.match(
+      html,
+      /<dt>v1\.0\.0<\/dt><dd><code>insert into orders \(total\) values \(\$1\)<\/code><\/dd><\/div><div><dt>v2\.0\.0<\/dt><dd><code>insert into orders \(total, note\)/,
+    )
+    assert.match(html, /<summary>its SQL<\/summary><code>select \* from orders<\/code>/)
+  })
+
   it('says a deployed endpoint that has had no request yet is idle', () => {
     const html = render(VersionGrid, {
       versions: versions.slice(0, 1),
