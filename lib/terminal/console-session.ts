@@ -60,9 +60,25 @@ export class ConsoleSession {
     this.interpreter.resetBuffer()
   }
 
-  /** Starts a new session after `\q`: a fresh interpreter over the same backend. */
+  /** Starts a new session after `\q`: a fresh interpreter over the same backend, on the same screen. */
   restart(): void {
     this.interpreter = new PsqlInterpreter(this.backend)
+    this.interpreter.columns = this.screenColumns
+    if (this.isNarrow) this.interpreter.expandWhenTooWide()
+  }
+
+  private screenColumns: number | undefined
+  private isNarrow = false
+
+  /**
+   * The screen's width in columns, as it is now (a window resized changes it): `\x auto` expands
+   * a table wider than it. `narrow` starts the session in `\x auto`, as a phone's screen needs.
+   */
+  fitTo(columns: number | undefined, narrow = false): void {
+    this.screenColumns = columns
+    this.interpreter.columns = columns
+    if (narrow && !this.isNarrow) this.interpreter.expandWhenTooWide()
+    this.isNarrow ||= narrow
   }
 
   /** Reads again the names completion offers: relations, columns, app versions, sessions. */

@@ -1,5 +1,5 @@
 import type { Row, RunResult } from '../engine'
-import { formatAligned, formatExpanded, type PrintableTable } from './psql-format'
+import type { PrintableTable } from './psql-format'
 
 /** Runs a catalog query for a meta-command; a SQL error comes back as a value. */
 export type CatalogQuery = (sql: string) => Promise<RunResult>
@@ -30,7 +30,7 @@ export async function listRelations(
   query: CatalogQuery,
   kinds: RelationKind[],
   pattern: string | undefined,
-  expanded: boolean,
+  print: TablePrinter,
 ): Promise<DescribeOutput> {
   const shown: RelationKind[] = kinds.length > 0 ? kinds : ['t', 'v', 's']
   const relkinds = [
@@ -55,16 +55,13 @@ ORDER BY 1,2`
     }
   }
   return {
-    text: print(
-      {
-        headers: result.fields.map((field) => field.name),
-        rows: result.rows,
-        aligns: result.fields.map(() => 'l'),
-        title: single?.title ?? 'List of relations',
-        showRowCount: true,
-      },
-      expanded,
-    ),
+    text: print({
+      headers: result.fields.map((field) => field.name),
+      rows: result.rows,
+      aligns: result.fields.map(() => 'l'),
+      title: single?.title ?? 'List of relations',
+      showRowCount: true,
+    }),
   }
 }
 
@@ -72,7 +69,7 @@ ORDER BY 1,2`
 export async function listFunctions(
   query: CatalogQuery,
   pattern: string | undefined,
-  expanded: boolean,
+  print: TablePrinter,
 ): Promise<DescribeOutput> {
   const sql = `SELECT n.nspname as "Schema", p.proname as "Name",
   pg_catalog.pg_get_function_result(p.oid) as "Result data type",
@@ -84,16 +81,13 @@ ORDER BY 1, 2, 4`
   const result = await query(sql)
   if (!result.ok) return { error: `ERROR:  ${result.error.message}\n` }
   return {
-    text: print(
-      {
-        headers: result.fields.map((field) => field.name),
-        rows: result.rows,
-        aligns: result.fields.map(() => 'l'),
-        title: 'List of functions',
-        showRowCount: true,
-      },
-      expanded,
-    ),
+    text: print({
+      headers: result.fields.map((field) => field.name),
+      rows: result.rows,
+      aligns: result.fields.map(() => 'l'),
+      title: 'List of functions',
+      showRowCount: true,
+    }),
   }
 }
 
@@ -101,7 +95,7 @@ ORDER BY 1, 2, 4`
 export async function describeRelations(
   query: CatalogQuery,
   pattern: string,
-  expanded: boolean,
+  print: TablePrinter,
 ): Promise<DescribeOutput> {
   const found = await query(`SELECT c.oid::text, n.nspname, c.relname, c.relkind::text
 FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -112,14 +106,13 @@ ORDER BY 2, 3`)
   let text = ''
   for (const [oid, schema, name, relkind] of found.rows as string[][]) {
     const described = await describeOne(query, oid, `${schema}.${name}`, relkind)
-    text += print(described, expanded)
+    text += print(described)
   }
   return { text }
 }
 
-function print(table: PrintableTable, expanded: boolean): string {
-  return expanded ? formatExpanded(table) : formatAligned(table)
-}
+/** How the session prints a table: psql's `\x` mode on its screen. */
+export type TablePrinter = (table: PrintableTable) => string
 
 async function describeOne(
   query: CatalogQuery,

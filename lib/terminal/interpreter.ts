@@ -4,11 +4,12 @@ import { describeRelations, listFunctions, listRelations, type DescribeOutput } 
 import { operatorCommandNames, runOperatorCommand } from './operator-commands'
 import {
   commandTag,
-  formatAligned,
   formatError,
-  formatExpanded,
+  formatTable,
   tableOfResult,
+  type ExpandedMode,
   type InputLocation,
+  type PrintableTable,
 } from './psql-format'
 import { scanInput } from './sql-input'
 
@@ -41,7 +42,7 @@ Informational
   \\dv     [PATTERN]      list views
 
 Formatting
-  \\x [on|off]            toggle expanded output
+  \\x [on|off|auto]       toggle expanded output (auto: when wider than the screen)
 
 Connection
   \\conninfo              display information about current connection
@@ -75,7 +76,9 @@ export const metaCommandNames = [
  */
 export class PsqlInterpreter {
   private buffer = ''
-  private isExpanded = false
+  private expanded: ExpandedMode = 'off'
+  /** The screen's width in columns, when known: `\x auto` expands a table wider than it. */
+  columns: number | undefined
   private isTiming = false
   private transaction: TransactionState = 'idle'
   private isDisconnected = false
@@ -86,6 +89,14 @@ export class PsqlInterpreter {
   ) {}
 
   /** psql's prompt: `postgres=>`, `postgres-*>` in a transaction, `postgres=!>` after an error in one. */
+  // an arrow, so `\d` can take it as its printer
+  private readonly printTable = (table: PrintableTable) => formatTable(table, this.expanded, this.columns)
+
+  /** Starts psql's `\x auto`, as a narrow screen's session does: tables wider than the screen expand. */
+  expandWhenTooWide(): void {
+    this.expanded = 'auto'
+  }
+
   get prompt(): string {
     const state = this.isDisconnected ? '!' : scanInput(this.buffer).state
     const transaction = this.transaction === 'open' ? '*' : this.transaction === 'failed' ? '!' : ''
@@ -158,7 +169,7 @@ export class PsqlInterpreter {
     for (const notice of result.notices ?? []) write(`${notice.severity}:  ${notice.message}\n`, 'err')
     if (result.fields.length > 0) {
       const table = tableOfResult(result.fields, result.rows)
-      write(this.isExpanded ? formatExpanded(table) : formatAligned(table), 'out')
+      write(this.printTable(table), 'out')
     } else {
       write(`${commandTag(result.command, result.rowCount, statement)}\n`, 'out')
     }
@@ -177,7 +188,12 @@ export class PsqlInterpreter {
         write(metaHelp, 'out', 'prose')
         return 'continue'
       case '\\x': {
-        const value = toggle(argument, this.isExpanded)
+        if (argument?.toLowerCase() === 'auto') {
+          this.expanded = 'auto'
+          write('Expanded display is used automatically.\n', 'out')
+          return 'continue'
+        }
+        const value = toggle(argument, this.expanded === 'on')
         if (value === undefined) {
           write(
             prefixed(`\\x: unrecognized value "${argument}" for "expanded": Boolean expected\n`, at),
@@ -185,7 +201,7 @@ export class PsqlInterpreter {
           )
           return 'continue'
         }
-        this.isExpanded = value
+        this.expanded = value ? 'on' : 'off'
         write(`Expanded display is ${value ? 'on' : 'off'}.\n`, 'out')
         return 'continue'
       }
@@ -221,18 +237,18 @@ export class PsqlInterpreter {
       case '\\d':
         show(
           argument === undefined
-            ? await listRelations(this.backend.catalog, [], undefined, this.isExpanded)
-            : await describeRelations(this.backend.catalog, argument, this.isExpanded),
+            ? await listRelations(this.backend.catalog, [], undefined, this.printTable)
+            : await describeRelations(this.backend.catalog, argument, this.printTable),
         )
         return 'continue'
       case '\\df':
-        show(await listFunctions(this.backend.catalog, argument, this.isExpanded))
+        show(await listFunctions(this.backend.catalog, argument, this.printTable))
         return 'continue'
       default: {
         const kinds = /^\\d([tivs]+)$/.exec(command)?.[1]
         if (kinds) {
           const unique = [...new Set(kinds)] as ('t' | 'i' | 'v' | 's')[]
-          show(await listRelations(this.backend.catalog, unique, argument, this.isExpanded))
+          show(await listRelations(this.backend.catalog, unique, argument, this.printTable))
           return 'continue'
         }
         write(prefixed(`invalid command ${command}\nTry \\? for help.\n`, at), 'err')

@@ -89,6 +89,18 @@ export function formatAligned(table: PrintableTable): string {
  * Prints a table as psql's expanded display (`\x`): one `-[ RECORD N ]` block per row,
  * each column on its own line.
  */
+/** psql's `\x`: tables aligned, expanded (a record per row), or expanded when aligned is wider than the screen. */
+export type ExpandedMode = 'off' | 'on' | 'auto'
+
+/** A table as psql prints it under `mode`, on a screen `columns` wide (unknown: never too wide). */
+export function formatTable(table: PrintableTable, mode: ExpandedMode, columns?: number): string {
+  if (mode === 'on') return formatExpanded(table)
+  const aligned = formatAligned(table)
+  if (mode === 'off' || columns === undefined) return aligned
+  const widest = Math.max(0, ...aligned.split('\n').map(displayWidth))
+  return widest > columns ? formatExpanded(table) : aligned
+}
+
 export function formatExpanded(table: PrintableTable): string {
   if (table.rows.length === 0) return table.showRowCount ? `${rowCountLine(0)}\n\n` : '\n'
   const nameWidth = Math.max(...table.headers.map(displayWidth))

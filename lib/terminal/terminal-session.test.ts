@@ -145,3 +145,50 @@ describe('wrapping help at words', () => {
     )
   })
 })
+
+describe('a terminal on a narrow screen', () => {
+  let database: PgliteDatabase
+  before(async () => {
+    database = await openDatabase()
+    await database.runScript(
+      'create table accounts (id int primary key, owner text not null, opened_at timestamptz, note text);',
+    )
+  })
+  after(() => database.close())
+
+  it('starts in \\x auto and says so: a table wider than the screen prints a record a row, a narrow one stays aligned', async () => {
+    let text = ''
+    const session = new TerminalSession(
+      databaseBackend(database, async () => undefined),
+      { write: (drawn) => (text += drawn), clear: () => undefined, columns: 40 },
+      { lines: [], save: () => undefined },
+    )
+    await session.start(['Hello.\n'])
+    // wrapped at words to the 40 columns, as help is
+    assert.match(
+      text.replace(/\s+/g, ' '),
+      /A narrow screen: tables wider than its 40 columns print a record a row \(\\x auto;/,
+    )
+    assert.ok(text.split('\r\n').every((line) => line.length <= 40))
+    text = ''
+    await session.type('\\d accounts\r')
+    assert.match(text, /-\[ RECORD 1 \]-+\r\nColumn +\| id\r\n/)
+    text = ''
+    await session.type('select 1 as one;\r')
+    assert.match(text, /\r\n one \r\n-----\r\n   1\r\n/)
+  })
+
+  it('keeps psql’s aligned tables on a laptop’s screen', async () => {
+    let text = ''
+    const session = new TerminalSession(
+      databaseBackend(database, async () => undefined),
+      { write: (drawn) => (text += drawn), clear: () => undefined, columns: 88 },
+      { lines: [], save: () => undefined },
+    )
+    await session.start(['Hello.\n'])
+    assert.doesNotMatch(text, /narrow screen/)
+    text = ''
+    await session.type('\\d accounts\r')
+    assert.match(text, /Column +\| +Type/)
+  })
+})

@@ -21,6 +21,10 @@ export interface TerminalHistory {
   save(history: readonly string[]): void
 }
 
+// a phone's terminal, some 45 columns: psql's tables of four or five columns do not fit it, and
+// it gets `\x auto` (a laptop's, 65 and up, keeps psql's default, aligned)
+const narrowColumns = 60
+
 /**
  * The session loop of a terminal that sends keystrokes: a line editor in front of a
  * console session. Keys typed while a statement runs wait for it, Ctrl+C then cancels it;
@@ -45,9 +49,22 @@ export class TerminalSession {
     this.editor = new LineEditor(this.session.prompt, history.lines)
   }
 
-  /** Prints the greeting, a piece at a time, and the first prompt. */
+  /**
+   * Prints the greeting, a piece at a time, and the first prompt. A screen narrower than a phone's
+   * (under 60 columns) starts in `\x auto`, and the greeting says so.
+   */
   start(greeting: readonly string[]): Promise<void> {
+    const columns = this.screen.columns
+    const isNarrow = columns !== undefined && columns < narrowColumns
+    this.session.fitTo(columns, isNarrow)
     for (const text of greeting) this.print(text)
+    if (isNarrow)
+      this.print(
+        wrapAtWords(
+          `A narrow screen: tables wider than its ${columns} columns print a record a row (\\x auto; \\x off to change).\n\n`,
+          columns,
+        ),
+      )
     return this.apply(this.editor.begin(this.session.prompt))
   }
 
@@ -108,6 +125,7 @@ export class TerminalSession {
       await this.apply(this.editor.begin(this.session.prompt))
       return
     }
+    this.session.fitTo(this.screen.columns)
     const outcome = await this.session.submitLine(line)
     this.history.save(this.editor.history)
     if (outcome === 'clear') this.screen.clear()
