@@ -38,10 +38,15 @@ const body = [
   '```sql shows="someone@example.org"',
   'select email from users;',
   '```',
+  '<InYourFramework title="an index">',
+  '```sql example',
+  'create index concurrently posts_status on posts (status);',
+  '```',
+  '</InYourFramework>',
 ].join('\n')
 
 describe('the SQL in a lesson’s prose', () => {
-  it('is each sql block and terminal snippet that is SQL, with the step whose notes come next', () => {
+  it('is each sql block and terminal snippet that is SQL, with the step whose notes come next; an example for another database is not', () => {
     assert.deepEqual(
       proseSqlOf(body, scenario).map(({ kind, line, beforeStep, shows }) => [kind, line, beforeStep, shows]),
       [

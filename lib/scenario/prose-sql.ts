@@ -42,6 +42,8 @@ export function proseSqlOf(body: string, scenario: Scenario): ProseSql[] {
   const found: (ProseSql & { at: number })[] = []
   for (const match of body.matchAll(fence)) {
     const meta = match[1]
+    // ```sql example: SQL for another database (an "in your framework" box's `posts`), shown, not run
+    if (/(^|\s)example(\s|$)/.test(meta)) continue
     const at = /\bat=([\w-]+)/.exec(meta)?.[1]
     const fails = /\bfails=(\w+)/.exec(meta)?.[1]
     const shows = /\bshows="([^"]*)"/.exec(meta)?.[1]
