@@ -94,5 +94,21 @@ test('a hand-made column shows as drift, collides with the next release, and is 
     'the deploy was refused: expected the drift check for v1.2.0 to return no row; it returned 1 row: missing on prod | events | location',
   )
   await expect(endpointCell(workbench, 'v1.2.0', 'GET /events')).toHaveAttribute('data-state', 'undeployed')
+
+  // a release undone: its down migration while its code still serves breaks that code
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  await expect(endpointCell(workbench, 'v1.1.0', 'GET /events')).toHaveAttribute('data-state', 'error', {
+    timeout: 30_000,
+  })
+  await expect(endpointCell(workbench, 'v1.1.0', 'GET /events')).toContainText('42703')
+  await expect(step(workbench, 10)).toHaveAttribute('data-state', 'broke things', { timeout: 60_000 })
+  await workbench.getByRole('button', { name: 'Undo step 10' }).click()
+  await expect(step(workbench, 10)).toHaveAttribute('data-state', 'current', { timeout: 30_000 })
+  // the code first, then the schema: every cell green throughout
+  await runStep(workbench, 10)
+  await expect(endpointCell(workbench, 'v1.0.0', 'POST /events')).toHaveAttribute('data-state', 'ok')
+  await runStep(workbench, 11)
+  await expect(endpointCell(workbench, 'v1.0.0', 'GET /events')).toHaveAttribute('data-state', 'ok')
+  await runStep(workbench, 12)
   await expect(workbench.getByText('Lesson complete.')).toBeVisible()
 })
