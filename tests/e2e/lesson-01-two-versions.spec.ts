@@ -202,7 +202,7 @@ test('opened at step 6, the console shows the rows v0.1.0 wrote without a slug, 
   )
   // and each exercise as it opens: its starter does not pass the step
   await expect(report.locator('[data-path="starter:tighten"]')).toHaveText(
-    'the starter at step 6 (tighten): 1 of 1 claims held',
+    'the starter at step 6 (tighten): 1 of 1 claim held',
   )
   await expect(workbench.getByRole('status').first()).toHaveText(standing ?? '')
 })
