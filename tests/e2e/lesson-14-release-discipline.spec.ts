@@ -56,7 +56,7 @@ test('a hand-made column shows as drift, collides with the next release, and is 
   await expect(verdict).toContainText('column "capacity" of relation "events" already exists')
   await expect(verdict).toContainText('SQLSTATE 42701')
   await workbench.getByRole('button', { name: 'Undo step 4' }).click()
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 4 of 9', { timeout: 30_000 })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 4 of 12', { timeout: 30_000 })
   await expect(auditLog(workbench).locator('li').first()).toContainText('reopened at the start of step 4')
 
   // the learner's own reconciliation: replace the hand-made column inside the reviewed migration
