@@ -27,6 +27,7 @@ export function StepList({
           <li key={candidate.id} data-state={states[index]}>
             <a
               href={`/learn/${lesson}/${candidate.id}`}
+              title={`Step ${index + 1}: ${candidate.title}`}
               aria-current={index === current ? 'step' : undefined}
               onClick={(event) => {
                 event.preventDefault()
