@@ -1,8 +1,9 @@
 import { memo, useId } from 'react'
 import type { InvariantPoint, StepMarker } from '@/lib/workbench'
 import { formatClock } from './format'
+import { StepMarkLines, StepMarkRuler } from './StepMarks'
 import { invariantSeries, type InvariantSeries } from './invariant-series'
-import { chartWindow, windowPercent, type ChartWindow } from './traffic-series'
+import { chartWindow, type ChartWindow } from './traffic-series'
 
 /** What the invariants panel shows. */
 export interface InvariantChartProps {
@@ -47,18 +48,7 @@ export const InvariantChart = memo(function InvariantChart({
         <p className="wb-empty">This lesson declares no invariants.</p>
       ) : (
         <>
-          <div className="wb-marker-ruler" aria-hidden="true">
-            {visibleMarkers.map((marker) => (
-              <span
-                key={`${marker.index}-${marker.atMs}`}
-                className="wb-marker-label"
-                style={{ left: `${windowPercent(marker.atMs, timeWindow)}%` }}
-                title={`Step ${marker.index + 1}: ${marker.title}`}
-              >
-                {marker.index + 1}
-              </span>
-            ))}
-          </div>
+          <StepMarkRuler markers={visibleMarkers} timeWindow={timeWindow} />
           <ul className="wb-invariant-list">
             {series.map((invariant) => (
               <InvariantRow
@@ -143,20 +133,7 @@ function InvariantRow({
           d={drawSteps(invariant, timeWindow, nowMs)}
           vectorEffect="non-scaling-stroke"
         />
-        {markers.map((marker) => {
-          const x = (windowPercent(marker.atMs, timeWindow) / 100) * VIEW_WIDTH
-          return (
-            <line
-              key={`${marker.index}-${marker.atMs}`}
-              className="wb-marker-line"
-              x1={x}
-              x2={x}
-              y1={0}
-              y2={VIEW_HEIGHT}
-              vectorEffect="non-scaling-stroke"
-            />
-          )
-        })}
+        <StepMarkLines markers={markers} timeWindow={timeWindow} width={VIEW_WIDTH} height={VIEW_HEIGHT} />
       </svg>
     </li>
   )

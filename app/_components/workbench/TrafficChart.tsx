@@ -2,10 +2,10 @@ import { memo, useId } from 'react'
 import type { StepMarker } from '@/lib/workbench'
 import type { SecondMetrics } from '@/lib/sim'
 import { describeStepHow, formatClock, formatDuration } from './format'
+import { StepMarkLines, StepMarkRuler } from './StepMarks'
 import {
   bucketMetrics,
   p95Height,
-  windowPercent,
   type ChartWindow,
   type TrafficSecond,
   type VersionTraffic,
@@ -82,18 +82,7 @@ export const TrafficChart = memo(function TrafficChart({
         </li>
       </ul>
 
-      <div className="wb-marker-ruler" aria-hidden="true">
-        {visibleMarkers.map((marker) => (
-          <span
-            key={`${marker.index}-${marker.atMs}`}
-            className="wb-marker-label"
-            style={{ left: `${windowPercent(marker.atMs, timeWindow)}%` }}
-            title={`Step ${marker.index + 1}: ${marker.title} (${describeStepHow(marker.how)})`}
-          >
-            {marker.index + 1}
-          </span>
-        ))}
-      </div>
+      <StepMarkRuler markers={visibleMarkers} timeWindow={timeWindow} />
 
       {series.versions.map((traffic) => (
         <VersionChart
@@ -178,20 +167,7 @@ function VersionChart({ label, traffic, timeWindow, maxRequests, p95TopMs, marke
           d={drawP95Line(traffic.seconds, timeWindow, p95TopMs)}
           vectorEffect="non-scaling-stroke"
         />
-        {markers.map((marker) => {
-          const x = round((windowPercent(marker.atMs, timeWindow) / 100) * VIEW_WIDTH)
-          return (
-            <line
-              key={`${marker.index}-${marker.atMs}`}
-              className="wb-marker-line"
-              x1={x}
-              x2={x}
-              y1={0}
-              y2={VIEW_HEIGHT}
-              vectorEffect="non-scaling-stroke"
-            />
-          )
-        })}
+        <StepMarkLines markers={markers} timeWindow={timeWindow} width={VIEW_WIDTH} height={VIEW_HEIGHT} />
       </svg>
     </div>
   )
