@@ -3,14 +3,7 @@
 export type { Lesson, LessonMeta, LessonProblem } from './lesson'
 export { scenarioSchema, pathsOf, type Scenario, type ScenarioPath } from './scenario'
 export { toSimScenario, toNaiveDetour, migrateAction } from './sim-scenario'
-export {
-  isExercise,
-  retryLineExample,
-  retryPolicyOf,
-  solutionOf,
-  starterOf,
-  writtenPartOf,
-} from './exercises'
+export { isExercise, retryPolicyOf, solutionOf, starterOf, writtenPartOf } from './exercises'
 export { checkLessonScenario, lessonPaths, type LessonPath, type PathVerdict } from './check-lessons'
 export { checkProseSql, type ProseSqlVerdict, type StopRunaway } from './check-prose-sql'
 export { proseSqlOf, restatedStepOf, type ProseSql } from './prose-sql'

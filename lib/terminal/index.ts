@@ -22,7 +22,7 @@ export {
   type CompletionNames,
 } from './completion'
 export { LineEditor, parseHistory, historyLimit, type EditorEffect } from './line-editor'
-export { operatorCommands, canaryShares, describeShares, unservedBy } from './operator-commands'
+export { operatorCommands, canaryShares, unservedBy } from './operator-commands'
 export { scanInput, type InputState } from './sql-input'
 export { formatAligned, formatExpanded, formatError, commandTag, displayWidth } from './psql-format'
 export { ConsoleSession } from './console-session'

@@ -245,8 +245,8 @@ export function unservedBy(deployment: Record<string, number>, version: string, 
   return othersServe ? 0 : 100 - percent
 }
 
-/** A deployment as the terminal and the Deploy panel say it: `v2.0.0 10%, v1.0.1 90%`. */
-export function describeShares(shares: Record<string, number>): string {
+/** A deployment as the terminal says it: `v2.0.0 10%, v1.0.1 90%`. */
+function describeShares(shares: Record<string, number>): string {
   const entries = Object.entries(shares)
   return entries.length === 0 ? 'nothing' : entries.map(([id, share]) => `${id} ${share}%`).join(', ')
 }
