@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { diffStatements } from './line-diff'
+import { diffStatements, isCommentLine } from './line-diff'
 import './sql-editor.css'
 
 /**
@@ -85,7 +85,7 @@ export function solutionForEditor(starter: string, solution: string): string {
   const lines = starter.split('\n')
   const head: string[] = []
   for (const line of lines) {
-    if (!/^\s*(--|#)/.test(line)) break
+    if (!isCommentLine(line)) break
     head.push(line)
   }
   const kept = head.filter((line) => !solution.split('\n').includes(line))

@@ -46,7 +46,7 @@ function statementsOf(text: string): string[][] {
   let open: string[] = []
   for (const line of splitLines(text)) {
     if (line.trim() === '') continue
-    if (open.length === 0 && /^\s*(--|#)/.test(line)) {
+    if (open.length === 0 && isCommentLine(line)) {
       units.push([line])
       continue
     }
@@ -58,6 +58,11 @@ function statementsOf(text: string): string[][] {
   }
   if (open.length > 0) units.push(open)
   return units
+}
+
+/** A line that is only a comment: SQL's `--`, or `#` in a system test's YAML. */
+export function isCommentLine(line: string): boolean {
+  return /^\s*(--|#)/.test(line)
 }
 
 function statementKey(lines: string[]): string {

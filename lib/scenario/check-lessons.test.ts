@@ -5,9 +5,9 @@ import { openDatabase } from '../engine/node'
 import { checkLessonScenario } from './check-lessons'
 import { scenarioSchema } from './scenario'
 
-// an index build on a small table: the naive build and the concurrent one both leave writes
-// alone at this size, unless the naive claims say it breaks them
-const lessonWith = (naiveExpect: string) =>
+// a small table, v1 writing to it, and an index to build as the step after v1's deploy: the
+// naive build and the concurrent one both leave writes alone at this size, unless claims say so
+const lessonWithIndexStep = (indexStep: string) =>
   scenarioSchema.parse(
     parseYaml(`
 seed: 7
@@ -22,21 +22,25 @@ steps:
     deploy: { v1: 100 }
   - id: index
     title: Index names
-    naive:
+${indexStep}
+`),
+  )
+
+const lessonWith = (naiveExpect: string) =>
+  lessonWithIndexStep(`    naive:
       migrate: create index users_name on users (name)
       expect: ${naiveExpect}
     safe:
       migrate: create index concurrently users_name on users (name)
-      expect: { versions: { v1: ok } }
-`),
-  )
+      expect: { versions: { v1: ok } }`)
+
+async function openStart() {
+  const database = await openDatabase()
+  await database.run('create table users (id serial primary key, name text)')
+  return database
+}
 
 async function naiveClaims(naiveExpect: string) {
-  const openStart = async () => {
-    const database = await openDatabase()
-    await database.run('create table users (id serial primary key, name text)')
-    return database
-  }
   const verdicts = await checkLessonScenario({ slug: 'test', scenario: lessonWith(naiveExpect) }, openStart)
   const detour = verdicts.find((verdict) => verdict.path === 'naive')!
   return detour.steps[0].expectations.map(({ claim, held }) => [claim, held])
@@ -57,31 +61,11 @@ describe('checking a lesson', () => {
 
 describe('checking an exercise', () => {
   const exercise = (starter: string) =>
-    scenarioSchema.parse(
-      parseYaml(`
-seed: 7
-tables: { users: 1_000 }
-versions:
-  - id: v1
-    endpoints:
-      - { name: POST /user, sql: "insert into users (name) values ('x')" }
-steps:
-  - id: deploy
-    title: Deploy v1
-    deploy: { v1: 100 }
-  - id: index
-    title: Index names
-    starter: "${starter}"
+    lessonWithIndexStep(`    starter: "${starter}"
     migrate: create index concurrently users_name on users (name)
-    expect: { versions: { v1: ok }, result: succeeds }
-`),
-    )
+    expect: { versions: { v1: ok }, result: succeeds }`)
   const starterClaim = async (starter: string) => {
-    const verdicts = await checkLessonScenario({ slug: 'test', scenario: exercise(starter) }, async () => {
-      const database = await openDatabase()
-      await database.run('create table users (id serial primary key, name text)')
-      return database
-    })
+    const verdicts = await checkLessonScenario({ slug: 'test', scenario: exercise(starter) }, openStart)
     const starterRun = verdicts.find((verdict) => verdict.path === 'starter')!
     assert.deepEqual(starterRun.detour, { index: 1, id: 'index' })
     return starterRun.steps[0].expectations.map(({ claim, held }) => [claim, held])

@@ -156,39 +156,42 @@ describe('a terminal on a narrow screen', () => {
   })
   after(() => database.close())
 
-  it('starts in \\x auto and says so: a table wider than the screen prints a record a row, a narrow one stays aligned', async () => {
+  // a session on a screen `columns` wide, greeted; `drawn` empties what it drew so far
+  async function openOn(columns: number) {
     let text = ''
     const session = new TerminalSession(
       databaseBackend(database, async () => undefined),
-      { write: (drawn) => (text += drawn), clear: () => undefined, columns: 40 },
+      { write: (drawn) => (text += drawn), clear: () => undefined, columns },
       { lines: [], save: () => undefined },
     )
     await session.start(['Hello.\n'])
+    const drawn = () => {
+      const all = text
+      text = ''
+      return all
+    }
+    return { session, drawn }
+  }
+
+  it('starts in \\x auto and says so: a table wider than the screen prints a record a row, a narrow one stays aligned', async () => {
+    const { session, drawn } = await openOn(40)
+    const greeting = drawn()
     // wrapped at words to the 40 columns, as help is
     assert.match(
-      text.replace(/\s+/g, ' '),
+      greeting.replace(/\s+/g, ' '),
       /A narrow screen: tables wider than its 40 columns print a record a row \(\\x auto;/,
     )
-    assert.ok(text.split('\r\n').every((line) => line.length <= 40))
-    text = ''
+    assert.ok(greeting.split('\r\n').every((line) => line.length <= 40))
     await session.type('\\d accounts\r')
-    assert.match(text, /-\[ RECORD 1 \]-+\r\nColumn +\| id\r\n/)
-    text = ''
+    assert.match(drawn(), /-\[ RECORD 1 \]-+\r\nColumn +\| id\r\n/)
     await session.type('select 1 as one;\r')
-    assert.match(text, /\r\n one \r\n-----\r\n   1\r\n/)
+    assert.match(drawn(), /\r\n one \r\n-----\r\n   1\r\n/)
   })
 
   it('keeps psql’s aligned tables on a laptop’s screen', async () => {
-    let text = ''
-    const session = new TerminalSession(
-      databaseBackend(database, async () => undefined),
-      { write: (drawn) => (text += drawn), clear: () => undefined, columns: 88 },
-      { lines: [], save: () => undefined },
-    )
-    await session.start(['Hello.\n'])
-    assert.doesNotMatch(text, /narrow screen/)
-    text = ''
+    const { session, drawn } = await openOn(88)
+    assert.doesNotMatch(drawn(), /narrow screen/)
     await session.type('\\d accounts\r')
-    assert.match(text, /Column +\| +Type/)
+    assert.match(drawn(), /Column +\| +Type/)
   })
 })

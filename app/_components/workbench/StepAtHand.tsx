@@ -2,6 +2,7 @@
 
 import type { SchemaView, WorkbenchStep } from '@/lib/workbench'
 import { useState } from 'react'
+import { isCommentLine } from '../line-diff'
 import { SolutionDiff, solutionForEditor } from '../SolutionDiff'
 import { SharedAttemptNotice, ShareLinkView } from './ShareAttempt'
 import { StepEditor } from './StepEditor'
@@ -79,7 +80,7 @@ export function StepAtHand(props: StepAtHandProps) {
  */
 export function lessonLinesOf(step: WorkbenchStep): string[] {
   const lines = step.starter.split('\n')
-  return lines.filter((line, index) => /^\s*(--|#)/.test(line) || step.lockedLines.includes(index + 1))
+  return lines.filter((line, index) => isCommentLine(line) || step.lockedLines.includes(index + 1))
 }
 
 // The solution against the editor's SQL, and the way to load it (and to put the learner's back).
