@@ -1,10 +1,10 @@
 import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, openLesson, replaceStepSql, runStep, step } from './workbench-helpers'
+import { endpointCell, openLesson, replaceStepSql, runStep, runWithSolution, step } from './workbench-helpers'
 
 async function undo(workbench: Locator, number: number) {
   await workbench.getByRole('button', { name: `Undo step ${number}` }).click()
-  await expect(workbench.getByRole('status').first()).toContainText(`Live: step ${number} of 10`, {
+  await expect(workbench.getByRole('status').first()).toContainText(`Live: step ${number} of 16`, {
     timeout: 30_000,
   })
   await expect(step(workbench, number)).toHaveAttribute('data-state', 'current')
@@ -99,5 +99,47 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await runStep(workbench, 10)
   await expect(workbench.getByText('✓ Passed: step 10')).toBeVisible()
   expect(await corruptRows(workbench)).toBe(0)
-  await expect(workbench.getByText('Lesson complete.')).toBeVisible()
+})
+
+test('the order that corrupts nothing plays from step 11: the rollback rots rows, then with a dual-writing build first the counter stays at 0 through the backfill and the v2 canary', async ({
+  page,
+}) => {
+  test.setTimeout(240_000)
+  const workbench = await openLesson(page, '/learn/split-column/roll-back')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 11 of 16', {
+    timeout: 60_000,
+  })
+  expect(await corruptRows(workbench)).toBe(0)
+
+  // a rollback is a deploy too: v1.0.1's renames leave first and last behind
+  await runStep(workbench, 11)
+  expect(await corruptRows(workbench)).toBeGreaterThan(0)
+  await runStep(workbench, 12)
+  await expect.poll(() => corruptRows(workbench)).toBe(0)
+  await expect(column(workbench, 'first')).toHaveCount(1)
+
+  // the naive way is the story's canary again: the counter climbs with every cell green
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(0)
+  await expect(endpointCell(workbench, 'v2.0.0', 'POST /user')).toHaveAttribute('data-state', 'ok')
+  await expect(workbench.getByText('✗ Broke things: step 13 the naive way')).toBeVisible({ timeout: 60_000 })
+  await undo(workbench, 13)
+  await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBe(0)
+  await runStep(workbench, 13)
+  await expect(endpointCell(workbench, 'v1.1.0', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
+  expect(await corruptRows(workbench)).toBe(0)
+
+  // the starter is deploydemo's backfill, which cuts three-word names; the solution keeps them
+  await expect(workbench.getByRole('textbox', { name: 'SQL for step 14' })).toContainText(
+    "split_part(name, ' ', 2)",
+  )
+  await runWithSolution(workbench, 14)
+  expect(await corruptRows(workbench)).toBe(0)
+
+  await runStep(workbench, 15)
+  expect(await corruptRows(workbench)).toBe(0)
+  await expect(endpointCell(workbench, 'v2.0.2', 'GET /users')).toHaveAttribute('data-state', 'ok')
+  await runStep(workbench, 16)
+  expect(await corruptRows(workbench)).toBe(0)
+  await expect(workbench.getByText('✓ Passed: step 16')).toBeVisible()
 })
