@@ -33,7 +33,8 @@ test('the presenter drives from the keyboard and the audience window stays in st
   await expect.poll(() => terminalText(mirrored)).toContain('traffic')
   await expect(audience.getByText('Speaker notes')).toHaveCount(0)
 
-  // R runs the step; the verdict and the green cell appear in both windows
+  // R runs the step; the verdict and the green cell appear in both windows, and the step that
+  // ran stays on the projector, its notes too, until the presenter goes on
   await page.locator('body').press('r')
   await expect(page.getByText('✓ Passed: step 1')).toBeVisible({ timeout: 60_000 })
   await expect(audience.getByText('✓ Passed: step 1')).toBeVisible()
@@ -41,6 +42,10 @@ test('the presenter drives from the keyboard and the audience window stays in st
     'data-state',
     'ok',
   )
+  await expect(heading).toHaveText('Step 1 of 7: v0.1.0 serves the shop')
+  await expect(notes.locator('[data-step="serve"]')).toBeVisible()
+  await expect(page.getByTestId('next-step')).toHaveText(/^→ shows step 2/)
+  await page.locator('body').press('ArrowRight')
   await expect(heading).toHaveText('Step 2 of 7: 0.1.1’s migration, while v0.1.0 runs')
   await expect(notes.locator('[data-step="expand"]')).toBeVisible()
   await expect(notes.locator('[data-step="serve"]')).toBeHidden()
@@ -52,14 +57,25 @@ test('the presenter drives from the keyboard and the audience window stays in st
   await expect(heading).toHaveText('Step 2 of 7: 0.1.1’s migration, while v0.1.0 runs', { timeout: 30_000 })
   await expect(audience.getByRole('region', { name: 'The step’s SQL' })).toContainText('alter table product')
 
-  // Space pauses the traffic, in both windows' clocks
+  // Space pauses the traffic, in both windows' clocks, and the projector says so in large type
   await expect(workbench.getByRole('status').first()).toContainText('Live: step 2')
+  const paused = audience.getByRole('status').filter({ hasText: 'Paused: the simulated clock is stopped' })
+  await expect(paused).toHaveCount(0)
   await page.locator('body').press(' ')
   await expect(workbench.getByRole('button', { name: 'Pause' })).toHaveAttribute('aria-pressed', 'true')
   await expect(audience.getByRole('button', { name: 'Pause' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(paused).toBeVisible()
 
   await page.locator('body').press('p')
   await expect(audience.getByRole('button', { name: '10×' })).toHaveAttribute('aria-pressed', 'true')
+  await expect(paused).toHaveCount(0)
+
+  // B blacks the projector out and brings it back
+  const black = audience.getByRole('status', { name: 'The presenter blanked the screen' })
+  await page.locator('body').press('b')
+  await expect(black).toBeVisible()
+  await page.locator('body').press('b')
+  await expect(black).toHaveCount(0)
 
   // what the presenter types now is drawn in the audience's terminal as it happens
   await focusTerminal(workbench)
@@ -72,4 +88,51 @@ test('the presenter drives from the keyboard and the audience window stays in st
   await expect(
     audience.getByRole('status').filter({ hasText: 'The presenter’s window closed' }),
   ).toBeVisible()
+})
+
+test('the projector shows the SQL that ran, Home asks before it resets, a reload keeps the step, and a lesson switch takes the projector along', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000)
+  await page.goto('/present/lock-queue?step=upgrade')
+  const workbench = page.getByRole('region', { name: 'Workbench' })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 3', { timeout: 60_000 })
+  await workbench.getByRole('button', { name: '10×' }).click()
+  const audience = await context.newPage()
+  await audience.goto('/present/lock-queue/audience')
+  const heading = audience.getByRole('heading', { level: 1 })
+  await expect(heading).toHaveText(/^Step 3 of /)
+
+  // the editor holds the learner's lock_timeout; N runs the naive way, and the projector shows
+  // the naive SQL that ran, not the editor's
+  const editor = workbench.getByRole('textbox', { name: 'SQL for step 3' })
+  await editor.click()
+  await page.keyboard.press('ControlOrMeta+End')
+  await page.keyboard.type("\nset lock_timeout = '1s';")
+  // keys typed into the editor are its text: the presenter leaves it to use the keys
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+  await page.locator('body').press('n')
+  const sql = audience.getByRole('region', { name: 'The step’s SQL' })
+  await expect(sql.getByRole('heading', { name: 'What ran: the naive way' })).toBeVisible({ timeout: 30_000 })
+  await expect(sql.locator('pre')).not.toContainText("lock_timeout = '1s'")
+  await expect(heading).toHaveText(/^Step 3 of /)
+
+  // Home asks first; keeping going changes nothing
+  await page.locator('body').press('Home')
+  const question = page.getByRole('alertdialog', { name: 'Reset the lesson?' })
+  await expect(question).toBeVisible()
+  await question.getByRole('button', { name: 'Keep going' }).click()
+  await expect(question).toHaveCount(0)
+  await expect(heading).toHaveText(/^Step 3 of /)
+
+  // a reload opens at the step in the address, not at the first one not passed
+  await expect(page).toHaveURL(/\?step=upgrade$/, { timeout: 60_000 })
+  await page.reload()
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 3', { timeout: 60_000 })
+
+  // the presenter opens another lesson: the projector follows it there
+  await page.getByRole('combobox', { name: 'Lesson' }).selectOption('split-column')
+  await expect(audience).toHaveURL(/\/present\/split-column\/audience$/, { timeout: 60_000 })
+  await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 1 of 16/, { timeout: 60_000 })
 })

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { initialLiveState, reduceLiveState } from '../workbench/use-workbench'
-import { foldTerminalOutput, keptTerminalChars, readPresenterMessage } from './presenter-channel'
+import {
+  foldTerminalOutput,
+  keptTerminalChars,
+  readPresentedLesson,
+  readPresenterMessage,
+} from './presenter-channel'
 
 const envelope = { channel: 'cutover-presenter', version: 1, lesson: 'lock-queue' }
 
@@ -53,5 +58,35 @@ describe('the presenter channel', () => {
     const long = foldTerminalOutput('line\n'.repeat(keptTerminalChars / 5), { kind: 'write', text: 'end' })
     assert.ok(long.length <= keptTerminalChars)
     assert.ok(long.startsWith('line\n') && long.endsWith('line\nend'))
+  })
+
+  it('carries what a step ran, apart from the editor, and what the projector shows', () => {
+    const view = { current: 2, sql: 'select 1;', ran: { how: 'naive', text: 'drop table results;' } }
+    assert.deepEqual(readPresenterMessage({ ...envelope, kind: 'view', view }, 'lock-queue'), {
+      kind: 'view',
+      view,
+    })
+    assert.equal(
+      readPresenterMessage(
+        { ...envelope, kind: 'view', view: { ...view, ran: { how: 'sideways', text: '' } } },
+        'lock-queue',
+      ),
+      undefined,
+    )
+    assert.deepEqual(readPresenterMessage({ ...envelope, kind: 'screen', screen: 'black' }, 'lock-queue'), {
+      kind: 'screen',
+      screen: 'black',
+    })
+    assert.equal(
+      readPresenterMessage({ ...envelope, kind: 'screen', screen: 'off' }, 'lock-queue'),
+      undefined,
+    )
+  })
+
+  it('lets a presenter take the audience to another lesson, by a slug and nothing else', () => {
+    const presenting = { channel: 'cutover-presenter', version: 1, kind: 'presenting' }
+    assert.equal(readPresentedLesson({ ...presenting, lesson: 'split-column' }), 'split-column')
+    assert.equal(readPresentedLesson({ ...presenting, lesson: '../../evil?x=1' }), undefined)
+    assert.equal(readPresentedLesson({ ...presenting, lesson: 'split-column', extra: true }), undefined)
   })
 })

@@ -2,10 +2,15 @@ import { z } from 'zod'
 import type { TerminalOutput } from '../terminal/terminal-look'
 import type { LiveAction, LiveState } from '../workbench/use-workbench'
 
-/** The step at hand in the presenter's window and the SQL in its editor. */
+/**
+ * The step on the projector and the SQL in the presenter's editor for it; once the step has
+ * run, what it ran (the editor's SQL, the naive way's or the solution's), which the projector
+ * shows instead: the screen never pairs one SQL with another's outcome.
+ */
 export interface PresenterView {
   current: number
   sql: string
+  ran?: { how: 'yours' | 'naive' | 'solution'; text: string }
 }
 
 /**
@@ -16,11 +21,22 @@ export interface PresenterView {
 export type PresenterMessage =
   | { kind: 'hello'; id: string }
   | { kind: 'here'; id: string }
-  | { kind: 'snapshot'; state: LiveState; view: PresenterView; terminal: string; size?: TerminalSize }
+  | {
+      kind: 'snapshot'
+      state: LiveState
+      view: PresenterView
+      terminal: string
+      size?: TerminalSize
+      screen?: ProjectorScreen
+    }
   | { kind: 'action'; action: LiveAction }
   | { kind: 'view'; view: PresenterView }
   | { kind: 'terminal'; output: TerminalOutput }
   | { kind: 'bye'; from: 'presenter' | 'audience'; id: string }
+  | { kind: 'screen'; screen: ProjectorScreen }
+
+/** What the projector shows: the lesson live, a black screen, or the panels held as they were. */
+export type ProjectorScreen = 'live' | 'black' | 'frozen'
 
 /** The presenter's terminal in characters: the mirror takes the same, so redrawn lines land right. */
 export interface TerminalSize {
@@ -28,7 +44,11 @@ export interface TerminalSize {
   rows: number
 }
 
-const viewSchema = z.strictObject({ current: z.number().int().nonnegative(), sql: z.string() })
+const viewSchema = z.strictObject({
+  current: z.number().int().nonnegative(),
+  sql: z.string(),
+  ran: z.strictObject({ how: z.enum(['yours', 'naive', 'solution']), text: z.string() }).optional(),
+})
 
 // The live state and its actions come from our own presenter window (BroadcastChannel is
 // same-origin), folded by the same reducer. Their shape is checked at the top and in the fields
@@ -75,6 +95,8 @@ const liveActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('speed'), speed: z.union([z.literal(0), z.literal(1), z.literal(10)]) }),
 ])
 
+const screenSchema = z.enum(['live', 'black', 'frozen'])
+
 const envelope = { channel: z.literal('cutover-presenter'), version: z.literal(1), lesson: z.string() }
 
 /** A message on the presenter's channel, as it must be; anything else is dropped. */
@@ -88,7 +110,9 @@ export const presenterMessageSchema = z.discriminatedUnion('kind', [
     view: viewSchema,
     terminal: z.string(),
     size: z.strictObject({ cols: z.number().int().positive(), rows: z.number().int().positive() }).optional(),
+    screen: screenSchema.optional(),
   }),
+  z.strictObject({ ...envelope, kind: z.literal('screen'), screen: screenSchema }),
   z.strictObject({ ...envelope, kind: z.literal('action'), action: liveActionSchema }),
   z.strictObject({ ...envelope, kind: z.literal('view'), view: viewSchema }),
   z.strictObject({
@@ -132,6 +156,45 @@ export function openPresenterChannel(lesson: string) {
       channel.close()
     },
   }
+}
+
+/**
+ * The course's own channel, across lessons: a presenter window says which lesson it presents,
+ * and an audience window showing another lesson follows it there.
+ */
+export function openCourseChannel() {
+  const channel = new BroadcastChannel('cutover-presenter')
+  return {
+    announce(lesson: string) {
+      channel.postMessage({ channel: 'cutover-presenter', version: 1, kind: 'presenting', lesson })
+    },
+    /** Hears which lesson a presenter window now presents. */
+    listen(listener: (lesson: string) => void): () => void {
+      const onMessage = (event: MessageEvent) => {
+        const lesson = readPresentedLesson(event.data)
+        if (lesson) listener(lesson)
+      }
+      channel.addEventListener('message', onMessage)
+      return () => channel.removeEventListener('message', onMessage)
+    },
+    close() {
+      channel.close()
+    },
+  }
+}
+
+const presentingSchema = z.strictObject({
+  channel: z.literal('cutover-presenter'),
+  version: z.literal(1),
+  kind: z.literal('presenting'),
+  // a lesson's slug: it becomes part of the address the audience window goes to
+  lesson: z.string().regex(/^[a-z0-9-]{1,64}$/),
+})
+
+/** The lesson a course channel message says a presenter now presents, or undefined for anything else. */
+export function readPresentedLesson(data: unknown): string | undefined {
+  const parsed = presentingSchema.safeParse(data)
+  return parsed.success ? parsed.data.lesson : undefined
 }
 
 /** A channel message for this lesson, or undefined for anything malformed or for another lesson. */

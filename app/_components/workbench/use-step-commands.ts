@@ -88,6 +88,7 @@ export function useStepCommands({
       return
     }
     lastRunRef.current = { step: index, how, sql }
+    onEventRef.current?.({ type: 'run', step: index, how, text: textThatRuns(step, how, sql) })
     if (shownAttempt && how === 'yours') {
       // once run, the shared SQL is the learner's own for this step
       saveProgress((current) => ({ ...current, sql: { ...current.sql, [step.id]: shownAttempt.sql } }))
@@ -141,4 +142,12 @@ export function useStepCommands({
   }
 
   return { edit, run, stop, undo, resetLesson, resetProgress, reset }
+}
+
+// What a run of the step runs, as a projector should show it: the learner's text only when it
+// is theirs to write and they run it; the naive way's or the solution's otherwise.
+function textThatRuns(step: WorkbenchStep, how: 'yours' | 'naive' | 'solution', sql: string): string {
+  if (how === 'naive') return step.naive ?? step.summary
+  if (how === 'solution') return step.solution ?? step.summary
+  return step.isEditable ? sql : step.summary
 }

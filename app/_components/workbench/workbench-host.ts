@@ -11,6 +11,11 @@ export type WorkbenchEvent =
   | { type: 'reset'; step: number }
   /** The step at hand and its SQL, whenever either changes. */
   | { type: 'view'; current: number; sql: string }
+  /**
+   * A step begins to run, and the text it runs: the editor's, the naive way's or the
+   * solution's (for a step that is not the learner's to write, what it does, in words).
+   */
+  | { type: 'run'; step: number; how: 'yours' | 'naive' | 'solution'; text: string }
 
 /** What an embed's host page or the presenter's keyboard can ask of the workbench. */
 export type WorkbenchCommand =

@@ -3,10 +3,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import {
   foldTerminalOutput,
+  openCourseChannel,
   openPresenterChannel,
   type PresenterView,
+  type ProjectorScreen,
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
+import { useBrowserValue } from '@/app/_components/use-browser-value'
 import { LessonWorkbench, type LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
 import type { TerminalOutput } from '@/app/_components/terminal/terminal-look'
 import { initialLiveState, reduceLiveState, type LiveAction } from '@/app/_components/workbench/use-workbench'
@@ -18,7 +21,12 @@ import {
 import '@/app/_components/presenter/presenter.css'
 
 /** The presenter's keys: their values (KeyboardEvent.key, letters in lower case), names, and what they do. */
-const keys: { values: string[]; names: string[]; does: string; command: WorkbenchCommand | 'help' }[] = [
+const keys: {
+  values: string[]
+  names: string[]
+  does: string
+  command: WorkbenchCommand | 'help' | 'ask to reset' | 'black' | 'freeze'
+}[] = [
   {
     values: ['ArrowRight', 'PageDown'],
     names: ['→', 'PageDown'],
@@ -33,15 +41,20 @@ const keys: { values: string[]; names: string[]; does: string; command: Workbenc
   },
   { values: ['r'], names: ['R'], does: 'run the step', command: { type: 'run' } },
   { values: ['n'], names: ['N'], does: 'run it the naive way', command: { type: 'run', how: 'naive' } },
-  { values: ['Home'], names: ['Home'], does: 'reset the lesson', command: { type: 'reset' } },
+  { values: ['Home'], names: ['Home'], does: 'reset the lesson (asks first)', command: 'ask to reset' },
   {
     values: [' ', 'p'],
     names: ['Space', 'P'],
     does: 'play or pause traffic',
     command: { type: 'toggle traffic' },
   },
+  { values: ['b'], names: ['B'], does: 'black out the projector, or bring it back', command: 'black' },
+  { values: ['.'], names: ['.'], does: 'freeze the projector, or let it follow again', command: 'freeze' },
   { values: ['?'], names: ['?'], does: 'show or hide these keys', command: 'help' },
 ]
+
+// a clicker sends PageDown and PageUp: they move the class on whatever has focus, the terminal too
+const clickerKeys = new Set(['PageDown', 'PageUp'])
 
 const commandForKey = new Map(
   keys.flatMap((entry) => entry.values.map((value) => [value, entry.command] as const)),
@@ -61,29 +74,58 @@ function isTyping(target: EventTarget | null): boolean {
  * The presenter's window: the workbench in large type, driven from the keyboard, with the
  * lesson's speaker notes for the step at hand. Everything it shows is sent to the audience
  * window over a BroadcastChannel, which draws the same state without running a database.
+ *
+ * Running a step does not move the class on: the projector, the bar and the notes stay on the
+ * step that ran, with its outcome and the SQL it ran, until the presenter goes on (→).
  */
 export function Presenter({
   workbench,
   lessonTitle,
+  durationMinutes,
+  lessons,
   notes,
 }: {
   workbench: LessonWorkbenchData
   lessonTitle: string
+  durationMinutes: number
+  /** Every lesson a presenter can switch to, by slug, with its title. */
+  lessons: { slug: string; title: string }[]
   notes: ReactNode
 }) {
   const lesson = workbench.lesson
   const commands = useMemo(() => createCommandSource(), [])
+  // the step the page opens at: the address's (a reload lands where the presenter was)
+  const isHydrated = useBrowserValue(() => true, false)
+  const stepInUrl = useBrowserValue(
+    () => new URLSearchParams(window.location.search).get('step') ?? undefined,
+    undefined,
+  )
   // the bar shows the step only: the SQL, which changes with every keystroke, is kept in a ref
   // for the audience, so typing does not draw the presenter's window twice
-  const [current, setCurrent] = useState(0)
+  const [atHand, setAtHand] = useState(0)
+  // a step that ran stays on the projector until the presenter goes on
+  const [held, setHeld] = useState<{ step: number; ran: NonNullable<PresenterView['ran']> } | undefined>()
   const [audiences, setAudiences] = useState<ReadonlySet<string>>(new Set())
   const [isHelpShown, setIsHelpShown] = useState(false)
+  const [isAskingToReset, setIsAskingToReset] = useState(false)
+  const [screen, setScreen] = useState<ProjectorScreen>('live')
   const channel = useRef<ReturnType<typeof openPresenterChannel> | undefined>(undefined)
   // the presenter folds the same actions it sends, to hand a late audience the state so far
   const mirrored = useRef(initialLiveState)
   const terminal = useRef('')
   const terminalSize = useRef<TerminalSize | undefined>(undefined)
-  const viewRef = useRef<PresenterView>({ current: 0, sql: '' })
+  const editorRef = useRef<{ current: number; sql: string }>({ current: 0, sql: '' })
+  const heldRef = useRef(held)
+  const isOpenedRef = useRef(false)
+  const screenRef = useRef(screen)
+
+  // what the projector shows: the held step with the SQL it ran, else the step at hand
+  const viewNow = useCallback((): PresenterView => {
+    const holding = heldRef.current
+    if (holding) return { current: holding.step, sql: holding.ran.text, ran: holding.ran }
+    return { ...editorRef.current }
+  }, [])
+  const sendView = useCallback(() => channel.current?.send({ kind: 'view', view: viewNow() }), [viewNow])
 
   useEffect(() => {
     const opened = openPresenterChannel(lesson)
@@ -92,8 +134,9 @@ export function Presenter({
       opened.send({
         kind: 'snapshot',
         state: mirrored.current,
-        view: viewRef.current,
+        view: viewNow(),
         terminal: terminal.current,
+        screen: screenRef.current,
         ...(terminalSize.current && { size: terminalSize.current }),
       })
     const stop = opened.listen((message) => {
@@ -103,8 +146,11 @@ export function Presenter({
       if (message.kind === 'bye' && message.from === 'audience')
         setAudiences((current) => new Set([...current].filter((id) => id !== message.id)))
     })
-    // an audience window left open across a reload starts again from this window's state
+    // an audience window left open across a reload starts again from this window's state, and
+    // one left on another lesson follows this window here
     sendSnapshot()
+    const course = openCourseChannel()
+    course.announce(lesson)
     const sayBye = () => opened.send({ kind: 'bye', from: 'presenter', id: 'presenter' })
     window.addEventListener('pagehide', sayBye)
     return () => {
@@ -112,9 +158,15 @@ export function Presenter({
       stop()
       window.removeEventListener('pagehide', sayBye)
       opened.close()
+      course.close()
       channel.current = undefined
     }
-  }, [lesson])
+  }, [lesson, viewNow])
+
+  useEffect(() => {
+    screenRef.current = screen
+    channel.current?.send({ kind: 'screen', screen })
+  }, [screen])
 
   const onLiveAction = useCallback((action: LiveAction) => {
     mirrored.current = reduceLiveState(mirrored.current, action)
@@ -125,18 +177,60 @@ export function Presenter({
     terminal.current = foldTerminalOutput(terminal.current, output)
     channel.current?.send({ kind: 'terminal', output })
   }, [])
-  const onEvent = useCallback((event: WorkbenchEvent) => {
-    if (event.type !== 'view') return
-    const next = { current: event.current, sql: event.sql }
-    viewRef.current = next
-    setCurrent(next.current)
-    channel.current?.send({ kind: 'view', view: next })
+  const release = useCallback(() => {
+    heldRef.current = undefined
+    setHeld(undefined)
   }, [])
+  const onEvent = useCallback(
+    (event: WorkbenchEvent) => {
+      if (event.type === 'ready') {
+        isOpenedRef.current = true
+        const id = workbench.steps[event.step]?.id
+        if (id) window.history.replaceState(null, '', `?step=${encodeURIComponent(id)}`)
+      } else if (event.type === 'run') {
+        const next = { step: event.step, ran: { how: event.how, text: event.text } }
+        heldRef.current = next
+        setHeld(next)
+        sendView()
+      } else if (event.type === 'reset') {
+        release()
+        sendView()
+      } else if (event.type === 'view') {
+        editorRef.current = { current: event.current, sql: event.sql }
+        setAtHand(event.current)
+        // the workbench opened elsewhere (previous, undo, reset): the held step is gone
+        const holding = heldRef.current
+        if (holding && event.current !== holding.step && event.current !== holding.step + 1) release()
+        // a reload opens where the presenter was: the step at hand is in the address, once the
+        // workbench has opened at the step the address asked for
+        const id = workbench.steps[event.current]?.id
+        if (id && isOpenedRef.current)
+          window.history.replaceState(null, '', `?step=${encodeURIComponent(id)}`)
+        sendView()
+      }
+    },
+    [release, sendView, workbench.steps],
+  )
+
+  const goOn = useCallback(
+    (to: 'next' | 'previous') => {
+      // after a run, → shows the step the workbench is at; only then does it move on
+      if (to === 'next' && heldRef.current && editorRef.current.current !== heldRef.current.step) {
+        release()
+        sendView()
+        return
+      }
+      release()
+      commands.send({ type: 'go', to })
+    },
+    [commands, release, sendView],
+  )
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTyping(event.target))
-        return
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return
+      const isClicker = clickerKeys.has(event.key)
+      if (!isClicker && isTyping(event.target)) return
       const command = commandForKey.get(event.key.length === 1 ? event.key.toLowerCase() : event.key)
       if (!command) return
       // a button reached by keyboard is pressed by Space as usual; one just clicked with the
@@ -148,37 +242,60 @@ export function Presenter({
       )
         return
       event.preventDefault()
+      // the terminal would scroll on PageUp and PageDown: the class moves on instead
+      if (isClicker) event.stopPropagation()
       if (command === 'help') setIsHelpShown((shown) => !shown)
+      else if (command === 'ask to reset') setIsAskingToReset(true)
+      else if (command === 'black') setScreen((now) => (now === 'black' ? 'live' : 'black'))
+      else if (command === 'freeze') setScreen((now) => (now === 'frozen' ? 'live' : 'frozen'))
+      else if (command.type === 'go') goOn(command.to)
       else commands.send(command)
     }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [commands])
+    // capture: before the terminal, which takes the keys it is given
+    window.addEventListener('keydown', onKey, { capture: true })
+    return () => window.removeEventListener('keydown', onKey, { capture: true })
+  }, [commands, goOn])
 
-  const step = workbench.steps[current]
+  const shown = held ? held.step : atHand
+  const step = workbench.steps[shown]
   const stepId = step?.id ?? ''
+  const nextStep = workbench.steps[shown + 1]
   return (
     <main className="presenter">
       <header className="presenter-bar">
         <div>
-          <p className="presenter-lesson">{lessonTitle} · presenter</p>
+          <p className="presenter-lesson">
+            <label>
+              <span className="visually-hidden">Lesson</span>
+              <select
+                value={lesson}
+                onChange={(event) => window.location.assign(`/present/${event.target.value}`)}
+              >
+                {lessons.map((entry) => (
+                  <option key={entry.slug} value={entry.slug}>
+                    {entry.slug === lesson ? lessonTitle : entry.title}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            · presenter · <ClassTimer lesson={lesson} durationMinutes={durationMinutes} />
+          </p>
           <h1 className="presenter-step">
-            {step ? `Step ${current + 1} of ${workbench.steps.length}: ${step.title}` : 'Every step has run'}
+            {step ? `Step ${shown + 1} of ${workbench.steps.length}: ${step.title}` : 'Every step has run'}
           </h1>
+          <p className="presenter-next" data-testid="next-step">
+            {held && atHand !== held.step
+              ? `→ shows step ${atHand + 1}${workbench.steps[atHand] ? `: ${workbench.steps[atHand].title}` : ''}`
+              : nextStep
+                ? `Next: step ${shown + 2}, ${nextStep.title}`
+                : 'This is the last step'}
+          </p>
         </div>
         <div className="presenter-controls" role="group" aria-label="Presenter controls">
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => commands.send({ type: 'go', to: 'previous' })}
-          >
+          <button type="button" className="secondary" onClick={() => goOn('previous')}>
             ← Previous
           </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => commands.send({ type: 'go', to: 'next' })}
-          >
+          <button type="button" className="secondary" onClick={() => goOn('next')}>
             Next →
           </button>
           <button
@@ -199,6 +316,7 @@ export function Presenter({
               : audiences.size === 1
                 ? 'Audience window: in step'
                 : `${audiences.size} audience windows: in step`}
+            {screen === 'black' ? ' · blacked out (B)' : screen === 'frozen' ? ' · frozen (.)' : ''}
           </span>
           <button
             type="button"
@@ -210,6 +328,16 @@ export function Presenter({
           </button>
         </div>
       </header>
+      {isAskingToReset && (
+        <ResetQuestion
+          onReset={() => {
+            setIsAskingToReset(false)
+            release()
+            commands.send({ type: 'reset' })
+          }}
+          onKeep={() => setIsAskingToReset(false)}
+        />
+      )}
       {isHelpShown && (
         <section className="presenter-keys" aria-label="Keys">
           <ul>
@@ -226,22 +354,27 @@ export function Presenter({
             ))}
           </ul>
           <p className="muted">
-            Keys act outside the editor and the terminal; Esc then Tab leaves the terminal.
+            Keys act outside the editor and the terminal, except a clicker’s PageDown and PageUp, which act
+            everywhere; Esc then Tab leaves the terminal. Running a step keeps it on the projector: → shows
+            the next one.
           </p>
         </section>
       )}
       <div className="presenter-main">
-        <LessonWorkbench
-          {...workbench}
-          panels={['traffic', 'terminal', 'versions', 'sessions', 'deploy', 'audit', 'schema']}
-          progressScope="presenter"
-          followsStepInUrl={false}
-          commands={commands}
-          onEvent={onEvent}
-          onLiveAction={onLiveAction}
-          onTerminalOutput={onTerminalOutput}
-          terminalFontSize={18}
-        />
+        {isHydrated && (
+          <LessonWorkbench
+            {...workbench}
+            {...(stepInUrl && { initialStep: stepInUrl })}
+            panels={['traffic', 'terminal', 'versions', 'sessions', 'deploy', 'audit', 'schema']}
+            progressScope="presenter"
+            followsStepInUrl={false}
+            commands={commands}
+            onEvent={onEvent}
+            onLiveAction={onLiveAction}
+            onTerminalOutput={onTerminalOutput}
+            terminalFontSize={18}
+          />
+        )}
         <aside className="speaker-notes" aria-label="Speaker notes">
           <h2>Speaker notes</h2>
           {/* notes for other steps are hidden, not removed: the lesson's notes are rendered once */}
@@ -251,6 +384,63 @@ export function Presenter({
       </div>
     </main>
   )
+}
+
+/** Home asks first: a reset forgets every step's verdict in front of the class. */
+function ResetQuestion({ onReset, onKeep }: { onReset(): void; onKeep(): void }) {
+  const keep = useRef<HTMLButtonElement>(null)
+  useEffect(() => keep.current?.focus(), [])
+  return (
+    <div
+      className="presenter-question"
+      role="alertdialog"
+      aria-label="Reset the lesson?"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') onKeep()
+      }}
+    >
+      <p>Reset the lesson to step 1? Every step’s verdict is forgotten.</p>
+      <button type="button" className="danger" onClick={onReset}>
+        Reset the lesson
+      </button>
+      <button type="button" className="secondary" ref={keep} onClick={onKeep}>
+        Keep going
+      </button>
+    </div>
+  )
+}
+
+/**
+ * Time since the class began (this lesson's presenter first opened in this tab) and what is left
+ * of the lesson's length; a reload keeps the count. Its own component: its tick redraws only it.
+ */
+function ClassTimer({ lesson, durationMinutes }: { lesson: string; durationMinutes: number }) {
+  const startedMs = useBrowserValue(() => classStartedMs(lesson), undefined)
+  const [nowMs, setNowMs] = useState<number | undefined>(undefined)
+  useEffect(() => {
+    const timer = window.setInterval(() => setNowMs(Date.now()), 1000)
+    return () => window.clearInterval(timer)
+  }, [])
+  if (nowMs === undefined || startedMs === undefined) return null
+  const elapsed = Math.max(0, Math.floor((nowMs - startedMs) / 1000))
+  const left = durationMinutes * 60 - elapsed
+  const clock = (seconds: number) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`
+  return (
+    <span className="presenter-timer" data-testid="class-timer">
+      {clock(elapsed)} elapsed ·{' '}
+      {left >= 0 ? `${clock(left)} left of ${durationMinutes} min` : `${clock(-left)} over`}
+    </span>
+  )
+}
+
+// when this tab first presented the lesson, kept for the tab's life so a reload keeps counting
+function classStartedMs(lesson: string): number {
+  const key = `cutover-class-started:${lesson}`
+  const stored = Number(window.sessionStorage.getItem(key))
+  if (Number.isFinite(stored) && stored > 0) return stored
+  const now = Date.now()
+  window.sessionStorage.setItem(key, String(now))
+  return now
 }
 
 // a step id inside a CSS string: quotes and backslashes escaped

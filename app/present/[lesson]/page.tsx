@@ -6,6 +6,7 @@ import * as runtime from 'react/jsx-runtime'
 import { lessonRemarkPlugins, remarkOnlySpeakerNotes } from '@/lib/scenario/node'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { lessonComponents } from '@/app/_components/lesson/lesson-components'
+import { courseLessons } from '@/app/course'
 import { everyLessonWithWorkbench, readLessonSetup } from '@/app/lesson-setup'
 import { Presenter } from './Presenter'
 
@@ -37,6 +38,9 @@ function PresenterNote({ step, children }: { step?: string; children?: ReactNode
 export default async function PresentPage({ params }: PresentPageProps) {
   const { lesson, engine, snapshotUrl, workbench } = await readLessonSetup((await params).lesson)
   if (!workbench) notFound()
+  const lessons = (await courseLessons())
+    .filter((entry) => entry.scenario)
+    .map((entry) => ({ slug: entry.slug, title: entry.meta.title }))
   const { default: Notes } = await evaluate(lesson.body, {
     ...runtime,
     baseUrl: import.meta.url,
@@ -47,6 +51,8 @@ export default async function PresentPage({ params }: PresentPageProps) {
       <Presenter
         workbench={workbench}
         lessonTitle={lesson.meta.title}
+        durationMinutes={lesson.meta.durationMinutes}
+        lessons={lessons}
         notes={<Notes components={{ ...lessonComponents, SpeakerNotes: PresenterNote }} />}
       />
     </LessonDatabase>

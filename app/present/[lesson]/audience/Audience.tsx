@@ -1,10 +1,12 @@
 'use client'
 
-import { useEffect, useMemo, useReducer, useState } from 'react'
+import { useEffect, useMemo, useReducer, useRef, useState } from 'react'
 import {
   foldTerminalOutput,
+  openCourseChannel,
   openPresenterChannel,
   type PresenterView,
+  type ProjectorScreen,
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
 import type { TerminalOutput } from '@/app/_components/terminal/terminal-look'
@@ -14,7 +16,7 @@ import {
   type TerminalFeed,
 } from '@/app/_components/terminal/TerminalMirror'
 import { ClockPanel, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
-import { initialLiveState, reduceLiveState } from '@/app/_components/workbench/use-workbench'
+import { initialLiveState, reduceLiveState, type LiveState } from '@/app/_components/workbench/use-workbench'
 import { VerdictView } from '@/app/_components/workbench/VerdictView'
 import type { WorkbenchProps } from '@/app/_components/workbench/Workbench'
 import '@/app/_components/workbench/workbench.css'
@@ -24,11 +26,15 @@ import '@/app/_components/presenter/presenter.css'
 function createTerminalFeed(): TerminalFeed & {
   take(output: TerminalOutput): void
   reset(text: string, size?: TerminalSize): void
+  /** Holds the mirror as it is (a frozen projector); thawed, it redraws from what was kept. */
+  freeze(isFrozen: boolean): void
 } {
   let kept = ''
   let lastSize: TerminalSize | undefined
+  let isFrozen = false
   const listeners = new Set<(output: MirroredOutput) => void>()
   const emit = (output: MirroredOutput) => {
+    if (isFrozen) return
     for (const listener of listeners) listener(output)
   }
   return {
@@ -46,6 +52,11 @@ function createTerminalFeed(): TerminalFeed & {
       kept = text
       lastSize = size
       emit({ kind: 'reset', text, ...(size && { size }) })
+    },
+    freeze(frozen) {
+      if (frozen === isFrozen) return
+      isFrozen = frozen
+      if (!frozen) emit({ kind: 'reset', text: kept, ...(lastSize && { size: lastSize }) })
     },
   }
 }
@@ -65,24 +76,55 @@ export function Audience({
   const [state, dispatch] = useReducer(reduceLiveState, initialLiveState)
   const [view, setView] = useState<PresenterView | undefined>()
   const [presenter, setPresenter] = useState<'waiting' | 'here' | 'gone'>('waiting')
+  const [screen, setScreen] = useState<ProjectorScreen>('live')
   const feed = useMemo(() => createTerminalFeed(), [])
+  // frozen, the panels keep what they showed: what the presenter sends waits, in order, and
+  // lands when the projector follows again
+  const isFrozenRef = useRef(false)
+  const waiting = useRef<(() => void)[]>([])
+
+  useEffect(() => feed.freeze(screen === 'frozen'), [feed, screen])
+
+  // a presenter that opens another lesson takes this window along
+  useEffect(() => {
+    const course = openCourseChannel()
+    const stop = course.listen((presented) => {
+      if (presented !== lesson) window.location.assign(`/present/${presented}/audience`)
+    })
+    return () => {
+      stop()
+      course.close()
+    }
+  }, [lesson])
 
   useEffect(() => {
     const channel = openPresenterChannel(lesson)
     // randomUUID exists only in secure contexts; a class may serve the course over plain http
     const id = Array.from(crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(36)).join('')
     const stop = channel.listen((message) => {
+      const apply = (change: () => void) => {
+        if (isFrozenRef.current) waiting.current.push(change)
+        else change()
+      }
       if (message.kind === 'snapshot') {
-        dispatch({ type: 'replace', state: message.state })
-        setView(message.view)
+        apply(() => {
+          dispatch({ type: 'replace', state: message.state })
+          setView(message.view)
+        })
+        isFrozenRef.current = message.screen === 'frozen'
+        setScreen(message.screen ?? 'live')
         feed.reset(message.terminal, message.size)
         setPresenter('here')
         // a presenter that reloaded learns this window is still watching
         channel.send({ kind: 'here', id })
-      } else if (message.kind === 'action') dispatch(message.action)
-      else if (message.kind === 'view') setView(message.view)
+      } else if (message.kind === 'action') apply(() => dispatch(message.action))
+      else if (message.kind === 'view') apply(() => setView(message.view))
       else if (message.kind === 'terminal') feed.take(message.output)
-      else if (message.kind === 'bye' && message.from === 'presenter') setPresenter('gone')
+      else if (message.kind === 'screen') {
+        isFrozenRef.current = message.screen === 'frozen'
+        if (!isFrozenRef.current) for (const change of waiting.current.splice(0)) change()
+        setScreen(message.screen)
+      } else if (message.kind === 'bye' && message.from === 'presenter') setPresenter('gone')
     })
     channel.send({ kind: 'hello', id })
     const sayBye = () => channel.send({ kind: 'bye', from: 'audience', id })
@@ -95,6 +137,43 @@ export function Audience({
     }
   }, [feed, lesson])
 
+  return (
+    <>
+      <AudienceScreen
+        workbench={workbench}
+        lessonTitle={lessonTitle}
+        state={state}
+        view={view}
+        presenter={presenter}
+        feed={feed}
+        isFrozen={screen === 'frozen'}
+      />
+      {screen === 'black' && (
+        <div className="audience-black" role="status" aria-label="The presenter blanked the screen" />
+      )}
+    </>
+  )
+}
+
+/** What the projector draws from the presenter's state and view. */
+function AudienceScreen({
+  workbench,
+  lessonTitle,
+  state,
+  view,
+  presenter,
+  feed,
+  isFrozen,
+}: {
+  workbench: Pick<WorkbenchProps, 'lesson' | 'steps' | 'versions' | 'endpoints'>
+  lessonTitle: string
+  state: LiveState
+  view: PresenterView | undefined
+  presenter: 'waiting' | 'here' | 'gone'
+  feed: TerminalFeed
+  isFrozen: boolean
+}) {
+  const lesson = workbench.lesson
   const steps = workbench.steps
   const step = view ? steps[view.current] : undefined
   const lastRunStep = Math.min(state.nextStep, steps.length) - 1
@@ -113,11 +192,26 @@ export function Audience({
                 : 'Waiting for the presenter'}
           </h1>
         </div>
-        {presenter !== 'here' && (
+        {presenter === 'waiting' && (
           <p role="status" className="audience-waiting">
-            {presenter === 'waiting'
-              ? `Waiting for the presenter: open /present/${lesson} in this browser.`
-              : 'The presenter’s window closed. This view comes back when it opens again.'}
+            This window mirrors a presenter’s window open in this same browser, at{' '}
+            <a href={`/present/${lesson}`}>/present/{lesson}</a>. To follow on your own device, open the
+            lesson itself: <a href={`/learn/${lesson}`}>/learn/{lesson}</a>.
+          </p>
+        )}
+        {presenter === 'gone' && (
+          <p role="status" className="audience-waiting">
+            The presenter’s window closed. This view comes back when it opens again.
+          </p>
+        )}
+        {state.speed === 0 && state.phase === 'live' && (
+          <p role="status" className="audience-paused">
+            Paused: the simulated clock is stopped
+          </p>
+        )}
+        {isFrozen && (
+          <p role="status" className="audience-frozen">
+            Frozen by the presenter
           </p>
         )}
       </header>
@@ -142,9 +236,10 @@ export function Audience({
         </div>
         <div className="audience-column">
           <TerminalMirror feed={feed} fontSize={18} />
-          {step?.isEditable && view && (
+          {view && (step?.isEditable || view.ran) && (
             <section className="wb-panel" aria-label="The step’s SQL">
-              <pre className="audience-sql" tabIndex={0}>
+              {view.ran && <h3 className="audience-ran">{ranLabel(view.ran.how)}</h3>}
+              <pre className="audience-sql" tabIndex={0} data-how={view.ran?.how ?? 'editor'}>
                 <code>{view.sql}</code>
               </pre>
             </section>
@@ -166,4 +261,10 @@ export function Audience({
       </div>
     </main>
   )
+}
+
+function ranLabel(how: NonNullable<PresenterView['ran']>['how']): string {
+  if (how === 'naive') return 'What ran: the naive way'
+  if (how === 'solution') return 'What ran: the lesson’s solution'
+  return 'What ran'
 }
