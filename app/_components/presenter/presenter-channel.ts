@@ -28,15 +28,34 @@ export type PresenterMessage =
       terminal: string
       size?: TerminalSize
       screen?: ProjectorScreen
+      look?: ProjectorLook
     }
   | { kind: 'action'; action: LiveAction }
   | { kind: 'view'; view: PresenterView }
   | { kind: 'terminal'; output: TerminalOutput }
   | { kind: 'bye'; from: 'presenter' | 'audience'; id: string }
   | { kind: 'screen'; screen: ProjectorScreen }
+  | { kind: 'look'; look: ProjectorLook }
 
 /** What the projector shows: the lesson live, a black screen, or the panels held as they were. */
 export type ProjectorScreen = 'live' | 'black' | 'frozen'
+
+/**
+ * How the projector lays out its panels, which the presenter picks for the moment: the traffic
+ * and the terminal beside the versions (`overview`), the blocking chain large (`locks`), the
+ * invariants beside the versions (`data`), or the terminal large (`terminal`); and the type's
+ * size, as a factor of the size that fits a 1280 px wide projector.
+ */
+export interface ProjectorLook {
+  layout: ProjectorLayout
+  typeScale: number
+}
+
+export const projectorLayouts = ['overview', 'locks', 'data', 'terminal'] as const
+export type ProjectorLayout = (typeof projectorLayouts)[number]
+
+/** The smallest and largest type the presenter can set, and a step between. */
+export const typeScaleLimits = { min: 0.8, max: 1.6, step: 0.1 }
 
 /** The presenter's terminal in characters: the mirror takes the same, so redrawn lines land right. */
 export interface TerminalSize {
@@ -96,6 +115,10 @@ const liveActionSchema = z.discriminatedUnion('type', [
 ])
 
 const screenSchema = z.enum(['live', 'black', 'frozen'])
+const lookSchema = z.strictObject({
+  layout: z.enum(projectorLayouts),
+  typeScale: z.number().min(typeScaleLimits.min).max(typeScaleLimits.max),
+})
 
 const envelope = { channel: z.literal('cutover-presenter'), version: z.literal(1), lesson: z.string() }
 
@@ -111,8 +134,10 @@ export const presenterMessageSchema = z.discriminatedUnion('kind', [
     terminal: z.string(),
     size: z.strictObject({ cols: z.number().int().positive(), rows: z.number().int().positive() }).optional(),
     screen: screenSchema.optional(),
+    look: lookSchema.optional(),
   }),
   z.strictObject({ ...envelope, kind: z.literal('screen'), screen: screenSchema }),
+  z.strictObject({ ...envelope, kind: z.literal('look'), look: lookSchema }),
   z.strictObject({ ...envelope, kind: z.literal('action'), action: liveActionSchema }),
   z.strictObject({ ...envelope, kind: z.literal('view'), view: viewSchema }),
   z.strictObject({

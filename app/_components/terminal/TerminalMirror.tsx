@@ -19,7 +19,16 @@ export interface TerminalFeed {
  * A terminal that only shows: another window's terminal drawn again here, keystroke for
  * keystroke, for the audience. Nothing typed here goes anywhere.
  */
-export function TerminalMirror({ feed, fontSize = 13 }: { feed: TerminalFeed; fontSize?: number }) {
+export function TerminalMirror({
+  feed,
+  fontSize = 13,
+  fitsHeight = false,
+}: {
+  feed: TerminalFeed
+  fontSize?: number
+  /** The box has a height of its own (a projector's panel): the rows must fit it too. */
+  fitsHeight?: boolean
+}) {
   const screen = useRef<HTMLDivElement>(null)
   const headingId = useId()
 
@@ -35,15 +44,23 @@ export function TerminalMirror({ feed, fontSize = 13 }: { feed: TerminalFeed; fo
         const fit = new FitAddon()
         term.loadAddon(fit)
         term.open(element)
-        // the other terminal's columns at this window's font can be wider than this box: the
-        // font shrinks until they fit, so no line is cut off at the right
+        // the other terminal's columns and rows at this window's font can be larger than this
+        // box: the font shrinks until they fit, so no line is cut off at the right or the foot
         const fitFont = () => {
           term.options.fontSize = fontSize
-          const drawn = element.querySelector('.xterm-screen')?.getBoundingClientRect().width ?? 0
+          const drawn = element.querySelector('.xterm-screen')?.getBoundingClientRect()
+          if (!drawn) return
           const style = getComputedStyle(element)
-          const room = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
-          if (drawn > room && room > 0)
-            term.options.fontSize = Math.max(8, Math.floor((fontSize * room) / drawn))
+          const roomWide =
+            element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+          const roomHigh =
+            element.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+          const shrink = Math.min(
+            roomWide > 0 ? roomWide / drawn.width : 1,
+            // a box whose height follows its content (the lesson page's) never asks for less
+            fitsHeight && roomHigh > 0 ? roomHigh / drawn.height : 1,
+          )
+          if (shrink < 1) term.options.fontSize = Math.max(8, Math.floor(fontSize * shrink))
         }
         const resizeTo = (size: { cols: number; rows: number }) => {
           term.resize(size.cols, size.rows)
@@ -78,7 +95,7 @@ export function TerminalMirror({ feed, fontSize = 13 }: { feed: TerminalFeed; fo
       isDisposed = true
       dispose()
     }
-  }, [feed, fontSize])
+  }, [feed, fitsHeight, fontSize])
 
   return (
     <section className="wb-panel terminal-panel" aria-labelledby={headingId}>

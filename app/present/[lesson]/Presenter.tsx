@@ -5,7 +5,11 @@ import {
   foldTerminalOutput,
   openCourseChannel,
   openPresenterChannel,
+  projectorLayouts,
+  typeScaleLimits,
   type PresenterView,
+  type ProjectorLayout,
+  type ProjectorLook,
   type ProjectorScreen,
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
@@ -25,7 +29,8 @@ const keys: {
   values: string[]
   names: string[]
   does: string
-  command: WorkbenchCommand | 'help' | 'ask to reset' | 'black' | 'freeze'
+  command:
+    WorkbenchCommand | ProjectorLayout | 'help' | 'ask to reset' | 'black' | 'freeze' | 'larger' | 'smaller'
 }[] = [
   {
     values: ['ArrowRight', 'PageDown'],
@@ -50,6 +55,12 @@ const keys: {
   },
   { values: ['b'], names: ['B'], does: 'black out the projector, or bring it back', command: 'black' },
   { values: ['.'], names: ['.'], does: 'freeze the projector, or let it follow again', command: 'freeze' },
+  { values: ['1'], names: ['1'], does: 'projector: traffic, terminal and versions', command: 'overview' },
+  { values: ['2'], names: ['2'], does: 'projector: the blocking chain large', command: 'locks' },
+  { values: ['3'], names: ['3'], does: 'projector: invariants and versions', command: 'data' },
+  { values: ['4'], names: ['4'], does: 'projector: the terminal large', command: 'terminal' },
+  { values: ['+', '='], names: ['+'], does: 'larger type on the projector', command: 'larger' },
+  { values: ['-'], names: ['−'], does: 'smaller type on the projector', command: 'smaller' },
   { values: ['?'], names: ['?'], does: 'show or hide these keys', command: 'help' },
 ]
 
@@ -109,6 +120,8 @@ export function Presenter({
   const [isHelpShown, setIsHelpShown] = useState(false)
   const [isAskingToReset, setIsAskingToReset] = useState(false)
   const [screen, setScreen] = useState<ProjectorScreen>('live')
+  const [look, setLook] = useState<ProjectorLook>({ layout: 'overview', typeScale: 1 })
+  const lookRef = useRef(look)
   const channel = useRef<ReturnType<typeof openPresenterChannel> | undefined>(undefined)
   // the presenter folds the same actions it sends, to hand a late audience the state so far
   const mirrored = useRef(initialLiveState)
@@ -137,6 +150,7 @@ export function Presenter({
         view: viewNow(),
         terminal: terminal.current,
         screen: screenRef.current,
+        look: lookRef.current,
         ...(terminalSize.current && { size: terminalSize.current }),
       })
     const stop = opened.listen((message) => {
@@ -162,6 +176,11 @@ export function Presenter({
       channel.current = undefined
     }
   }, [lesson, viewNow])
+
+  useEffect(() => {
+    lookRef.current = look
+    channel.current?.send({ kind: 'look', look })
+  }, [look])
 
   useEffect(() => {
     screenRef.current = screen
@@ -248,6 +267,9 @@ export function Presenter({
       else if (command === 'ask to reset') setIsAskingToReset(true)
       else if (command === 'black') setScreen((now) => (now === 'black' ? 'live' : 'black'))
       else if (command === 'freeze') setScreen((now) => (now === 'frozen' ? 'live' : 'frozen'))
+      else if (command === 'larger' || command === 'smaller')
+        setLook((now) => ({ ...now, typeScale: nextTypeScale(now.typeScale, command) }))
+      else if (typeof command === 'string') setLook((now) => ({ ...now, layout: command }))
       else if (command.type === 'go') goOn(command.to)
       else commands.send(command)
     }
@@ -318,6 +340,7 @@ export function Presenter({
                 : `${audiences.size} audience windows: in step`}
             {screen === 'black' ? ' · blacked out (B)' : screen === 'frozen' ? ' · frozen (.)' : ''}
           </span>
+          <ProjectorLookControls look={look} onLook={setLook} />
           <button
             type="button"
             className="secondary"
@@ -383,6 +406,59 @@ export function Presenter({
         </aside>
       </div>
     </main>
+  )
+}
+
+const layoutNames: Record<ProjectorLayout, string> = {
+  overview: 'Traffic, terminal, versions',
+  locks: 'The blocking chain',
+  data: 'Invariants and versions',
+  terminal: 'The terminal',
+}
+
+function nextTypeScale(scale: number, change: 'larger' | 'smaller'): number {
+  const { min, max, step } = typeScaleLimits
+  const next = Math.round((scale + (change === 'larger' ? step : -step)) * 10) / 10
+  return Math.min(max, Math.max(min, next))
+}
+
+/** What the projector shows and how large: the presenter picks for the moment in the lesson. */
+function ProjectorLookControls({ look, onLook }: { look: ProjectorLook; onLook(look: ProjectorLook): void }) {
+  return (
+    <span className="presenter-look" role="group" aria-label="Projector">
+      <label>
+        Projector{' '}
+        <select
+          value={look.layout}
+          onChange={(event) => onLook({ ...look, layout: event.target.value as ProjectorLayout })}
+        >
+          {projectorLayouts.map((layout) => (
+            <option key={layout} value={layout}>
+              {layoutNames[layout]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="secondary"
+        title="Smaller type on the projector (−)"
+        disabled={look.typeScale <= typeScaleLimits.min}
+        onClick={() => onLook({ ...look, typeScale: nextTypeScale(look.typeScale, 'smaller') })}
+      >
+        Smaller
+      </button>
+      <span className="presenter-type-scale">type {Math.round(look.typeScale * 100)}%</span>
+      <button
+        type="button"
+        className="secondary"
+        title="Larger type on the projector (+)"
+        disabled={look.typeScale >= typeScaleLimits.max}
+        onClick={() => onLook({ ...look, typeScale: nextTypeScale(look.typeScale, 'larger') })}
+      >
+        Larger
+      </button>
+    </span>
   )
 }
 

@@ -1,11 +1,13 @@
 'use client'
 
-import { useEffect, useMemo, useReducer, useRef, useState } from 'react'
+import { useEffect, useMemo, useReducer, useRef, useState, useSyncExternalStore } from 'react'
 import {
   foldTerminalOutput,
   openCourseChannel,
   openPresenterChannel,
   type PresenterView,
+  type ProjectorLayout,
+  type ProjectorLook,
   type ProjectorScreen,
   type TerminalSize,
 } from '@/app/_components/presenter/presenter-channel'
@@ -15,7 +17,9 @@ import {
   type MirroredOutput,
   type TerminalFeed,
 } from '@/app/_components/terminal/TerminalMirror'
-import { ClockPanel, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
+import { FitBox } from '@/app/_components/presenter/FitBox'
+import { InvariantChart, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
+import { formatClock } from '@/app/_components/workbench/format'
 import { initialLiveState, reduceLiveState, type LiveState } from '@/app/_components/workbench/use-workbench'
 import { VerdictView } from '@/app/_components/workbench/VerdictView'
 import type { WorkbenchProps } from '@/app/_components/workbench/Workbench'
@@ -61,22 +65,23 @@ function createTerminalFeed(): TerminalFeed & {
   }
 }
 
+/** What the projector needs of a lesson's workbench: no database, no editor. */
+export type AudienceWorkbench = Pick<
+  WorkbenchProps,
+  'lesson' | 'steps' | 'versions' | 'endpoints' | 'invariants'
+>
+
 /**
  * The projector's window: what the presenter's window shows, drawn from the state it sends
  * over the BroadcastChannel. It runs no database and takes no input: the presenter drives.
  */
-export function Audience({
-  workbench,
-  lessonTitle,
-}: {
-  workbench: Pick<WorkbenchProps, 'lesson' | 'steps' | 'versions' | 'endpoints'>
-  lessonTitle: string
-}) {
+export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbench; lessonTitle: string }) {
   const lesson = workbench.lesson
   const [state, dispatch] = useReducer(reduceLiveState, initialLiveState)
   const [view, setView] = useState<PresenterView | undefined>()
   const [presenter, setPresenter] = useState<'waiting' | 'here' | 'gone'>('waiting')
   const [screen, setScreen] = useState<ProjectorScreen>('live')
+  const [look, setLook] = useState<ProjectorLook>({ layout: 'overview', typeScale: 1 })
   const feed = useMemo(() => createTerminalFeed(), [])
   // frozen, the panels keep what they showed: what the presenter sends waits, in order, and
   // lands when the projector follows again
@@ -113,6 +118,7 @@ export function Audience({
         })
         isFrozenRef.current = message.screen === 'frozen'
         setScreen(message.screen ?? 'live')
+        if (message.look) setLook(message.look)
         feed.reset(message.terminal, message.size)
         setPresenter('here')
         // a presenter that reloaded learns this window is still watching
@@ -120,6 +126,7 @@ export function Audience({
       } else if (message.kind === 'action') apply(() => dispatch(message.action))
       else if (message.kind === 'view') apply(() => setView(message.view))
       else if (message.kind === 'terminal') feed.take(message.output)
+      else if (message.kind === 'look') setLook(message.look)
       else if (message.kind === 'screen') {
         isFrozenRef.current = message.screen === 'frozen'
         if (!isFrozenRef.current) for (const change of waiting.current.splice(0)) change()
@@ -144,6 +151,7 @@ export function Audience({
         lessonTitle={lessonTitle}
         state={state}
         view={view}
+        look={look}
         presenter={presenter}
         feed={feed}
         isFrozen={screen === 'frozen'}
@@ -155,20 +163,30 @@ export function Audience({
   )
 }
 
-/** What the projector draws from the presenter's state and view. */
+/** The panels each layout puts on the projector, as CSS grid areas, two rows by two columns. */
+const layoutAreas: Record<ProjectorLayout, string> = {
+  overview: '"traffic terminal" "versions step"',
+  locks: '"sessions sessions" "terminal step"',
+  data: '"invariants versions" "traffic step"',
+  terminal: '"terminal versions" "terminal step"',
+}
+
+/** What the projector draws from the presenter's state and view, fitted to the window. */
 function AudienceScreen({
   workbench,
   lessonTitle,
   state,
   view,
+  look,
   presenter,
   feed,
   isFrozen,
 }: {
-  workbench: Pick<WorkbenchProps, 'lesson' | 'steps' | 'versions' | 'endpoints'>
+  workbench: AudienceWorkbench
   lessonTitle: string
   state: LiveState
   view: PresenterView | undefined
+  look: ProjectorLook
   presenter: 'waiting' | 'here' | 'gone'
   feed: TerminalFeed
   isFrozen: boolean
@@ -178,12 +196,24 @@ function AudienceScreen({
   const step = view ? steps[view.current] : undefined
   const lastRunStep = Math.min(state.nextStep, steps.length) - 1
   const verdict = state.runningStep === undefined ? state.verdicts[lastRunStep] : undefined
+  // a lesson without invariants has nothing to show in their place: its overview instead
+  const layout = look.layout === 'data' && workbench.invariants.length === 0 ? 'overview' : look.layout
+  const areas = layoutAreas[layout]
+  const has = (area: string) => areas.includes(area)
+
+  const rootPx = useProjectorType(look.typeScale)
 
   return (
-    <main className="audience">
+    <main className="audience" data-layout={layout}>
       <header className="presenter-bar">
         <div>
-          <p className="presenter-lesson">{lessonTitle}</p>
+          <p className="presenter-lesson">
+            {lessonTitle} ·{' '}
+            <span className="audience-clock">
+              virtual clock {formatClock(state.nowMs)}
+              {state.speed === 0 ? '' : `, ${state.speed}×`}
+            </span>
+          </p>
           <h1 className="presenter-step" data-step={step?.id}>
             {step
               ? `Step ${view!.current + 1} of ${steps.length}: ${step.title}`
@@ -215,49 +245,73 @@ function AudienceScreen({
           </p>
         )}
       </header>
-      <div className="audience-main">
+      <div className="audience-main" style={{ gridTemplateAreas: areas }}>
         {/* the panels' headings are h3s, as on the lesson page under its Workbench heading */}
         <h2 className="visually-hidden">The simulation, live</h2>
-        <div className="audience-column">
-          <TrafficChart
-            versions={workbench.versions}
-            metrics={state.metrics}
-            markers={state.markers}
-            nowMs={state.nowMs}
-          />
-          <VersionGrid
-            versions={workbench.versions}
-            endpoints={workbench.endpoints}
-            statuses={state.endpoints}
-            deployment={state.deployment}
-            nowMs={state.nowMs}
-          />
-          <ClockPanel nowMs={state.nowMs} speed={state.speed} onSpeed={() => undefined} disabled />
+        {has('traffic') && (
+          <FitBox area="traffic">
+            <TrafficChart
+              versions={workbench.versions}
+              metrics={state.metrics}
+              markers={state.markers}
+              nowMs={state.nowMs}
+            />
+          </FitBox>
+        )}
+        {has('versions') && (
+          <FitBox area="versions">
+            <VersionGrid
+              versions={workbench.versions}
+              endpoints={workbench.endpoints}
+              statuses={state.endpoints}
+              deployment={state.deployment}
+              nowMs={state.nowMs}
+            />
+          </FitBox>
+        )}
+        {has('invariants') && (
+          <FitBox area="invariants">
+            <InvariantChart
+              points={state.invariants}
+              names={workbench.invariants}
+              nowMs={state.nowMs}
+              markers={state.markers}
+            />
+          </FitBox>
+        )}
+        {has('sessions') && (
+          <FitBox area="sessions">
+            <SessionsPanel
+              sessions={state.sessions}
+              moreSessions={state.moreSessions}
+              nowMs={state.nowMs}
+              onTerminate={() => undefined}
+              disabled
+            />
+          </FitBox>
+        )}
+        {/* the terminal fits its box by its own font size, at the presenter's columns */}
+        <div className="audience-terminal" style={{ gridArea: 'terminal' }} hidden={!has('terminal')}>
+          <TerminalMirror feed={feed} fontSize={Math.round(rootPx * 1.1)} fitsHeight />
         </div>
-        <div className="audience-column">
-          <TerminalMirror feed={feed} fontSize={18} />
-          {view && (step?.isEditable || view.ran) && (
-            <section className="wb-panel" aria-label="The step’s SQL">
-              {view.ran && <h3 className="audience-ran">{ranLabel(view.ran.how)}</h3>}
-              <pre className="audience-sql" tabIndex={0} data-how={view.ran?.how ?? 'editor'}>
-                <code>{view.sql}</code>
-              </pre>
-            </section>
-          )}
-          {state.runningStep !== undefined && (
-            <p className="workbench-running" role="status">
-              Step {state.runningStep + 1} is running…
-            </p>
-          )}
-          {verdict && <VerdictView verdict={verdict} steps={steps} />}
-          <SessionsPanel
-            sessions={state.sessions}
-            moreSessions={state.moreSessions}
-            nowMs={state.nowMs}
-            onTerminate={() => undefined}
-            disabled
-          />
-        </div>
+        <FitBox area="step">
+          <div className="audience-step">
+            {view && (step?.isEditable || view.ran) && (
+              <section className="wb-panel" aria-label="The step’s SQL">
+                {view.ran && <h3 className="audience-ran">{ranLabel(view.ran.how)}</h3>}
+                <pre className="audience-sql" tabIndex={0} data-how={view.ran?.how ?? 'editor'}>
+                  <code>{view.sql}</code>
+                </pre>
+              </section>
+            )}
+            {state.runningStep !== undefined && (
+              <p className="workbench-running" role="status">
+                Step {state.runningStep + 1} is running…
+              </p>
+            )}
+            {verdict && <VerdictView verdict={verdict} steps={steps} />}
+          </div>
+        </FitBox>
       </div>
     </main>
   )
@@ -267,4 +321,31 @@ function ranLabel(how: NonNullable<PresenterView['ran']>['how']): string {
   if (how === 'naive') return 'What ran: the naive way'
   if (how === 'solution') return 'What ran: the lesson’s solution'
   return 'What ran'
+}
+
+function subscribeToResize(onChange: () => void): () => void {
+  window.addEventListener('resize', onChange)
+  return () => window.removeEventListener('resize', onChange)
+}
+
+/**
+ * The projector's type: the page's root size grows with the window from 16 px at 1280 × 720
+ * (1920 × 1080 gives 24 px), times the presenter's type size, so every panel's rem-sized text
+ * reads from the back of a room; FitBox shrinks what then does not fit.
+ */
+function useProjectorType(typeScale: number): number {
+  const windowScale = useSyncExternalStore(
+    subscribeToResize,
+    () => Math.max(1, Math.min(window.innerWidth / 1280, window.innerHeight / 720)),
+    () => 1,
+  )
+  const rootPx = Math.round(16 * windowScale * typeScale * 10) / 10
+  useEffect(() => {
+    const root = document.documentElement
+    root.style.fontSize = `${rootPx}px`
+    return () => {
+      root.style.fontSize = ''
+    }
+  }, [rootPx])
+  return rootPx
 }

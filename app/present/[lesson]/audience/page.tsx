@@ -29,6 +29,7 @@ export default async function AudiencePage({ params }: AudiencePageProps) {
         steps: workbench.steps,
         versions: workbench.versions,
         endpoints: workbench.endpoints,
+        invariants: workbench.invariants,
       }}
       lessonTitle={lesson.meta.title}
     />
