@@ -155,6 +155,17 @@ test('the projector shows the SQL that ran, Home asks before it resets, a reload
   ).toBeVisible()
   await page.locator('body').press('1')
 
+  // a student picks the step up on their own device: the link and its QR code carry the SQL on screen
+  const follow = audience.getByRole('link', { name: /\/learn\/lock-queue\/upgrade$/ })
+  await expect(follow).toHaveAttribute('href', /\/learn\/lock-queue\/upgrade#attempt=/)
+  await expect(audience.getByRole('img', { name: /^A QR code for this step/ })).toBeVisible()
+  const student = await context.newPage()
+  await student.goto((await follow.getAttribute('href'))!)
+  const studentEditor = student.getByRole('textbox', { name: 'SQL for step 3' })
+  await expect(studentEditor).toContainText('drop table results', { timeout: 60_000 })
+  await expect(studentEditor).not.toContainText("lock_timeout = '1s'")
+  await student.close()
+
   // Home asks first; keeping going changes nothing
   await page.locator('body').press('Home')
   const question = page.getByRole('alertdialog', { name: 'Reset the lesson?' })

@@ -17,7 +17,9 @@ import {
   type MirroredOutput,
   type TerminalFeed,
 } from '@/app/_components/terminal/TerminalMirror'
+import { encodeAttempt } from '@/app/_components/attempt-link'
 import { FitBox } from '@/app/_components/presenter/FitBox'
+import { QrCode } from '@/app/_components/presenter/QrCode'
 import { InvariantChart, SessionsPanel, TrafficChart, VersionGrid } from '@/app/_components/workbench'
 import { formatClock } from '@/app/_components/workbench/format'
 import { initialLiveState, reduceLiveState, type LiveState } from '@/app/_components/workbench/use-workbench'
@@ -222,6 +224,13 @@ function AudienceScreen({
                 : 'Waiting for the presenter'}
           </h1>
         </div>
+        {step && view && (
+          <FollowLink
+            lesson={lesson}
+            step={step.id}
+            sql={step.isEditable || view.ran ? view.sql : undefined}
+          />
+        )}
         {presenter === 'waiting' && (
           <p role="status" className="audience-waiting">
             This window mirrors a presenter’s window open in this same browser, at{' '}
@@ -348,4 +357,47 @@ function useProjectorType(typeScale: number): number {
     }
   }, [rootPx])
   return rootPx
+}
+
+/**
+ * The step on screen as a link and a QR code, for a student to pick up on their own device: the
+ * lesson opens at that step with the SQL on screen in its editor (a share link, compressed in
+ * the fragment; nothing is uploaded).
+ */
+function FollowLink({ lesson, step, sql }: { lesson: string; step: string; sql: string | undefined }) {
+  const [link, setLink] = useState<{ key: string; url: string } | undefined>()
+  const key = `${lesson}/${step}/${sql ?? ''}`
+  useEffect(() => {
+    let isCurrent = true
+    const page = `${window.location.origin}/learn/${lesson}/${step}`
+    const made = sql
+      ? encodeAttempt({ v: 1, lesson, step, sql }).then((encoded) =>
+          encoded.ok ? `${page}#${encoded.fragment}` : page,
+        )
+      : Promise.resolve(page)
+    void made
+      .catch(() => page)
+      .then((url) => {
+        if (isCurrent) setLink({ key, url })
+      })
+    return () => {
+      isCurrent = false
+    }
+  }, [key, lesson, sql, step])
+  if (!link || link.key !== key) return null
+  const { host, hostname, pathname } = new URL(link.url)
+  const isLocal = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
+  return (
+    <figure className="audience-follow">
+      <QrCode text={link.url} label={`A QR code for this step: ${host}${pathname}`} />
+      <figcaption>
+        Follow on your device:{' '}
+        <a href={link.url}>
+          {host}
+          {pathname}
+        </a>
+        {isLocal && <span className="audience-follow-note"> (use this machine’s network address)</span>}
+      </figcaption>
+    </figure>
+  )
 }
