@@ -35,6 +35,24 @@ export interface OperatorWait {
   blockedBy: string[]
 }
 
+/**
+ * One run of one invariant's query: how many rows broke it, and, when the query names a
+ * `cause` for each row, how many rows each cause accounts for.
+ */
+export interface InvariantCheck {
+  atUs: number
+  /** Index of the step during which it ran. */
+  step: number
+  name: string
+  /** Every violating row, caused or not; a query that failed counts as one. */
+  violations: number
+  /**
+   * Rows per `cause`, when the query returned that column and named one (a failed query names
+   * its error); the rows it named no cause for are the rest of `violations`.
+   */
+  causes?: Record<string, number>
+}
+
 /** How an operator's script (a migration, a session, learner SQL) ended. */
 export type OperatorResult =
   /** `last`: what the last statement that ran for real returned (a learner's SELECT shows its rows). */
@@ -62,7 +80,7 @@ export type SimEvent =
    * would do, and the page, the consoles and the terminal say so with `reason`.
    */
   | { type: 'not modelled'; atUs: number; session: string; sql: string; reason: string }
-  | { type: 'invariant'; atUs: number; name: string; violations: number }
+  | ({ type: 'invariant' } & Omit<InvariantCheck, 'step'>)
   | { type: 'check'; atUs: number; step: number; held: boolean }
   | { type: 'step settled'; atUs: number; step: number; ok: boolean; code?: string }
 

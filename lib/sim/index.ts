@@ -13,10 +13,12 @@ export {
   type OperatorResult,
   type OperatorWait,
   type ActionProgress,
+  type InvariantCheck,
   type ConsoleAnswer,
   type RealWork,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
+export { causeColumn, countFailedCheck, countViolations } from './checks'
 export {
   checkExpectations,
   checkStepExpectations,
