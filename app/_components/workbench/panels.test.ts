@@ -314,6 +314,43 @@ describe('InvariantChart', () => {
     )
   })
 
+  it('stacks a band per cause under the line and names each cause with its latest count, in the legend and the label', () => {
+    const html = render(InvariantChart, {
+      points: [
+        { name: 'names match', atMs: 1_000, violations: 2, causes: { 'name missing': 2 } },
+        { name: 'names match', atMs: 2_000, violations: 5, causes: { 'name missing': 3, disagree: 2 } },
+      ],
+      names: ['names match'],
+      nowMs: 3_000,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'li', 'data-cause').map((cause) => [
+        cause['data-cause'],
+        cause['data-rows'],
+        cause.text,
+      ]),
+      [
+        ['name missing', '3', '3 name missing'],
+        ['disagree', '2', '2 disagree'],
+      ],
+    )
+    assert.match(
+      decode(html),
+      /aria-label="names match: up to 5 violating rows in the last 60 virtual seconds; by cause, name missing up to 3, disagree up to 2"/,
+    )
+    // one band per cause, the second stacked on the first: its bottom is the first's top
+    assert.deepEqual(
+      [...html.matchAll(/<path class="(wb-cause-\d)" d="([^"]*)"/g)].map(([, colour, path]) => [
+        colour,
+        path,
+      ]),
+      [
+        ['wb-cause-0', 'M5 25.6H10V18.4H15V40H10V40H5Z'],
+        ['wb-cause-1', 'M5 25.6H10V4H15V18.4H10V25.6H5Z'],
+      ],
+    )
+  })
+
   it('says when a lesson declares no invariants', () => {
     assert.match(
       render(InvariantChart, { points: [], names: [], nowMs: 0 }),
