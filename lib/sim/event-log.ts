@@ -3,11 +3,16 @@ import type { PgError, RunResult } from '../engine'
 /** How a request ended: served, failed with a SQLSTATE, gave up waiting, or served the static fallback. */
 export type RequestOutcome = 'ok' | 'error' | 'timeout' | 'degraded'
 
+/** What a request's endpoint sets out to do with rows, by its SQL: read them, or write them. */
+export type RequestAccess = 'read' | 'write'
+
 /** One request, from arrival to answer, in virtual µs. */
 export interface RequestRecord {
   id: number
   version: string
   endpoint: string
+  /** A write even when it failed or never ran: the endpoint's SQL says (see `writesRows`). */
+  access: RequestAccess
   arrivedUs: number
   endedUs: number
   outcome: RequestOutcome

@@ -6,6 +6,7 @@ export {
   refusedBy,
   stepWindowMs,
   type RequestRecord,
+  type RequestAccess,
   type RequestOutcome,
   type SessionSnapshot,
   type SessionView,
@@ -28,8 +29,9 @@ export {
   type RunRecord,
 } from './expectations'
 export { generateParam, pickEndpoint, type RequestSource } from './request-params'
+export { accessOf } from './request-lifecycle'
 export { parseOperatorScript, type ScriptPart } from './operator-script'
 export { RandomStream } from './random'
-export { MetricsCollector, metricsBySecond, type SecondMetrics } from './metrics'
+export { MetricsCollector, metricsBySecond, type AccessMetrics, type SecondMetrics } from './metrics'
 export { costModel, classifyStatement, type OperationClass } from './cost-model'
 export { lockModesConflict } from './lock-conflicts'

@@ -36,6 +36,7 @@ export type {
   InvariantCheck,
   OperatorResult,
   OperatorWait,
+  RequestAccess,
   RequestOutcome,
   RequestRecord,
   SimEvent,

@@ -249,6 +249,8 @@ describe('TrafficChart', () => {
       p50Ms: 0,
       p95Ms: 0,
       lockWaitMs: 0,
+      reads: { ok: 0, errors: {}, timeouts: 0, degraded: 0, p95Ms: 0 },
+      writes: { ok: 0, errors: {}, timeouts: 0, degraded: 0, p95Ms: 0 },
       ...fields,
     }
   }
