@@ -286,6 +286,56 @@ describe('TrafficChart', () => {
       ],
     )
     assert.match(decode(html), /title="Step 1: Add the column \(the naive way\)"/)
+    // the learner's switch, off until the browser has read the choice
+    assert.match(html, /<input type="checkbox" role="switch"\/>Reads and writes apart<\/label>/)
+  })
+
+  it('gives each version a reads lane and a writes lane when they are apart: the writes time out, the reads go on; an idle version keeps its head alone', () => {
+    const access = (fields: Partial<SecondMetrics['reads']>) => ({
+      ok: 0,
+      errors: {},
+      timeouts: 0,
+      degraded: 0,
+      p95Ms: 0,
+      ...fields,
+    })
+    const html = render(TrafficChart, {
+      versions,
+      metrics: [
+        second('v1', 5, {
+          ok: 38,
+          timeouts: 12,
+          p95Ms: 5000,
+          reads: access({ ok: 38, p95Ms: 4 }),
+          writes: access({ timeouts: 12, p95Ms: 5000 }),
+        }),
+      ],
+      markers: [],
+      nowMs: 6_300,
+      readsAndWritesApart: true,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'div', 'data-access').map((lane) => [
+        lane['data-access'],
+        lane['data-last-ok'],
+        lane['data-last-timeouts'],
+      ]),
+      [
+        ['reads', '38', '0'],
+        ['writes', '0', '12'],
+      ],
+    )
+    assert.deepEqual(
+      [...html.matchAll(/<svg[^>]*aria-label="([^"]*)"/g)].map(([, label]) => decode(label)),
+      [
+        'v1.0.0 reads: last second 38 ok, 0 errors, 0 timeouts, p95 4 ms',
+        'v1.0.0 writes: last second 0 ok, 0 errors, 12 timeouts, p95 5.0 s',
+      ],
+    )
+    // the version keeps its totals; the host chose, so there is no switch
+    assert.match(html, /data-version="v1" data-last-second="5" data-last-ok="38" data-last-failed="12"/)
+    assert.doesNotMatch(html, /role="switch"/)
+    assert.match(decode(html), /v2\.0\.0<\/span><span class="wb-chart-scale">no traffic in the last 60 s</)
   })
 })
 
