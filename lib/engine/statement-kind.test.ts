@@ -20,6 +20,7 @@ import {
   transactionControlOf,
   withoutLeadingComments,
   withoutSleeps,
+  writesRows,
 } from './statement-kind'
 
 describe('normalizeStatement', () => {
@@ -155,6 +156,24 @@ describe('command tags', () => {
     assert.deepEqual(tags.map(isReadCommand), [true, false, false, false, false, false])
     assert.deepEqual(tags.map(isRowWriteCommand), [false, true, true, false, false, false])
     assert.deepEqual(tags.map(isReadOnlyCommand), [true, false, false, true, true, false])
+  })
+})
+
+describe('writesRows', () => {
+  it('tells an endpoint’s writes from its reads by the text, a data-modifying WITH and a locking read included', () => {
+    assert.deepEqual(
+      [
+        'insert into users (name) values ($1)',
+        'update users set name = $1 where id = $2',
+        '  -- renames\nDELETE FROM users WHERE id = $1',
+        'with gone as (delete from users where id = $1 returning id) select count(*) from gone',
+        'with x as (select id from users for update) select * from x',
+        "with x as (select 'insert into t' as s) select * from x",
+        'select id, name from users where id = $1',
+        'select id from users where id = $1 for no key update',
+      ].map(writesRows),
+      [true, true, true, true, false, false, false, false],
+    )
   })
 })
 

@@ -223,6 +223,27 @@ export function isWriteStatement(sql: string): boolean {
   return !readOnlyCommands.has(command) && !controlCommands.has(command)
 }
 
+/**
+ * Whether a statement, by its text, writes rows: INSERT, UPDATE, DELETE, MERGE or COPY, or a
+ * WITH that holds one (docs: "Data-Modifying Statements in WITH"). It says what the statement
+ * sets out to do, so an INSERT Postgres refuses still writes; a function it calls is not
+ * looked into, and SELECT … FOR UPDATE only locks rows.
+ */
+export function writesRows(sql: string): boolean {
+  if (isRowWriteCommand(commandTagOf(sql))) return true
+  if (commandTagOf(sql) !== 'WITH') return false
+  const words = lexSql(sql)
+    .filter((token) => token.kind === 'code')
+    .map((token) => sql.slice(token.start, token.end).toLowerCase())
+  return words.some((word, index) => {
+    const next = words[index + 1]
+    if (word === 'insert' || word === 'merge') return next === 'into'
+    if (word === 'delete') return next === 'from'
+    // FOR UPDATE and FOR NO KEY UPDATE lock the rows a read returns
+    return word === 'update' && words[index - 1] !== 'for' && words[index - 1] !== 'key'
+  })
+}
+
 // pg_sleep( <number> ): the function, a literal argument, as the lexer splits them
 function sleepCallsIn(sql: string): { seconds: number; start: number; end: number }[] {
   const tokens = lexSql(sql)

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import {
+  accessOf,
   generateParam,
   pickEndpoint,
   RandomStream,
@@ -284,6 +285,7 @@ export class AppTraffic {
       id: request.id,
       version: request.runtime.version.id,
       endpoint: request.endpoint.name,
+      access: accessOf(request.endpoint),
       arrivedUs: request.arrivedUs,
       endedUs,
       outcome,

@@ -1,6 +1,9 @@
 import type pg from 'pg'
 import {
+  causeColumn,
   costModel,
+  countFailedCheck,
+  countViolations,
   describeFailedCheck,
   refusedBy,
   stepWindowMs,
@@ -338,13 +341,15 @@ class Replay {
     try {
       for (const invariant of this.scenario.invariants) {
         const result = await this.adminQuery(invariant.sql)
-        const count = result.ok ? result.rows.length : 1
-        violations += count
+        const found = result.ok
+          ? countViolations(result.rows.map((row) => (row as Record<string, unknown>)[causeColumn]))
+          : countFailedCheck(result.error)
+        violations += found.violations
         this.invariantViolations.push({
           atUs: this.nowUs,
           step: this.stepIndex,
           name: invariant.name,
-          violations: count,
+          ...found,
         })
       }
     } finally {

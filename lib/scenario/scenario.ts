@@ -63,7 +63,15 @@ export const scenarioSchema = z
     invariants: z
       .array(
         z
-          .object({ name: z.string().min(1), sql: z.string().min(1).describe('Must return no rows.') })
+          .object({
+            name: z.string().min(1),
+            sql: z
+              .string()
+              .min(1)
+              .describe(
+                'Must return no rows. A text column named `cause` says why each row breaks it; the invariants panel counts the rows by cause.',
+              ),
+          })
           .strict(),
       )
       .default([]),

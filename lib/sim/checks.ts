@@ -1,6 +1,6 @@
 import type { PgError } from '../engine'
 import { runInSimulation, signalCatalogRequests } from './catalog'
-import type { OperatorResult } from './event-log'
+import type { InvariantCheck, OperatorResult } from './event-log'
 import type { Condition } from './model'
 import { sendRequest, type VersionState } from './request-lifecycle'
 import { microsPerMs, type SimulationState } from './simulation-state'
@@ -14,13 +14,42 @@ export async function checkInvariants(sim: SimulationState): Promise<number> {
   let violated = 0
   for (const invariant of sim.scenario.invariants) {
     const result = await sim.database.run(invariant.sql)
-    const violations = result.ok ? result.rows.length : 1
-    if (violations > 0) violated += 1
-    const step = Math.max(0, sim.stepIndex)
-    sim.invariantViolations.push({ atUs: sim.nowUs, step, name: invariant.name, violations })
-    sim.log({ type: 'invariant', atUs: sim.nowUs, name: invariant.name, violations })
+    const causeAt = result.ok ? result.fields.findIndex((field) => field.name === causeColumn) : -1
+    const found = result.ok
+      ? countViolations(result.rows.map((row) => (causeAt < 0 ? null : row[causeAt])))
+      : countFailedCheck(result.error)
+    if (found.violations > 0) violated += 1
+    const check = { atUs: sim.nowUs, name: invariant.name, ...found }
+    sim.invariantViolations.push({ ...check, step: Math.max(0, sim.stepIndex) })
+    sim.log({ type: 'invariant', ...check })
   }
   return violated
+}
+
+/** The column an invariant's query may return to say, in words, why each row breaks it. */
+export const causeColumn = 'cause'
+
+/**
+ * An invariant's violating rows, given each row's `cause` (null or empty when it names none):
+ * their number, and how many each cause accounts for, in the order the causes first appear.
+ */
+export function countViolations(causes: readonly unknown[]): Pick<InvariantCheck, 'violations' | 'causes'> {
+  const counts: Record<string, number> = {}
+  for (const cause of causes) {
+    if (cause === null || cause === undefined || cause === '') continue
+    counts[String(cause)] = (counts[String(cause)] ?? 0) + 1
+  }
+  return { violations: causes.length, ...(Object.keys(counts).length > 0 && { causes: counts }) }
+}
+
+/**
+ * A check whose query Postgres refused: it counts as one violation, as it always has, and its
+ * error is that violation's cause, so the chart does not pass a failed query off as a broken row.
+ */
+export function countFailedCheck(
+  error: Pick<PgError, 'code' | 'message'>,
+): Pick<InvariantCheck, 'violations' | 'causes'> {
+  return { violations: 1, causes: { [`the check failed: ${error.code} ${error.message}`]: 1 } }
 }
 
 /** A Delmo check: `assert` judges once, `fail` expects the opposite, `wait` retries until `withinMs`. */

@@ -3,11 +3,16 @@ import type { PgError, RunResult } from '../engine'
 /** How a request ended: served, failed with a SQLSTATE, gave up waiting, or served the static fallback. */
 export type RequestOutcome = 'ok' | 'error' | 'timeout' | 'degraded'
 
+/** What a request's endpoint sets out to do with rows, by its SQL: read them, or write them. */
+export type RequestAccess = 'read' | 'write'
+
 /** One request, from arrival to answer, in virtual µs. */
 export interface RequestRecord {
   id: number
   version: string
   endpoint: string
+  /** A write even when it failed or never ran: the endpoint's SQL says (see `writesRows`). */
+  access: RequestAccess
   arrivedUs: number
   endedUs: number
   outcome: RequestOutcome
@@ -33,6 +38,24 @@ export interface OperatorWait {
   session: string
   /** Whom it queued behind, by session, as requests' `blockedBy` name them. */
   blockedBy: string[]
+}
+
+/**
+ * One run of one invariant's query: how many rows broke it, and, when the query names a
+ * `cause` for each row, how many rows each cause accounts for.
+ */
+export interface InvariantCheck {
+  atUs: number
+  /** Index of the step during which it ran. */
+  step: number
+  name: string
+  /** Every violating row, caused or not; a query that failed counts as one. */
+  violations: number
+  /**
+   * Rows per `cause`, when the query returned that column and named one (a failed query names
+   * its error); the rows it named no cause for are the rest of `violations`.
+   */
+  causes?: Record<string, number>
 }
 
 /** How an operator's script (a migration, a session, learner SQL) ended. */
@@ -62,7 +85,7 @@ export type SimEvent =
    * would do, and the page, the consoles and the terminal say so with `reason`.
    */
   | { type: 'not modelled'; atUs: number; session: string; sql: string; reason: string }
-  | { type: 'invariant'; atUs: number; name: string; violations: number }
+  | ({ type: 'invariant' } & Omit<InvariantCheck, 'step'>)
   | { type: 'check'; atUs: number; step: number; held: boolean }
   | { type: 'step settled'; atUs: number; step: number; ok: boolean; code?: string }
 

@@ -6,6 +6,7 @@ export {
   refusedBy,
   stepWindowMs,
   type RequestRecord,
+  type RequestAccess,
   type RequestOutcome,
   type SessionSnapshot,
   type SessionView,
@@ -13,10 +14,12 @@ export {
   type OperatorResult,
   type OperatorWait,
   type ActionProgress,
+  type InvariantCheck,
   type ConsoleAnswer,
   type RealWork,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
+export { causeColumn, countFailedCheck, countViolations } from './checks'
 export {
   checkExpectations,
   checkStepExpectations,
@@ -26,8 +29,9 @@ export {
   type RunRecord,
 } from './expectations'
 export { generateParam, pickEndpoint, type RequestSource } from './request-params'
+export { accessOf } from './request-lifecycle'
 export { parseOperatorScript, type ScriptPart } from './operator-script'
 export { RandomStream } from './random'
-export { MetricsCollector, metricsBySecond, type SecondMetrics } from './metrics'
+export { MetricsCollector, metricsBySecond, type AccessMetrics, type SecondMetrics } from './metrics'
 export { costModel, classifyStatement, type OperationClass } from './cost-model'
 export { lockModesConflict } from './lock-conflicts'

@@ -1,6 +1,6 @@
-import { rowLockOfKeyedWrite, type RelationLock } from '../engine'
+import { rowLockOfKeyedWrite, writesRows, type RelationLock } from '../engine'
 import { appStatementMicros } from './cost-model'
-import type { RequestOutcome, RequestRecord } from './event-log'
+import type { RequestAccess, RequestOutcome, RequestRecord } from './event-log'
 import { tablesNamedBy } from './failed-statement-locks'
 import { acquireAll, watchForDeadlock } from './lock-waits'
 import type { AppVersion, Endpoint } from './model'
@@ -46,6 +46,10 @@ export interface Request {
   arrivedUs: number
   lockWaitStartUs?: number
   lockWaitUs: number
+  /**
+   * Its statement takes only ACCESS SHARE, as the lock probe found: what the cost model and a
+   * leaked read transaction go by. Whether it counts as a read or a write is `accessOf`'s.
+   */
   isRead: boolean
   phase: 'queued' | 'locking' | 'running' | 'done'
   connection?: Connection
@@ -212,6 +216,7 @@ export function answer(
     id: request.id,
     version: request.state.version.id,
     endpoint: request.endpoint.name,
+    access: accessOf(request.endpoint),
     arrivedUs: request.arrivedUs,
     endedUs: sim.nowUs,
     outcome,
@@ -224,6 +229,19 @@ export function answer(
   sim.records.push(record)
   sim.log({ type: 'request', ...record })
   request.onDone?.(record)
+}
+
+// an endpoint's SQL never changes, and requests are many: each is read once
+const accessByEndpoint = new WeakMap<Endpoint, RequestAccess>()
+
+/** Whether an endpoint's requests read rows or write them, by its SQL, whatever becomes of each. */
+export function accessOf(endpoint: Endpoint): RequestAccess {
+  let access = accessByEndpoint.get(endpoint)
+  if (access === undefined) {
+    access = writesRows(endpoint.sql) ? 'write' : 'read'
+    accessByEndpoint.set(endpoint, access)
+  }
+  return access
 }
 
 function stepOf(sim: SimulationState, atUs: number): number {

@@ -2,7 +2,7 @@ import type { Database } from '../engine'
 import type { ConsoleConnection } from './console-connection'
 import type { TableSize } from './cost-model'
 import { EventQueue } from './event-queue'
-import type { ActionProgress, OperatorWait, RequestRecord, SimEvent } from './event-log'
+import type { ActionProgress, InvariantCheck, OperatorWait, RequestRecord, SimEvent } from './event-log'
 import { LockManager } from './lock-manager'
 import type { SimScenario } from './model'
 import type { OperatorRun } from './operator-run'
@@ -67,7 +67,7 @@ export class SimulationState {
   readonly operatorLockWaitUs: number[] = []
   /** Each time an operator's statement began to wait, and behind whom. */
   readonly operatorWaits: OperatorWait[] = []
-  readonly invariantViolations: { atUs: number; step: number; name: string; violations: number }[] = []
+  readonly invariantViolations: InvariantCheck[] = []
   readonly actions: ActionProgress[] = []
 
   readonly queue = new EventQueue<Event>()

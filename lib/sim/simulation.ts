@@ -1,7 +1,14 @@
 import type { Database, TransactionState } from '../engine'
 import { checkInvariants } from './checks'
 import { cancelConsole, runConsoleStatement, type ConsoleAnswer } from './console-connection'
-import type { ActionProgress, OperatorResult, OperatorWait, RequestRecord, SimEvent } from './event-log'
+import type {
+  ActionProgress,
+  InvariantCheck,
+  OperatorResult,
+  OperatorWait,
+  RequestRecord,
+  SimEvent,
+} from './event-log'
 import { isDeadlocked } from './lock-waits'
 import type { SimScenario, Step, StepAction } from './model'
 import {
@@ -26,8 +33,10 @@ import { arrive, hasUnansweredBefore, setRequestRate, stopArrivals } from './tra
 
 export type {
   ActionProgress,
+  InvariantCheck,
   OperatorResult,
   OperatorWait,
+  RequestAccess,
   RequestOutcome,
   RequestRecord,
   SimEvent,
@@ -95,8 +104,8 @@ export class Simulation {
     return this.sim.operatorWaits
   }
 
-  /** Every invariant check: when, during which step, and how many rows it returned. */
-  get invariantViolations(): { atUs: number; step: number; name: string; violations: number }[] {
+  /** Every invariant check: when, during which step, how many rows it returned, and their causes. */
+  get invariantViolations(): InvariantCheck[] {
     return this.sim.invariantViolations
   }
 

@@ -42,6 +42,8 @@ export interface InvariantPoint {
   atMs: number
   name: string
   violations: number
+  /** Rows per cause its query named; the rows it named none for are the rest of `violations`. */
+  causes?: Record<string, number>
 }
 
 /** Where a step began, for the charts' markers. */

@@ -294,7 +294,12 @@ export class LiveWorkbench {
         return
       }
       case 'invariant':
-        this.batcher.addInvariant({ atMs: event.atUs / 1000, name: event.name, violations: event.violations })
+        this.batcher.addInvariant({
+          atMs: event.atUs / 1000,
+          name: event.name,
+          violations: event.violations,
+          ...(event.causes && { causes: event.causes }),
+        })
         return
       case 'not modelled':
         this.batcher.addNotModelled({

@@ -16,6 +16,22 @@ async function corruptRows(workbench: Locator): Promise<number> {
   return Number((await invariant.getAttribute('data-violations')) ?? Number.NaN)
 }
 
+// the invariant's legend: a count per cause its query names, at the latest check
+function causes(workbench: Locator) {
+  return workbench
+    .getByRole('region', { name: 'Invariants' })
+    .getByRole('list', { name: /violating rows by cause, at the latest check$/ })
+}
+
+async function rowsByCause(workbench: Locator): Promise<Record<string, number>> {
+  const entries = await causes(workbench)
+    .getByRole('listitem')
+    .evaluateAll((items) =>
+      items.map((item) => [item.getAttribute('data-cause'), Number(item.getAttribute('data-rows'))]),
+    )
+  return Object.fromEntries(entries)
+}
+
 function column(workbench: Locator, name: string) {
   return workbench.getByRole('region', { name: 'Columns of users' }).locator(`tr[data-column="${name}"]`)
 }
@@ -34,6 +50,8 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await expect(v1Reads).toHaveAttribute('data-state', 'error', { timeout: 30_000 })
   await expect(v1Reads).toContainText('42703')
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThanOrEqual(200)
+  // every row is counted for one reason: no row has a name
+  await expect(causes(workbench).getByRole('listitem')).toHaveText([/^\d+ name missing$/])
   await expect(column(workbench, 'name')).toHaveCount(0)
   await expect(workbench.getByText('✗ Broke things: step 2 the naive way')).toBeVisible({ timeout: 60_000 })
   await expect(step(workbench, 2)).toHaveAttribute('data-state', 'broke things')
@@ -59,6 +77,10 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await workbench.getByRole('button', { name: 'Try the naive way' }).click()
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(0)
   await expect(workbench.getByText('✗ Broke things: step 3 the naive way')).toBeVisible({ timeout: 60_000 })
+  // the two reasons the prose gives, by name: three-word names cut short, renames of name alone
+  await expect
+    .poll(async () => Object.keys(await rowsByCause(workbench)).sort())
+    .toEqual(['a word lost in the split', 'name and first/last disagree'])
   await expect(v1Reads).toHaveAttribute('data-state', 'ok')
   await undo(workbench, 3)
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBe(0)
@@ -71,6 +93,21 @@ test('the split replays deploydemo: the very bad idea and the early backfill und
   await expect.poll(() => corruptRows(workbench), { timeout: 30_000 }).toBeGreaterThan(early)
   await expect(endpointCell(workbench, 'v2.0.0', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
   await expect(endpointCell(workbench, 'v1.0.1', 'PATCH /user')).toHaveAttribute('data-state', 'ok')
+  // and says why: v2.0.0's sign-ups have no name, each version's renames leave the other side
+  // stale; the legend's counts add up to the counter
+  await expect(causes(workbench).locator('li[data-cause="name missing"]')).toHaveText(
+    /^[1-9]\d* name missing$/,
+  )
+  await expect(causes(workbench).locator('li[data-cause="name and first/last disagree"]')).toHaveText(
+    /^[1-9]\d* name and first\/last disagree$/,
+  )
+  await expect
+    .poll(async () => {
+      const total = await corruptRows(workbench)
+      const byCause = Object.values(await rowsByCause(workbench))
+      return byCause.reduce((sum, rows) => sum + rows, 0) === total
+    })
+    .toBe(true)
   await expect(step(workbench, 4)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
   const canary = workbench.getByRole('region', { name: 'Traffic' }).locator('[data-version="v2.0.0"]')
   await expect(canary).toHaveAttribute('data-last-failed', '0')

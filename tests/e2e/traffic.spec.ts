@@ -4,6 +4,7 @@ import { buildSnapshot, openDatabase } from '../../lib/engine/node'
 import { checkLessonScenario, pathKey } from '../../lib/scenario'
 import { loadLessons } from '../../lib/scenario/node'
 import { expect, test } from './fixtures'
+import { openLesson } from './workbench-helpers'
 
 async function openPlayground(page: Page) {
   await page.goto('/learn/playground')
@@ -64,4 +65,54 @@ test('under live traffic, a SQL console runs inside the simulation and still sho
   await box.getByRole('button', { name: 'Run' }).click()
   await expect(box.getByRole('alert')).toContainText('column "nope" does not exist')
   await expect(box.getByRole('alert')).toContainText('SQLSTATE 42703')
+})
+
+test('with reads and writes apart, a plain CREATE INDEX shows v0.2’s writes timing out while its reads are answered; the switch works from the keyboard and is remembered', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  const workbench = await openLesson(page, '/learn/expand-contract/index')
+  const traffic = workbench.getByRole('region', { name: 'Traffic', exact: true })
+  const apart = traffic.getByRole('switch', { name: 'Reads and writes apart' })
+  await expect(apart).not.toBeChecked()
+  await apart.focus()
+  await page.keyboard.press('Space')
+  await expect(apart).toBeChecked()
+  const v02 = traffic.locator('[data-version="v0.2"]')
+  await expect(v02.locator('[data-access]')).toHaveCount(2)
+
+  // SHARE blocks the INSERTs' ROW EXCLUSIVE, not the SELECTs' ACCESS SHARE
+  await workbench.getByRole('button', { name: 'Try the naive way' }).click()
+  // the lanes' last second, read at once from one render, with what a screen reader hears
+  const lastSecond = () =>
+    v02.evaluate((chart) =>
+      Object.fromEntries(
+        [...chart.querySelectorAll('[data-access]')].map((lane) => [
+          lane.getAttribute('data-access'),
+          {
+            ok: Number(lane.getAttribute('data-last-ok')),
+            timeouts: Number(lane.getAttribute('data-last-timeouts')),
+            label: lane.querySelector('svg')?.getAttribute('aria-label') ?? '',
+          },
+        ]),
+      ),
+    )
+  await expect
+    .poll(
+      async () => {
+        const { reads, writes } = await lastSecond()
+        return (
+          reads.ok > 0 &&
+          reads.timeouts === 0 &&
+          writes.ok === 0 &&
+          writes.timeouts > 0 &&
+          /^v0\.2 writes: last second 0 ok, 0 errors, [1-9]\d* timeouts/.test(writes.label)
+        )
+      },
+      { timeout: 90_000 },
+    )
+    .toBe(true)
+
+  await page.reload()
+  await expect(apart).toBeChecked()
 })

@@ -1,6 +1,7 @@
 import { memo, useId } from 'react'
 import type { StepMarker } from '@/lib/workbench'
 import type { SecondMetrics } from '@/lib/sim'
+import { useViewPreference } from '../use-view-preference'
 import { describeStepHow, formatClock, formatDuration } from './format'
 import { StepMarkLines, StepMarkRuler } from './StepMarks'
 import {
@@ -23,6 +24,11 @@ export interface TrafficChartProps {
   nowMs: number
   /** How many virtual seconds the x axis spans; 60 unless told. */
   windowSeconds?: number
+  /**
+   * Whether each version's reads and writes get lanes of their own. Unless given, the learner
+   * decides with the panel's switch, remembered in this browser; off at first.
+   */
+  readsAndWritesApart?: boolean
 }
 
 // SVG user units; the SVG stretches to its box, so text lives in HTML around it
@@ -36,6 +42,8 @@ const TABLE_SECONDS = 10
  * Each app version's requests per virtual second as small stacked-bar charts (ok, fallback,
  * errors, timeouts) with a p95 latency line and dashed lines where steps began, scrolling
  * with the virtual clock; a summary for screen readers and a table of the last ten seconds.
+ * A switch splits each version's lane in two, its reads and its writes: a lock that stops the
+ * writes and not the reads shows as one lane going amber while the other stays green.
  */
 export const TrafficChart = memo(function TrafficChart({
   versions,
@@ -43,15 +51,31 @@ export const TrafficChart = memo(function TrafficChart({
   markers,
   nowMs,
   windowSeconds = 60,
+  readsAndWritesApart,
 }: TrafficChartProps) {
   const headingId = useId()
-  const series = bucketMetrics(
-    metrics,
-    versions.map((version) => version.id),
-    nowMs,
-    windowSeconds,
-    TABLE_SECONDS,
-  )
+  const [isApartChosen, chooseApart] = useViewPreference('traffic-reads-writes-apart')
+  const isApart = readsAndWritesApart ?? isApartChosen
+  const ids = versions.map((version) => version.id)
+  const series = bucketMetrics(metrics, ids, nowMs, windowSeconds, TABLE_SECONDS)
+  // reads and writes each on a scale of their own (writes are fewer: on the reads' scale their
+  // bars would be slivers), and one p95 scale for both
+  const apart = isApart
+    ? (['reads', 'writes'] as const).map((access) =>
+        bucketMetrics(metrics, ids, nowMs, windowSeconds, TABLE_SECONDS, access),
+      )
+    : []
+  const p95TopMs = isApart ? Math.max(...apart.map((lanes) => lanes.p95TopMs)) : series.p95TopMs
+  const lanesOf = (version: string): Lane[] =>
+    isApart
+      ? apart.flatMap((lanes) =>
+          lanes.versions
+            .filter((traffic) => traffic.version === version)
+            .map((traffic) => ({ traffic, maxRequests: lanes.maxRequests })),
+        )
+      : series.versions
+          .filter((traffic) => traffic.version === version)
+          .map((traffic) => ({ traffic, maxRequests: series.maxRequests }))
   const { timeWindow } = series
   const visibleMarkers = markers.filter(
     (marker) => marker.atMs >= timeWindow.startMs && marker.atMs <= timeWindow.endMs,
@@ -59,8 +83,24 @@ export const TrafficChart = memo(function TrafficChart({
   const labelOf = new Map(versions.map((version) => [version.id, version.label]))
 
   return (
-    <section className="wb-panel wb-traffic" aria-labelledby={headingId}>
-      <h3 id={headingId}>Traffic</h3>
+    <section
+      className={isApart ? 'wb-panel wb-traffic wb-traffic-apart' : 'wb-panel wb-traffic'}
+      aria-labelledby={headingId}
+    >
+      <div className="wb-panel-head">
+        <h3 id={headingId}>Traffic</h3>
+        {readsAndWritesApart === undefined && (
+          <label className="wb-switch">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={isApart}
+              onChange={(event) => chooseApart(event.target.checked)}
+            />
+            Reads and writes apart
+          </label>
+        )}
+      </div>
       <ul className="wb-legend" aria-label="Legend">
         <li>
           <span className="wb-swatch wb-fill-ok" aria-hidden="true" /> ok
@@ -89,9 +129,9 @@ export const TrafficChart = memo(function TrafficChart({
           key={traffic.version}
           label={labelOf.get(traffic.version) ?? traffic.version}
           traffic={traffic}
+          lanes={lanesOf(traffic.version)}
           timeWindow={timeWindow}
-          maxRequests={series.maxRequests}
-          p95TopMs={series.p95TopMs}
+          p95TopMs={p95TopMs}
           markers={visibleMarkers}
         />
       ))}
@@ -104,7 +144,11 @@ export const TrafficChart = memo(function TrafficChart({
 
       <details className="wb-table-details">
         <summary>Show as a table</summary>
-        <TrafficTable versions={series.versions} labelOf={labelOf} />
+        <TrafficTable
+          lanes={series.versions.flatMap((traffic) => lanesOf(traffic.version).map((lane) => lane.traffic))}
+          labelOf={labelOf}
+          isApart={isApart}
+        />
         {visibleMarkers.length > 0 && (
           <ul className="wb-marker-list">
             {visibleMarkers.map((marker) => (
@@ -120,70 +164,146 @@ export const TrafficChart = memo(function TrafficChart({
   )
 })
 
+/** One lane of a version's chart: what it counts, and its bars' scale. */
+interface Lane {
+  traffic: VersionTraffic
+  maxRequests: number
+}
+
 interface VersionChartProps {
   label: string
+  /** The version's requests, all of them: its head and its attributes. */
   traffic: VersionTraffic
+  /** What its chart draws: its requests in one lane, or its reads and its writes apart. */
+  lanes: Lane[]
   timeWindow: ChartWindow
-  maxRequests: number
   p95TopMs: number
   markers: StepMarker[]
 }
 
-function VersionChart({ label, traffic, timeWindow, maxRequests, p95TopMs, markers }: VersionChartProps) {
+function VersionChart({ label, traffic, lanes, timeWindow, p95TopMs, markers }: VersionChartProps) {
   const last = traffic.last
-  const paths = drawBars(traffic.seconds, timeWindow, maxRequests)
+  const isApart = lanes.some((lane) => lane.traffic.access)
+  // apart, a version that answered nothing in the window keeps its head and gives up its lanes
+  const isIdle = isApart && traffic.seconds.length === 0
+  const answered = last && last.total > 0 ? `${last.total} answered last second` : 'no traffic last second'
   return (
-    <div
-      className="wb-version-chart"
-      data-version={traffic.version}
-      data-last-second={last?.second}
-      data-last-ok={last?.ok ?? 0}
-      data-last-failed={(last?.errors ?? 0) + (last?.timeouts ?? 0)}
-      data-last-errors={last?.errors ?? 0}
-      data-last-timeouts={last?.timeouts ?? 0}
-      data-last-degraded={last?.degraded ?? 0}
-    >
-      <div className="wb-chart-head" aria-hidden="true">
+    <div className="wb-version-chart" data-version={traffic.version} {...lastSecondAttributes(last)}>
+      <div className="wb-chart-head" aria-hidden={!isIdle}>
         <span className="wb-chart-version">{label}</span>
         <span className="wb-chart-scale">
-          {last && last.total > 0 ? `${last.total} answered last second` : 'no traffic last second'} · bars to{' '}
-          {maxRequests}/s · p95 to {formatDuration(p95TopMs)}
+          {isIdle
+            ? `no traffic in the last ${Math.round((timeWindow.endMs - timeWindow.startMs) / 1000)} s`
+            : isApart
+              ? `${answered} · p95 to ${formatDuration(p95TopMs)}`
+              : `${answered} · bars to ${lanes[0].maxRequests}/s · p95 to ${formatDuration(p95TopMs)}`}
         </span>
       </div>
-      <svg
-        className="wb-chart"
-        viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
-        preserveAspectRatio="none"
-        role="img"
-        aria-label={summarize(label, last)}
-      >
-        <line className="wb-chart-baseline" x1={0} x2={VIEW_WIDTH} y1={VIEW_HEIGHT} y2={VIEW_HEIGHT} />
-        <path className="wb-fill-ok" d={paths.ok} />
-        <path className="wb-fill-degraded" d={paths.degraded} />
-        <path className="wb-fill-error" d={paths.errors} />
-        <path className="wb-fill-timeout" d={paths.timeouts} />
-        <path
-          className="wb-p95-line"
-          d={drawP95Line(traffic.seconds, timeWindow, p95TopMs)}
-          vectorEffect="non-scaling-stroke"
-        />
-        <StepMarkLines markers={markers} timeWindow={timeWindow} width={VIEW_WIDTH} height={VIEW_HEIGHT} />
-      </svg>
+      {!isIdle &&
+        lanes.map(({ traffic: lane, maxRequests }) =>
+          lane.access ? (
+            <div
+              key={lane.access}
+              className="wb-lane"
+              data-access={lane.access}
+              {...lastSecondAttributes(lane.last)}
+            >
+              <span className="wb-lane-name" aria-hidden="true">
+                {lane.access}
+                <span className="wb-lane-scale">to {maxRequests}/s</span>
+              </span>
+              <LaneChart
+                label={`${label} ${lane.access}`}
+                traffic={lane}
+                timeWindow={timeWindow}
+                maxRequests={maxRequests}
+                p95TopMs={p95TopMs}
+                markers={markers}
+              />
+            </div>
+          ) : (
+            <LaneChart
+              key="all"
+              label={label}
+              traffic={lane}
+              timeWindow={timeWindow}
+              maxRequests={maxRequests}
+              p95TopMs={p95TopMs}
+              markers={markers}
+            />
+          ),
+        )}
     </div>
   )
 }
 
-function TrafficTable({ versions, labelOf }: { versions: VersionTraffic[]; labelOf: Map<string, string> }) {
-  const seconds = versions[0]?.recent.map((entry) => entry.second) ?? []
+// what the last second did, as attributes the tests (and anyone scripting the page) read
+function lastSecondAttributes(last: TrafficSecond | undefined): Record<`data-${string}`, number | undefined> {
+  return {
+    'data-last-second': last?.second,
+    'data-last-ok': last?.ok ?? 0,
+    'data-last-failed': (last?.errors ?? 0) + (last?.timeouts ?? 0),
+    'data-last-errors': last?.errors ?? 0,
+    'data-last-timeouts': last?.timeouts ?? 0,
+    'data-last-degraded': last?.degraded ?? 0,
+  }
+}
+
+function LaneChart({
+  label,
+  traffic,
+  timeWindow,
+  maxRequests,
+  p95TopMs,
+  markers,
+}: Omit<VersionChartProps, 'lanes'> & { maxRequests: number }) {
+  const paths = drawBars(traffic.seconds, timeWindow, maxRequests)
+  return (
+    <svg
+      className={traffic.access ? 'wb-chart wb-chart-lane' : 'wb-chart'}
+      viewBox={`0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={summarize(label, traffic.last)}
+    >
+      <line className="wb-chart-baseline" x1={0} x2={VIEW_WIDTH} y1={VIEW_HEIGHT} y2={VIEW_HEIGHT} />
+      <path className="wb-fill-ok" d={paths.ok} />
+      <path className="wb-fill-degraded" d={paths.degraded} />
+      <path className="wb-fill-error" d={paths.errors} />
+      <path className="wb-fill-timeout" d={paths.timeouts} />
+      <path
+        className="wb-p95-line"
+        d={drawP95Line(traffic.seconds, timeWindow, p95TopMs)}
+        vectorEffect="non-scaling-stroke"
+      />
+      <StepMarkLines markers={markers} timeWindow={timeWindow} width={VIEW_WIDTH} height={VIEW_HEIGHT} />
+    </svg>
+  )
+}
+
+function TrafficTable({
+  lanes,
+  labelOf,
+  isApart,
+}: {
+  lanes: VersionTraffic[]
+  labelOf: Map<string, string>
+  isApart: boolean
+}) {
+  const seconds = lanes[0]?.recent.map((entry) => entry.second) ?? []
   if (seconds.length === 0) return <p className="wb-empty">No second has completed yet.</p>
+  const what = isApart ? 'reads and writes' : 'requests'
   return (
     <div className="wb-scroll" role="region" aria-label="Traffic, last 10 seconds" tabIndex={0}>
       <table className="wb-table">
-        <caption>Each version’s requests in the last {seconds.length} virtual seconds, newest first</caption>
+        <caption>
+          Each version’s {what} in the last {seconds.length} virtual seconds, newest first
+        </caption>
         <thead>
           <tr>
             <th scope="col">Second</th>
             <th scope="col">Version</th>
+            {isApart && <th scope="col">Requests</th>}
             <th scope="col">ok</th>
             <th scope="col">fallback</th>
             <th scope="col">errors</th>
@@ -193,12 +313,13 @@ function TrafficTable({ versions, labelOf }: { versions: VersionTraffic[]; label
         </thead>
         <tbody>
           {seconds.flatMap((second, row) =>
-            versions.map((traffic) => {
+            lanes.map((traffic) => {
               const entry = traffic.recent[row]
               return (
-                <tr key={`${second}-${traffic.version}`}>
+                <tr key={`${second}-${traffic.version}-${traffic.access ?? 'all'}`}>
                   <td>{formatClock(second * 1000)}</td>
                   <td>{labelOf.get(traffic.version) ?? traffic.version}</td>
+                  {traffic.access && <td>{traffic.access}</td>}
                   <td>{entry.ok}</td>
                   <td>{entry.degraded}</td>
                   <td>{describeErrors(entry)}</td>

@@ -249,6 +249,8 @@ describe('TrafficChart', () => {
       p50Ms: 0,
       p95Ms: 0,
       lockWaitMs: 0,
+      reads: { ok: 0, errors: {}, timeouts: 0, degraded: 0, p95Ms: 0 },
+      writes: { ok: 0, errors: {}, timeouts: 0, degraded: 0, p95Ms: 0 },
       ...fields,
     }
   }
@@ -284,6 +286,56 @@ describe('TrafficChart', () => {
       ],
     )
     assert.match(decode(html), /title="Step 1: Add the column \(the naive way\)"/)
+    // the learner's switch, off until the browser has read the choice
+    assert.match(html, /<input type="checkbox" role="switch"\/>Reads and writes apart<\/label>/)
+  })
+
+  it('gives each version a reads lane and a writes lane when they are apart: the writes time out, the reads go on; an idle version keeps its head alone', () => {
+    const access = (fields: Partial<SecondMetrics['reads']>) => ({
+      ok: 0,
+      errors: {},
+      timeouts: 0,
+      degraded: 0,
+      p95Ms: 0,
+      ...fields,
+    })
+    const html = render(TrafficChart, {
+      versions,
+      metrics: [
+        second('v1', 5, {
+          ok: 38,
+          timeouts: 12,
+          p95Ms: 5000,
+          reads: access({ ok: 38, p95Ms: 4 }),
+          writes: access({ timeouts: 12, p95Ms: 5000 }),
+        }),
+      ],
+      markers: [],
+      nowMs: 6_300,
+      readsAndWritesApart: true,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'div', 'data-access').map((lane) => [
+        lane['data-access'],
+        lane['data-last-ok'],
+        lane['data-last-timeouts'],
+      ]),
+      [
+        ['reads', '38', '0'],
+        ['writes', '0', '12'],
+      ],
+    )
+    assert.deepEqual(
+      [...html.matchAll(/<svg[^>]*aria-label="([^"]*)"/g)].map(([, label]) => decode(label)),
+      [
+        'v1.0.0 reads: last second 38 ok, 0 errors, 0 timeouts, p95 4 ms',
+        'v1.0.0 writes: last second 0 ok, 0 errors, 12 timeouts, p95 5.0 s',
+      ],
+    )
+    // the version keeps its totals; the host chose, so there is no switch
+    assert.match(html, /data-version="v1" data-last-second="5" data-last-ok="38" data-last-failed="12"/)
+    assert.doesNotMatch(html, /role="switch"/)
+    assert.match(decode(html), /v2\.0\.0<\/span><span class="wb-chart-scale">no traffic in the last 60 s</)
   })
 })
 
@@ -310,6 +362,43 @@ describe('InvariantChart', () => {
       [
         ['orders have a total', '5', 'orders have a total5 violating rows ✗the line’s top: 5 rows'],
         ['emails are unique', undefined, 'emails are uniquenot checked yet'],
+      ],
+    )
+  })
+
+  it('stacks a band per cause under the line and names each cause with its latest count, in the legend and the label', () => {
+    const html = render(InvariantChart, {
+      points: [
+        { name: 'names match', atMs: 1_000, violations: 2, causes: { 'name missing': 2 } },
+        { name: 'names match', atMs: 2_000, violations: 5, causes: { 'name missing': 3, disagree: 2 } },
+      ],
+      names: ['names match'],
+      nowMs: 3_000,
+    })
+    assert.deepEqual(
+      elementsWith(html, 'li', 'data-cause').map((cause) => [
+        cause['data-cause'],
+        cause['data-rows'],
+        cause.text,
+      ]),
+      [
+        ['name missing', '3', '3 name missing'],
+        ['disagree', '2', '2 disagree'],
+      ],
+    )
+    assert.match(
+      decode(html),
+      /aria-label="names match: up to 5 violating rows in the last 60 virtual seconds; by cause, name missing up to 3, disagree up to 2"/,
+    )
+    // one band per cause, the second stacked on the first: its bottom is the first's top
+    assert.deepEqual(
+      [...html.matchAll(/<path class="(wb-cause-\d)" d="([^"]*)"/g)].map(([, colour, path]) => [
+        colour,
+        path,
+      ]),
+      [
+        ['wb-cause-0', 'M5 25.6H10V18.4H15V40H10V40H5Z'],
+        ['wb-cause-1', 'M5 25.6H10V4H15V18.4H10V25.6H5Z'],
       ],
     )
   })

@@ -14,6 +14,8 @@ function second(version: string, at: number, fields: Partial<SecondMetrics> = {}
     p50Ms: 0,
     p95Ms: 0,
     lockWaitMs: 0,
+    reads: { ok: 0, errors: {}, timeouts: 0, degraded: 0, p95Ms: 0 },
+    writes: { ok: 0, errors: {}, timeouts: 0, degraded: 0, p95Ms: 0 },
     ...fields,
   }
 }
@@ -108,6 +110,72 @@ describe('bucketMetrics', () => {
         },
       ],
     })
+  })
+
+  it('counts a version’s reads or its writes alone when asked, each on a scale of its own: writes time out, reads go on', () => {
+    const access = (fields: Partial<SecondMetrics['reads']>) => ({
+      ok: 0,
+      errors: {},
+      timeouts: 0,
+      degraded: 0,
+      p95Ms: 0,
+      ...fields,
+    })
+    const history = [
+      second('v1', 0, {
+        ok: 30,
+        timeouts: 10,
+        p95Ms: 5000,
+        reads: access({ ok: 30, p95Ms: 4 }),
+        writes: access({ timeouts: 10, p95Ms: 5000 }),
+      }),
+    ]
+    const [reads, writes] = (['reads', 'writes'] as const).map((kind) =>
+      bucketMetrics(history, ['v1'], 1_500, 60, 1, kind),
+    )
+    assert.deepEqual(
+      [reads, writes].map(({ maxRequests, p95TopMs, versions: [{ version, access, last }] }) => ({
+        maxRequests,
+        p95TopMs,
+        version,
+        access,
+        last,
+      })),
+      [
+        {
+          maxRequests: 30,
+          p95TopMs: 100,
+          version: 'v1',
+          access: 'reads',
+          last: {
+            second: 0,
+            ok: 30,
+            degraded: 0,
+            errors: 0,
+            errorsByCode: {},
+            timeouts: 0,
+            total: 30,
+            p95Ms: 4,
+          },
+        },
+        {
+          maxRequests: 10,
+          p95TopMs: 5000,
+          version: 'v1',
+          access: 'writes',
+          last: {
+            second: 0,
+            ok: 0,
+            degraded: 0,
+            errors: 0,
+            errorsByCode: {},
+            timeouts: 10,
+            total: 10,
+            p95Ms: 5000,
+          },
+        },
+      ],
+    )
   })
 
   it('has no last second before the clock passes the first one', () => {

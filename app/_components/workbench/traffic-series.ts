@@ -1,4 +1,4 @@
-import type { SecondMetrics } from '@/lib/sim'
+import type { AccessMetrics, SecondMetrics } from '@/lib/sim'
 
 /** The span of virtual time a chart shows, in virtual ms. */
 export interface ChartWindow {
@@ -30,9 +30,14 @@ export interface TrafficSecond {
   p95Ms: number
 }
 
-/** One version's seconds, ready for its small chart and its table. */
+/** Which of a version's requests a lane counts when reads and writes are apart. */
+export type LaneAccess = 'reads' | 'writes'
+
+/** One version's seconds, or its reads' or its writes' alone, ready for its small chart and its table. */
 export interface VersionTraffic {
   version: string
+  /** Undefined when it counts all the version's requests. */
+  access?: LaneAccess
   /** The completed seconds in the window that answered at least one request, oldest first. */
   seconds: TrafficSecond[]
   /** The last completed second, all zeros if it answered nothing; undefined before the first second ends. */
@@ -60,8 +65,10 @@ export interface TrafficSeries {
 
 /**
  * Folds a metrics history (any order, any versions) into per-version seconds for the window
- * ending at `nowMs`. A second counts once the clock has passed it, as the simulator hands
- * seconds out; versions not listed are left out, and a (second, version) sent twice is summed.
+ * ending at `nowMs`, counting every request or, given `access`, only the reads or the writes
+ * (whose bars then get a scale of their own). A second counts once the clock has passed it, as
+ * the simulator hands seconds out; versions not listed are left out, and a (second, version)
+ * sent twice is summed.
  */
 export function bucketMetrics(
   metrics: readonly SecondMetrics[],
@@ -69,6 +76,7 @@ export function bucketMetrics(
   nowMs: number,
   windowSeconds: number,
   recentSeconds = 10,
+  access?: LaneAccess,
 ): TrafficSeries {
   const timeWindow = chartWindow(nowMs, windowSeconds)
   const currentSecond = Math.floor(nowMs / 1000)
@@ -79,7 +87,8 @@ export function bucketMetrics(
   for (const entry of metrics) {
     const seconds = byVersion.get(entry.version)
     if (!seconds || entry.second >= currentSecond || entry.second < oldestNeeded) continue
-    seconds.set(entry.second, addSecond(seconds.get(entry.second), toTrafficSecond(entry)))
+    const counted = toTrafficSecond(entry.second, access ? entry[access] : entry)
+    seconds.set(entry.second, addSecond(seconds.get(entry.second), counted))
   }
 
   let maxRequests = 1
@@ -100,7 +109,7 @@ export function bucketMetrics(
       for (let second = lastSecond; second > lastSecond - recentSeconds && second >= 0; second -= 1)
         recent.push(seconds.get(second) ?? quietSecond(second))
     }
-    return { version, seconds: visible, last: recent[0], recent }
+    return { version, ...(access && { access }), seconds: visible, last: recent[0], recent }
   })
 
   totals.sort((a, b) => a - b)
@@ -130,10 +139,10 @@ function isInWindow(second: number, timeWindow: ChartWindow): boolean {
   return (second + 1) * 1000 > timeWindow.startMs && second * 1000 < timeWindow.endMs
 }
 
-function toTrafficSecond(metrics: SecondMetrics): TrafficSecond {
+function toTrafficSecond(second: number, metrics: AccessMetrics): TrafficSecond {
   const errors = Object.values(metrics.errors).reduce((sum, count) => sum + count, 0)
   return {
-    second: metrics.second,
+    second,
     ok: metrics.ok,
     degraded: metrics.degraded,
     errors,
