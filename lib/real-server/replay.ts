@@ -224,6 +224,8 @@ class Replay {
         case 'migrate':
           return await runMigration(this.migrationHost, action.sql, action.retry, step)
         case 'database':
+          if (action.state === 'hang')
+            return { ok: false, error: { code: '0A000', message: 'a hanging database is not replayed yet' } }
           return await this.setDatabase(action.state)
         case 'open session':
           return await this.sessions.open(action.session, action.sql)
