@@ -14,6 +14,7 @@ export {
   type OperatorWait,
   type ActionProgress,
   type ConsoleAnswer,
+  type DatabaseState,
   type RealWork,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
