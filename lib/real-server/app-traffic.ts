@@ -6,6 +6,7 @@ import {
   RandomStream,
   type Endpoint,
   type RequestRecord,
+  type DatabaseState,
   type RequestSource,
   type SimScenario,
 } from '../sim'
@@ -25,7 +26,7 @@ export interface TrafficHost {
   /** Wall ms for a span of virtual ms. */
   wallMs(virtualMs: number): number
   stepIndex(): number
-  isDatabaseDown(): boolean
+  databaseState(): DatabaseState
   isServerRunning(): boolean
   connect(label: string): Promise<pg.Client>
   /** Cancels the statement a backend runs (`pg_cancel_backend`), as an app's timeout does. */
@@ -39,6 +40,8 @@ interface AppConnection {
   client?: pg.Client
   connecting?: Promise<pg.Client | undefined>
   isBusy: boolean
+  /** The request it serves while busy. */
+  request?: PendingRequest
   isInTransaction: boolean
   /**
    * A cancel sent for a request that timed out: the connection's next request waits for it to
@@ -83,6 +86,14 @@ export class AppTraffic {
   private readonly versions = new Map<string, VersionRuntime>()
   private nextRequestId = 1
   private isDraining = false
+  /** Counts the hangs begun and ended, so a network timeout from a hang that has ended does nothing. */
+  private hangs = 0
+  private readonly networkTimers = new Set<ReturnType<typeof setTimeout>>()
+  /** While the server is about to stop or freeze: what a request sends waits for it. */
+  private freezing?: Promise<void>
+  /** Resolves when the hang ends (at once when there is none): a connect waits for it. */
+  private hangEnded: Promise<void> = Promise.resolve()
+  private resolveHangEnded = () => {}
   /** Hears the last request of a drain answered. */
   private onIdle?: () => void
 
@@ -155,8 +166,103 @@ export class AppTraffic {
     }
   }
 
+  /**
+   * Does `act` (a stop, a freeze) between requests: the statements in flight get their answers
+   * first, for at most `graceWallMs`, and a request sends nothing until `act` is done. A
+   * replay's request takes a few wall ms, tens of virtual ms at ×8, where the simulator's takes
+   * its modelled two or three: without the grace an outage would catch many more of them on
+   * their way than the simulator's does.
+   */
+  async betweenRequests(act: () => void | Promise<void>, graceWallMs: number): Promise<void> {
+    let done = () => {}
+    this.freezing = new Promise((resolve) => (done = resolve))
+    const deadline = performance.now() + graceWallMs
+    while (this.hasStatementsInFlight() && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 1))
+    try {
+      await act()
+    } finally {
+      this.freezing = undefined
+      done()
+    }
+  }
+
+  /**
+   * The database hangs: `freeze` freezes the server, between requests. The requests on a
+   * connection wait for an answer that does not come, as the ones sent later will, until
+   * `endHang`.
+   */
+  async beginHang(freeze: () => void, graceWallMs: number): Promise<void> {
+    this.hangs += 1
+    this.hangEnded = new Promise((resolve) => (this.resolveHangEnded = resolve))
+    await this.betweenRequests(() => {
+      freeze()
+      for (const runtime of this.versions.values()) {
+        for (const connection of runtime.connections) {
+          if (connection.request) this.giveUpAfterNetworkTimeout(connection.request, connection)
+        }
+      }
+    }, graceWallMs)
+  }
+
+  /** The hang ended, the database answering again or stopped: its network timeouts do nothing. */
+  endHang(): void {
+    this.hangs += 1
+    this.resolveHangEnded()
+  }
+
+  private hasStatementsInFlight(): boolean {
+    for (const runtime of this.versions.values()) {
+      for (const connection of runtime.connections) {
+        const request = connection.request
+        if (request && !request.isDone && request.statementStartUs !== undefined) return true
+      }
+    }
+    return false
+  }
+
+  // A real driver with connect_timeout, keepalives and tcp_user_timeout gives up on a server that
+  // does not answer, as the simulator's `networkTimeoutMs` says. A frozen server on loopback does
+  // not show it so: its kernel still accepts connects and acknowledges packets, so TCP-level
+  // timeouts never fire, and a connect timeout on the scaled clock would fire on a busy
+  // machine's slow connect too. So the app keeps the bound itself, and only while the server is
+  // frozen: the request fails as a connection error and the connection is dropped.
+  private giveUpAfterNetworkTimeout(request: PendingRequest, connection: AppConnection): void {
+    const timeoutMs = request.runtime.version.networkTimeoutMs
+    if (timeoutMs === undefined) return
+    const hang = this.hangs
+    const timer = setTimeout(() => {
+      this.networkTimers.delete(timer)
+      if (request.isDone || this.hangs !== hang) return
+      this.answerWithoutDatabase(request)
+      this.abandon(request.runtime, connection)
+    }, this.host.wallMs(timeoutMs))
+    this.networkTimers.add(timer)
+  }
+
+  // The app drops a connection the database does not answer on: its socket is closed, and a
+  // fresh slot in its place takes the next request waiting (the old one's work, should the
+  // server answer later, goes nowhere).
+  private abandon(runtime: VersionRuntime, connection: AppConnection): void {
+    const index = runtime.connections.indexOf(connection)
+    if (index === -1) return
+    const fresh: AppConnection = { label: connection.label, isBusy: false, isInTransaction: false }
+    runtime.connections[index] = fresh
+    connection.client?.connection.stream.destroy()
+    const next = runtime.waiting.shift()
+    if (next) void this.execute(next, fresh)
+    if (this.isDraining) this.afterAnswer()
+  }
+
+  private isCurrent(connection: AppConnection): boolean {
+    for (const runtime of this.versions.values()) if (runtime.connections.includes(connection)) return true
+    return false
+  }
+
   /** Closes every connection, in flight or not. */
   async closeAll(): Promise<void> {
+    for (const timer of this.networkTimers) clearTimeout(timer)
+    this.networkTimers.clear()
     for (const runtime of this.versions.values()) {
       clearTimeout(runtime.arrivalTimer)
       for (const connection of runtime.connections) await this.closeConnection(connection)
@@ -194,8 +300,13 @@ export class AppTraffic {
 
   private async execute(request: PendingRequest, connection: AppConnection): Promise<void> {
     connection.isBusy = true
+    connection.request = request
     request.connection = connection
+    // sent during a hang (one that begins arms the requests on connections itself)
+    if (this.host.databaseState() === 'hanging' && !this.freezing)
+      this.giveUpAfterNetworkTimeout(request, connection)
     try {
+      await this.freezing
       const client = await this.openConnection(connection)
       await connection.pendingCancel
       if (request.isDone) return
@@ -232,7 +343,7 @@ export class AppTraffic {
 
   private answerFailure(request: PendingRequest, error: OperatorError): void {
     if (request.isTimedOut) return this.answer(request, 'timeout', undefined, 'no answer in time: cancelled')
-    if (isConnectionError(error) && (this.host.isDatabaseDown() || !this.host.isServerRunning()))
+    if (isConnectionError(error) && (this.host.databaseState() !== 'up' || !this.host.isServerRunning()))
       return this.answerWithoutDatabase(request)
     // the server is up, so an operator terminated this connection under the request
     if (isConnectionError(error)) {
@@ -258,8 +369,18 @@ export class AppTraffic {
       return this.answer(request, 'timeout', undefined, 'no answer in time: it waited for a free connection')
     }
     const connection = request.connection
+    // a frozen server hears no cancel: the app gives up on the connection instead
+    if (connection && this.host.databaseState() === 'hanging') {
+      this.answer(
+        request,
+        'timeout',
+        undefined,
+        'no answer in time: it waited for the database, which did not answer',
+      )
+      return this.abandon(request.runtime, connection)
+    }
     const pid = pidOf(connection?.client)
-    if (!connection || !pid || this.host.isDatabaseDown()) return
+    if (!connection || !pid || this.host.databaseState() === 'down') return
     const cancelled = this.host.cancel(pid)
     connection.pendingCancel = cancelled
     await cancelled
@@ -300,6 +421,7 @@ export class AppTraffic {
 
   private releaseConnection(connection: AppConnection): void {
     connection.isBusy = false
+    connection.request = undefined
     for (const runtime of this.versions.values()) {
       if (!runtime.connections.includes(connection)) continue
       if (!runtime.isRunning && !this.isDraining) {
@@ -337,7 +459,12 @@ export class AppTraffic {
 
   private async openConnection(connection: AppConnection): Promise<pg.Client | undefined> {
     if (connection.client) return connection.client
-    if (this.host.isDatabaseDown()) return undefined
+    // behind a partition a connect gets no answer until the network heals, and one the app gave
+    // up on never reaches the server. A frozen server's kernel takes them all, and the server
+    // would answer every one of them as it goes on, a storm no partition sends: so the connect
+    // goes out once the hang has ended, if the app still wants it
+    await this.hangEnded
+    if (this.host.databaseState() === 'down' || !this.isCurrent(connection)) return undefined
     connection.connecting ??= this.host.connect(connection.label).then(
       (client) => {
         client.once('end', () => {

@@ -59,6 +59,19 @@ export class LockWaitMonitor {
     await client?.end().catch(() => undefined)
   }
 
+  /**
+   * Stops sampling at once, before the server freezes: a frozen server would answer no sample,
+   * so its connection is dropped without waiting on it. `resume` starts again.
+   */
+  dropConnection(): void {
+    this.isRunning = false
+    clearTimeout(this.timer)
+    this.closeOpenEpisodes()
+    const client = this.client
+    this.client = undefined
+    client?.connection.stream.destroy()
+  }
+
   async resume(): Promise<void> {
     await this.start()
   }
@@ -117,6 +130,8 @@ export class LockWaitMonitor {
     } catch {
       return
     }
+    // dropped while it waited for the answer: what it saw is no longer news
+    if (!this.isRunning) return
     const now = this.nowUs()
     const labels = new Map(rows.map((row) => [row.pid, row.label]))
     const seen = new Set<number>()

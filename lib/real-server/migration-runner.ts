@@ -1,6 +1,12 @@
 import type pg from 'pg'
 import { isTransactionBlockOnly, probeLocks, withoutSleeps } from '../engine'
-import { parseOperatorScript, type OperatorResult, type ScriptPart, type StepAction } from '../sim'
+import {
+  parseOperatorScript,
+  type DatabaseState,
+  type OperatorResult,
+  type ScriptPart,
+  type StepAction,
+} from '../sim'
 import { connectionFailure, endQuietly, pidOf, query, type OperatorError } from './pg-calls'
 import { probeSessionOf } from './probe-session'
 
@@ -12,7 +18,7 @@ export interface MigrationHost {
   wallMs(virtualMs: number): number
   /** Waits a span of virtual ms, in wall time. */
   sleep(virtualMs: number): Promise<void>
-  isDatabaseDown(): boolean
+  databaseState(): DatabaseState
   connect(label: string): Promise<pg.Client>
   /** The connections the replay ends when it closes; a migration's is one of them while it runs. */
   operatorClients: Set<pg.Client>
@@ -39,7 +45,8 @@ export async function runMigration(
 ): Promise<OperatorResult> {
   const parsed = parseOperatorScript(sql)
   if (!parsed.ok) return { ok: false, error: { code: '42601', message: parsed.problem.message } }
-  if (host.isDatabaseDown()) return { ok: false, error: connectionFailure() }
+  // a hanging database takes the connect, and answers it once it goes on
+  if (host.databaseState() === 'down') return { ok: false, error: connectionFailure() }
   const client = await host.connect('migration')
   host.operatorClients.add(client)
   try {

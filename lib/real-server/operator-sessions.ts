@@ -1,10 +1,10 @@
 import type pg from 'pg'
-import { parseOperatorScript, type OperatorResult } from '../sim'
+import { parseOperatorScript, type DatabaseState, type OperatorResult } from '../sim'
 import { connectionFailure, endQuietly, pidOf, query, type QueryOutcome } from './pg-calls'
 
 /** What the operator's sessions need from the replay around them. */
 export interface SessionsHost {
-  isDatabaseDown(): boolean
+  databaseState(): DatabaseState
   connect(label: string): Promise<pg.Client>
   /** One statement on the replay's admin connection, in turn with the others. */
   adminQuery(sql: string, params?: unknown[]): Promise<QueryOutcome>
@@ -30,7 +30,7 @@ export class OperatorSessions {
 
   /** Opens a session named `name`: `begin`, then its statements, left in the open transaction. */
   async open(name: string, sql: string): Promise<OperatorResult> {
-    if (this.host.isDatabaseDown()) return { ok: false, error: connectionFailure() }
+    if (this.host.databaseState() === 'down') return { ok: false, error: connectionFailure() }
     const client = await this.host.connect(`session ${name}`)
     this.host.operatorClients.add(client)
     this.sessions.set(name, { client, pid: pidOf(client) ?? 0 })

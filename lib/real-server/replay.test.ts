@@ -229,3 +229,94 @@ describe('a replay on the real server', () => {
     assert.ok(run.operatorLockWaitUs[migrate] >= 900_000 && run.operatorLockWaitUs[migrate] < 2_000_000)
   })
 })
+
+describe('a hang on the real server', () => {
+  it('freezes the postmaster and its backends: a query and a connect wait until it goes on', async () => {
+    await freshDatabase('hang_freeze')
+    const open = await connected('hang_freeze', 'open')
+    server().hangPostmaster()
+    let queried: 'waiting' | 'answered' = 'waiting'
+    let connecting: 'waiting' | 'connected' = 'waiting'
+    const query = open.query('select count(*) from users').then(() => (queried = 'answered'))
+    const late = server().client('hang_freeze')
+    const connect = late.connect().then(() => (connecting = 'connected'))
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      assert.deepEqual([queried, connecting, server().isHanging], ['waiting', 'waiting', true])
+    } finally {
+      server().resumePostmaster()
+    }
+    await Promise.all([query, connect])
+    assert.deepEqual([queried, connecting, server().isHanging], ['answered', 'connected', false])
+    await Promise.all([open.end(), late.end()])
+  })
+
+  it('times requests out, fails them after a network timeout so the fallback answers, and answers again once it goes on', async () => {
+    await freshDatabase('hang_replay')
+    const run = await replayOnRealServer(server(), 'hang_replay', hangScenario(), {
+      timeScale: 8,
+      modelledMicros: new Map(),
+    })
+    // what the requests that arrived during each step and were answered before the network
+    // healed came to (the last ones still waiting then are answered as it heals), and the quickest
+    const healedUs = run.stepStartsUs[3]
+    const answers = (step: number) => {
+      const records = run.records.filter(
+        (record) => record.step === step && (step === 3 || record.endedUs < healedUs),
+      )
+      return {
+        outcomes: [...new Set(records.map((record) => record.outcome))].sort(),
+        fastestMs: Math.min(...records.map((record) => (record.endedUs - record.arrivedUs) / 1000)),
+      }
+    }
+    const [hang, bounded, healed] = [answers(1), answers(2), answers(3)]
+    assert.deepEqual([hang.outcomes, bounded.outcomes, healed.outcomes], [['timeout'], ['degraded'], ['ok']])
+    // in virtual ms, on a scaled wall clock: about the app's 5 s timeout, and the 1 s network timeout
+    assert.ok(hang.fastestMs >= 4800, `timed out after ${hang.fastestMs} ms`)
+    assert.ok(bounded.fastestMs >= 900 && bounded.fastestMs < 2000, `fell back after ${bounded.fastestMs} ms`)
+    assert.equal(server().isHanging, false)
+  })
+})
+
+// v1 waits for a database that hangs until its timeout; v2 gives up after a second, with
+// connections enough for 10 requests a second to wait that long
+function hangScenario(): SimScenario {
+  const endpoints = [
+    {
+      name: 'GET /user',
+      sql: 'select id, name from users where id = $1',
+      params: [{ int: [1, 200] as [number, number] }],
+      weight: 1,
+    },
+  ]
+  const version = {
+    whenDatabaseDown: 'fallback' as const,
+    idleInTransactionAfterReads: false,
+    timeoutMs: 5000,
+    endpoints,
+  }
+  const step = (id: string, action: Step['action'], observeMs: number): Step => ({
+    id,
+    title: id,
+    action,
+    withinMs: 10_000,
+    observeMs,
+    expect: {},
+  })
+  return {
+    seed: 'hang-test',
+    requestsPerSecond: 10,
+    tableRows: {},
+    versions: [
+      { ...version, id: 'v1', label: 'v1', connections: 5 },
+      { ...version, id: 'v2', label: 'v2', connections: 30, networkTimeoutMs: 1000 },
+    ],
+    invariants: [],
+    steps: [
+      step('deploy', { kind: 'deploy', shares: { v1: 100 } }, 2000),
+      step('hang', { kind: 'database', state: 'hang' }, 4000),
+      step('bound', { kind: 'deploy', shares: { v2: 100 } }, 6000),
+      step('heal', { kind: 'database', state: 'start' }, 2000),
+    ],
+  }
+}

@@ -9,6 +9,7 @@ import {
   stepWindowMs,
   type ActionProgress,
   type Condition,
+  type DatabaseState,
   type OperatorResult,
   type OperatorWait,
   type RequestRecord,
@@ -55,14 +56,20 @@ export interface RealRun extends RunRecord {
 // Delmo's `wait` retries its task once a second (virtual)
 const checkIntervalMs = 1000
 const invariantIntervalMs = 1000
+// pg_isready gives up on a server that does not answer after its default --timeout, 3 s
+const pgIsReadyTimeoutMs = 3000
+// the longest the requests in flight are given to be answered before the server stops or
+// freezes, in virtual ms (AppTraffic.betweenRequests)
+const outageGraceMs = 250
 
 /**
  * Replays one scenario path on a real PostgreSQL server in scaled wall time: each deployed
  * version is a pool of real connections sending its endpoints' SQL with the simulator's seeded
  * parameters; migrations run statement by statement on a connection of their own with their
  * real (scaled) `lock_timeout`; sessions are real connections left in an open transaction;
- * `terminate` is `pg_terminate_backend`; an outage stops the postmaster. The database must
- * already hold the scenario's starting state.
+ * `terminate` is `pg_terminate_backend`; an outage stops the postmaster, and a hang freezes it
+ * and its backends (SIGSTOP) until the database answers again. The database must already hold
+ * the scenario's starting state.
  */
 export async function replayOnRealServer(
   server: RealServer,
@@ -91,7 +98,7 @@ class Replay {
   private readonly migrationHost: MigrationHost
   private readonly sessions: OperatorSessions
   private stepIndex = -1
-  private isDatabaseDown = false
+  private databaseState: DatabaseState = 'up'
   private admin?: pg.Client
   private invariantTimer?: ReturnType<typeof setInterval>
   private isCheckingInvariants = false
@@ -112,7 +119,7 @@ class Replay {
         nowUs: () => this.nowUs,
         wallMs: (virtualMs) => this.wallMs(virtualMs),
         stepIndex: () => this.stepIndex,
-        isDatabaseDown: () => this.isDatabaseDown,
+        databaseState: () => this.databaseState,
         isServerRunning: () => this.server.isRunning,
         connect: (label) => this.connect(label),
         cancel: async (pid) => {
@@ -125,7 +132,7 @@ class Replay {
       nowUs: () => this.nowUs,
       wallMs: (virtualMs) => this.wallMs(virtualMs),
       sleep: (virtualMs) => this.sleep(virtualMs),
-      isDatabaseDown: () => this.isDatabaseDown,
+      databaseState: () => this.databaseState,
       connect: (label) => this.connect(label),
       operatorClients: this.operatorClients,
       modelledMicros: options.modelledMicros,
@@ -133,7 +140,7 @@ class Replay {
       operatorLockWaitUs: this.operatorLockWaitUs,
     }
     this.sessions = new OperatorSessions({
-      isDatabaseDown: () => this.isDatabaseDown,
+      databaseState: () => this.databaseState,
       connect: (label) => this.connect(label),
       adminQuery: (sql, params) => this.adminQuery(sql, params),
       operatorClients: this.operatorClients,
@@ -178,6 +185,8 @@ class Replay {
   }
 
   async closeAll(): Promise<void> {
+    // a frozen server must go on, or closing its connections would wait for it forever
+    this.server.resumePostmaster()
     clearInterval(this.invariantTimer)
     await this.monitor.stop()
     await this.traffic.closeAll()
@@ -248,26 +257,52 @@ class Replay {
     }
   }
 
-  private async setDatabase(state: 'stop' | 'start'): Promise<OperatorResult> {
+  private async setDatabase(state: 'stop' | 'start' | 'hang'): Promise<OperatorResult> {
+    if (state === 'hang') return this.hang()
     if (state === 'stop') {
-      this.isDatabaseDown = true
+      if (this.databaseState === 'hanging') this.traffic.endHang()
+      this.databaseState = 'down'
       await this.monitor.pause()
       this.sessions.forgetAll()
-      await this.server.stopPostmaster()
+      await this.traffic.betweenRequests(() => this.server.stopPostmaster(), this.wallMs(outageGraceMs))
       if (this.admin) await endQuietly(this.admin)
       this.admin = undefined
       return { ok: true }
     }
-    if (!this.isDatabaseDown) return { ok: true }
+    if (this.databaseState === 'up') return { ok: true }
+    if (this.databaseState === 'hanging') {
+      // it never stopped: what waited is answered now
+      this.server.resumePostmaster()
+      this.databaseState = 'up'
+      this.traffic.endHang()
+      await this.monitor.resume()
+      return { ok: true }
+    }
     this.starting = (async () => {
       // the simulator's modelled start-up first; the real server's own start comes on top
       await this.sleep(costModel.databaseStartMs)
       await this.server.startPostmaster()
       this.admin = await this.connect('cutover admin')
       await this.monitor.resume()
-      this.isDatabaseDown = false
+      this.databaseState = 'up'
     })()
     await this.starting
+    return { ok: true }
+  }
+
+  // As the simulator's hang: only a running server can, and it hangs as the step begins, the
+  // requests of the step waiting for it. The lock-wait monitor's samples would wait with
+  // everything else: it drops its connection, and comes back with the server.
+  private async hang(): Promise<OperatorResult> {
+    if (this.databaseState === 'hanging') return { ok: true }
+    if (this.databaseState === 'down')
+      return {
+        ok: false,
+        error: { code: '55000', message: 'the database is stopped: only a running one can hang' },
+      }
+    this.monitor.dropConnection()
+    this.databaseState = 'hanging'
+    await this.traffic.beginHang(() => this.server.hangPostmaster(), this.wallMs(outageGraceMs))
     return { ok: true }
   }
 
@@ -292,12 +327,17 @@ class Replay {
 
   private async evaluate(condition: Condition): Promise<boolean | undefined> {
     if ('sql' in condition) {
-      if (this.isDatabaseDown || !this.admin) return undefined
+      // a frozen server answers the query once it goes on
+      if (this.databaseState === 'down' || !this.admin) return undefined
       const result = await this.adminQuery(condition.sql)
       return result.ok ? result.rows.length > 0 : undefined
     }
     if ('invariants' in condition) return (await this.checkInvariants()) === 0
-    if ('database' in condition) return this.isDatabaseDown === (condition.database === 'down')
+    if ('database' in condition) {
+      // pg_isready says "no response" once its timeout runs out
+      if (this.databaseState === 'hanging') await this.sleep(pgIsReadyTimeoutMs)
+      return (this.databaseState !== 'up') === (condition.database === 'down')
+    }
     const runtime = this.traffic.versionServing(condition.request.version)
     const endpoint = runtime?.version.endpoints.find(
       (candidate) => candidate.name === condition.request.endpoint,
@@ -310,7 +350,7 @@ class Replay {
   }
 
   private async runSystemTest(tasks: readonly SystemTestTask[]): Promise<OperatorResult> {
-    const wasDown = this.isDatabaseDown
+    const wasUp = this.databaseState === 'up'
     let result: OperatorResult = { ok: true }
     for (const [index, task] of tasks.entries()) {
       const outcome =
@@ -330,12 +370,13 @@ class Replay {
       }
     }
     // Delmo tears a test's system down after it: a database the test stopped is started again
-    if (this.isDatabaseDown && !wasDown) await this.setDatabase('start')
+    if (this.databaseState !== 'up' && wasUp) await this.setDatabase('start')
     return result
   }
 
   private async checkInvariants(): Promise<number> {
-    if (this.isDatabaseDown || !this.admin || this.isCheckingInvariants || this.stepIndex < 0) return 0
+    if (this.databaseState !== 'up' || !this.admin || this.isCheckingInvariants || this.stepIndex < 0)
+      return 0
     this.isCheckingInvariants = true
     let violations = 0
     try {

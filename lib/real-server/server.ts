@@ -1,5 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -18,7 +27,16 @@ export interface RealServer {
   stopPostmaster(): Promise<void>
   /** Starts it again on the same port and data; resolves once it accepts connections. */
   startPostmaster(): Promise<void>
+  /**
+   * Freezes the postmaster and every process it started (SIGSTOP): connects and queries on open
+   * connections get no answer, as behind a partition, though the kernel still accepts them.
+   */
+  hangPostmaster(): void
+  /** Lets a frozen server go on (SIGCONT): what waited is answered. Does nothing to one not frozen. */
+  resumePostmaster(): void
   readonly isRunning: boolean
+  /** Frozen by `hangPostmaster`, until `resumePostmaster` or a stop. */
+  readonly isHanging: boolean
   /** Stops the server and removes its data folder. */
   close(): Promise<void>
 }
@@ -27,7 +45,14 @@ export interface RealServer {
 // folder under the temp dir is the only thing it writes. No user is created, nothing else changes.
 const nobody = { uid: 65534, gid: 65534 }
 
-const openServers = new Set<{ process?: ChildProcess; dataRoot: string }>()
+interface OpenServer {
+  process?: ChildProcess
+  dataRoot: string
+  /** The processes `hangPostmaster` froze: they must go on before anything can stop them. */
+  frozen: number[]
+}
+
+const openServers = new Set<OpenServer>()
 let isExitHookInstalled = false
 
 // A test that fails, or Ctrl+C, still takes the cluster down with it and removes its files.
@@ -36,6 +61,8 @@ function installExitHook(): void {
   isExitHookInstalled = true
   process.on('exit', () => {
     for (const server of openServers) {
+      // a frozen backend cannot notice its postmaster gone, and would stay behind
+      resumeProcesses(server)
       server.process?.kill('SIGKILL')
       rmSync(server.dataRoot, { recursive: true, force: true })
     }
@@ -87,6 +114,41 @@ function hydrateLibrarySymlinks(packageRoot: string): void {
   }
 }
 
+// The postmaster's children (backends, checkpointer, walwriter…): on Linux from /proc, elsewhere
+// from pgrep. Backends do not fork, so children are every process the server runs.
+function childrenOf(pid: number): number[] {
+  if (existsSync('/proc/self/stat')) {
+    return readdirSync('/proc').flatMap((entry) => {
+      if (!/^\d+$/.test(entry)) return []
+      try {
+        // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so read after the last `)`
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+        const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+        return parent === pid ? [Number(entry)] : []
+      } catch {
+        return [] // it exited meanwhile
+      }
+    })
+  }
+  const found = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+  return found.stdout.split('\n').filter(Boolean).map(Number)
+}
+
+function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal)
+    } catch {
+      // it exited meanwhile
+    }
+  }
+}
+
+function resumeProcesses(server: OpenServer): void {
+  signalAll(server.frozen, 'SIGCONT')
+  server.frozen = []
+}
+
 async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer()
@@ -110,7 +172,7 @@ export async function startRealServer(options: { maxConnections?: number } = {})
   const runAs = isRoot ? nobody : {}
   installExitHook()
   const dataRoot = mkdtempSync(join(tmpdir(), 'cutover-pg-'))
-  const entry: { process?: ChildProcess; dataRoot: string } = { dataRoot }
+  const entry: OpenServer = { dataRoot, frozen: [] }
   openServers.add(entry)
   let bin = found.bin
   if (isRoot) {
@@ -188,6 +250,8 @@ export async function startRealServer(options: { maxConnections?: number } = {})
   const stopPostmaster = async () => {
     const child = entry.process
     if (!child) return
+    // a frozen server handles no signal but SIGKILL: it goes on first, and then stops
+    resumeProcesses(entry)
     const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()))
     // SIGINT is Postgres's fast shutdown: sessions are terminated, transactions roll back
     child.kill('SIGINT')
@@ -210,8 +274,23 @@ export async function startRealServer(options: { maxConnections?: number } = {})
     client,
     stopPostmaster,
     startPostmaster,
+    hangPostmaster() {
+      const postmaster = entry.process?.pid
+      if (postmaster === undefined || entry.frozen.length > 0) return
+      // the postmaster first, so that it forks no child after the list is read
+      signalAll([postmaster], 'SIGSTOP')
+      const children = childrenOf(postmaster)
+      signalAll(children, 'SIGSTOP')
+      entry.frozen = [postmaster, ...children]
+    },
+    resumePostmaster() {
+      resumeProcesses(entry)
+    },
     get isRunning() {
       return entry.process !== undefined
+    },
+    get isHanging() {
+      return entry.frozen.length > 0
     },
     async close() {
       await stopPostmaster()

@@ -47,6 +47,11 @@ const versionSchema = z
       ),
     connections: z.number().int().positive().max(200).default(10).describe('Connections in its pool.'),
     timeout: duration.default(5000).describe('A request not answered in this time is a timeout (504).'),
+    networkTimeout: duration
+      .optional()
+      .describe(
+        'How long its database driver waits on a database that does not answer at all (database: hang) before it gives up with a connection error, 08006, so a fallback answers: libpq’s connect_timeout bounds a new connection, and keepalives with tcp_user_timeout bound one already open; a driver with both set gives up after about this long. Without it, a request waits for the database until its own timeout.',
+      ),
   })
   .strict()
 

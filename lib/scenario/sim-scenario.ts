@@ -18,6 +18,7 @@ export function toSimScenario(scenario: Scenario, path: ScenarioPath): SimScenar
       idleInTransactionAfterReads: version.idleInTransactionAfterReads,
       connections: version.connections,
       timeoutMs: version.timeout,
+      ...(version.networkTimeout !== undefined && { networkTimeoutMs: version.networkTimeout }),
     })),
     invariants: scenario.invariants,
     steps: scenario.steps.map((step): Step => {

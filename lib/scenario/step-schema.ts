@@ -30,7 +30,9 @@ const conditionSchema = z.union([
   z
     .object({ database: z.enum(['down', 'up']) })
     .strict()
-    .describe('The database server is stopped (down) or answering (up), as pg_isready tells.'),
+    .describe(
+      'The database server is down or answering (up), as pg_isready tells: stopped, or hanging past pg_isready’s 3 s, is down.',
+    ),
 ])
 
 const systemTestSchema = z
@@ -48,10 +50,11 @@ const systemTestSchema = z
   })
   .strict()
 
-const versionExpectation = z.union([
-  z.enum(['ok', 'degraded', 'times out']),
-  z.object({ fails: sqlstate }).strict(),
-])
+const versionExpectation = z
+  .union([z.enum(['ok', 'degraded', 'falls back', 'times out']), z.object({ fails: sqlstate }).strict()])
+  .describe(
+    'ok: every request served; degraded: the fallback answered and nothing failed; falls back: the fallback answered at least one; times out: at least one timed out; { fails: SQLSTATE }: at least one failed with it.',
+  )
 
 const expectationsSchema = z
   .object({
@@ -109,7 +112,12 @@ const actionFields = {
     .describe(
       `SQL run by the operator, statement by statement. A line "${retryLineExample}" retries a transaction that hit lock_timeout (55P03).`,
     ),
-  database: z.enum(['stop', 'start']).optional(),
+  database: z
+    .enum(['stop', 'start', 'hang'])
+    .optional()
+    .describe(
+      'stop: the server stops and refuses connections (08006); start: it starts again, or a hanging one answers again; hang: it runs but answers nothing, as behind a partition, until start (or stop).',
+    ),
   openSession: z
     .object({ name: identifier, sql: z.string().min(1) })
     .strict()

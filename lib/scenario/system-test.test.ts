@@ -71,7 +71,7 @@ async function runTest(whenDatabaseDown: 'error' | 'fallback', timeout?: string,
     // the test settles inside its own step, however long its waits, before the next step begins
     assert.ok((run.simulation.actions[1]?.settledUs ?? Infinity) <= run.simulation.stepStartsUs[2])
     // torn down as Delmo does: the database the test stopped is answering again
-    assert.equal(run.simulation.databaseIsDown, false)
+    assert.equal(run.simulation.databaseState, 'up')
     return run.simulation.actions[1]?.result
   } finally {
     await database.close()

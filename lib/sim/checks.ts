@@ -7,10 +7,13 @@ import { microsPerMs, type SimulationState } from './simulation-state'
 
 // Delmo's `wait` retries its task once a second
 const checkIntervalUs = 1_000_000
+// pg_isready gives up on a server that does not answer after 3 s, its default --timeout, and
+// says "no response" (exit status 2; docs: pg_isready)
+const pgIsReadyTimeoutUs = 3_000_000
 
 /** Runs every invariant now; returns how many returned rows. */
 export async function checkInvariants(sim: SimulationState): Promise<number> {
-  if (sim.isDatabaseDown) return 0
+  if (sim.databaseState !== 'up') return 0
   let violated = 0
   for (const invariant of sim.scenario.invariants) {
     const result = await sim.database.run(invariant.sql)
@@ -68,12 +71,12 @@ export function check(
     sim.log({ type: 'check', atUs: sim.nowUs, step, held: held === true })
     if (held !== undefined && held === (verb !== 'fail')) return settle({ ok: true })
     if (verb === 'wait' && sim.nowUs + checkIntervalUs <= deadlineUs) {
-      sim.at(checkIntervalUs, { kind: 'call', fire: () => evaluate(sim, condition, judge) })
+      sim.at(checkIntervalUs, { kind: 'timer', fire: () => evaluate(sim, condition, judge) })
       return
     }
     settle({ ok: false, error: { code: 'CHECK', message: describeFailedCheck(verb, condition, found) } })
   }
-  sim.at(0, { kind: 'call', fire: () => evaluate(sim, condition, judge) })
+  sim.at(0, { kind: 'timer', fire: () => evaluate(sim, condition, judge) })
 }
 
 // A request condition is answered by a later event, so the verdict comes back by callback.
@@ -82,8 +85,23 @@ async function evaluate(
   condition: Condition,
   judge: (held: boolean | undefined, found?: string) => void,
 ): Promise<void> {
+  if ('database' in condition) {
+    const isDown = () => sim.databaseState !== 'up'
+    if (sim.databaseState !== 'hanging') return judge(isDown() === (condition.database === 'down'))
+    // no answer is no verdict yet: pg_isready says "no response" when its timeout runs out
+    sim.at(pgIsReadyTimeoutUs, {
+      kind: 'timer',
+      fire: () => judge(isDown() === (condition.database === 'down')),
+    })
+    return
+  }
+  // a query sent to a database that hangs gets its answer once it answers again, or is stopped
+  if (sim.databaseState === 'hanging' && !('request' in condition)) {
+    sim.at(0, { kind: 'call', fire: () => evaluate(sim, condition, judge) })
+    return
+  }
   if ('sql' in condition) {
-    if (sim.isDatabaseDown) return judge(undefined, 'nothing: the database is down')
+    if (sim.databaseState === 'down') return judge(undefined, 'nothing: the database is down')
     const result = await runInSimulation(sim, undefined, condition.sql)
     // a claim's query may end sessions too, as the terminal's does
     if (result.ok) signalCatalogRequests(sim, result.notices)
@@ -91,7 +109,6 @@ async function evaluate(
     return judge(result.rows.length > 0, describeRows(result.rows))
   }
   if ('invariants' in condition) return judge((await checkInvariants(sim)) === 0)
-  if ('database' in condition) return judge(sim.isDatabaseDown === (condition.database === 'down'))
   const state = versionServing(sim, condition.request.version)
   const endpoint = state?.version.endpoints.find((candidate) => candidate.name === condition.request.endpoint)
   if (!state || !endpoint || !state.isRunning) return judge(false)

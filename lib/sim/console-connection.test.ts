@@ -61,4 +61,26 @@ describe('the console session', () => {
       ],
     )
   })
+
+  it('waits with a database that hangs, answers once it answers again, and Ctrl+C meanwhile cancels it then', async () => {
+    const simulation = await start()
+    const answers: string[] = []
+    const send = (sql: string) =>
+      simulation.runConsoleStatement(sql, ({ result, elapsedUs }) =>
+        answers.push(`${result.ok ? result.command : result.error.code} after ${elapsedUs / 1000} ms`),
+      )
+    simulation.applyNow({ kind: 'database', state: 'hang' })
+    send('select count(*) from users')
+    await simulation.runUntil(simulation.nowUs + 10_000_000)
+    const whileHanging = [...answers]
+    simulation.applyNow({ kind: 'database', state: 'start' })
+    await simulation.runUntil(simulation.nowUs + 1_000_000)
+    simulation.applyNow({ kind: 'database', state: 'hang' })
+    send('select count(*) from users')
+    simulation.cancelConsole()
+    await simulation.runUntil(simulation.nowUs + 2_000_000)
+    simulation.applyNow({ kind: 'database', state: 'start' })
+    await simulation.runUntil(simulation.nowUs + 1_000_000)
+    assert.deepEqual([whileHanging, answers], [[], ['SELECT after 10001 ms', '57014 after 2000 ms']])
+  })
 })

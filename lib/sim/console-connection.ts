@@ -48,6 +48,8 @@ export interface ConsoleConnection {
   lastSql: string
   /** Terminated by an operator: the next statement learns its connection is gone. */
   wasTerminated: boolean
+  /** A statement sent to a database that hangs, and whether Ctrl+C asked to cancel it meanwhile. */
+  awaitingDatabase?: { isCancelled: boolean }
 }
 
 /**
@@ -61,6 +63,15 @@ export function runConsoleStatement(
   sql: string,
   onAnswer: (answer: ConsoleAnswer) => void,
 ): void {
+  sendConsoleStatement(sim, sql, onAnswer, sim.nowUs)
+}
+
+function sendConsoleStatement(
+  sim: SimulationState,
+  sql: string,
+  onAnswer: (answer: ConsoleAnswer) => void,
+  startedUs: number,
+): void {
   const session = (sim.console ??= {
     owner: sim.nextOwner++,
     transaction: 'idle',
@@ -71,16 +82,29 @@ export function runConsoleStatement(
     lastSql: '',
     wasTerminated: false,
   })
-  const startedUs = sim.nowUs
   const answer = (result: RunResult) =>
     onAnswer({ result, transaction: session.transaction, elapsedUs: sim.nowUs - startedUs })
   const fail = (error: PgError) => answer({ ok: false, error, durationMs: 0 })
-  if (session.pending || session.autocommit) return fail(busyConsole())
+  if (session.pending || session.autocommit || session.awaitingDatabase) return fail(busyConsole())
   if (session.wasTerminated) {
     session.wasTerminated = false
     return fail({ ...terminatedByAdministrator(), severity: 'FATAL' })
   }
-  if (sim.isDatabaseDown) return fail(connectionFailure())
+  if (sim.databaseState === 'down') return fail(connectionFailure())
+  if (sim.databaseState === 'hanging') {
+    // psql sends it and waits, with no timeout of its own: it runs once the database answers
+    // again, and a stop meanwhile fails it
+    const awaiting = (session.awaitingDatabase = { isCancelled: false })
+    sim.at(0, {
+      kind: 'call',
+      fire: () => {
+        session.awaitingDatabase = undefined
+        if (awaiting.isCancelled && sim.databaseState === 'up') return fail(cancelledByUser())
+        sendConsoleStatement(sim, sql, onAnswer, startedUs)
+      },
+    })
+    return
+  }
   session.lastSql = sql
   session.sinceUs = sim.nowUs
   const control = transactionControlOf(sql)
@@ -112,6 +136,8 @@ export function runConsoleStatement(
     sim.at(0, {
       kind: 'call',
       fire: async () => {
+        // a COMMIT held back by a hang that ended in a stop never reached the server
+        if (sim.databaseState === 'down') return fail(connectionFailure())
         const outcome =
           statements.length === 0
             ? undefined
@@ -150,17 +176,24 @@ export function runConsoleStatement(
   runConsoleInTransaction(sim, session, sql, answer)
 }
 
-/** Ctrl+C: cancels the console's statement if it waits or runs in the simulation. */
+/**
+ * Ctrl+C: cancels the console's statement if it waits or runs in the simulation. A database
+ * that hangs gets the cancel request once it answers again, as it gets the statement.
+ */
 export function cancelConsole(sim: SimulationState): boolean {
   const session = sim.console
   if (!session) return false
-  const cancelled: PgError = { code: '57014', message: 'canceling statement due to user request' }
-  if (session.autocommit) {
-    failRun(sim, session.autocommit, cancelled, session.lastSql)
+  if (session.awaitingDatabase) {
+    session.awaitingDatabase.isCancelled = true
     return true
   }
-  if (!session.pending) return false
-  failConsoleStatement(sim, session, cancelled)
+  if (!session.autocommit && !session.pending) return false
+  const cancel = () => {
+    if (session.autocommit) failRun(sim, session.autocommit, cancelledByUser(), session.lastSql)
+    else failConsoleStatement(sim, session, cancelledByUser())
+  }
+  if (sim.databaseState === 'hanging') sim.at(0, { kind: 'call', fire: cancel })
+  else cancel()
   return true
 }
 
@@ -318,6 +351,10 @@ export function endConsoleTransaction(sim: SimulationState, session: ConsoleConn
   session.statements = []
   session.pending = undefined
   session.sinceUs = sim.nowUs
+}
+
+function cancelledByUser(): PgError {
+  return { code: '57014', message: 'canceling statement due to user request' }
 }
 
 /** A result with a command tag and nothing else, as psql shows `BEGIN` or `SET`. */

@@ -68,7 +68,8 @@ export type SimEvent =
   | { type: 'step'; atUs: number; index: number; id: string }
   | ({ type: 'request' } & RequestRecord)
   | { type: 'deploy'; atUs: number; shares: Record<string, number> }
-  | { type: 'database'; atUs: number; state: 'stop' | 'start' }
+  /** The database stopped, started (or answered again after a hang), or began to hang. */
+  | { type: 'database'; atUs: number; state: 'stop' | 'start' | 'hang' }
   | {
       type: 'statement'
       atUs: number

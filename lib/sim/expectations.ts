@@ -190,6 +190,14 @@ function checkVersion(
       actual,
     }
   }
+  if (expected === 'falls back') {
+    const fellBack = records.find((record) => record.outcome === 'degraded')
+    return {
+      claim: `${version} answers some requests with its fallback`,
+      held: fellBack !== undefined,
+      actual: fellBack ? `${actual}: ${fellBack.endpoint}` : actual,
+    }
+  }
   if (expected === 'times out') {
     const waited = records.find((record) => record.outcome === 'timeout')
     return {

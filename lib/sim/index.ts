@@ -16,6 +16,7 @@ export {
   type ActionProgress,
   type InvariantCheck,
   type ConsoleAnswer,
+  type DatabaseState,
   type RealWork,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'

@@ -38,6 +38,13 @@ export interface AppVersion {
   connections: number
   /** A request not answered within this many ms ends as a timeout (504). */
   timeoutMs: number
+  /**
+   * How long its database driver waits on a database that does not answer at all (a hang) before
+   * it gives up with a connection error (08006), as libpq's `connect_timeout` bounds a connect and
+   * keepalives with `tcp_user_timeout` bound a connection already open. Without it, a request
+   * waits for the database until its own `timeoutMs`.
+   */
+  networkTimeoutMs?: number
 }
 
 /** A condition a check step tests, in the Delmo vocabulary. */
@@ -51,7 +58,10 @@ export type Condition =
   | { sql: string; name?: string }
   /** Every invariant returns no rows. */
   | { invariants: 'hold' }
-  /** The database server is stopped (`down`) or answering (`up`), as pg_isready tells. */
+  /**
+   * The database server is down or answering (`up`), as pg_isready tells: a stopped server
+   * refuses it, and a hanging one does not answer within pg_isready's timeout, so both are down.
+   */
   | { database: 'down' | 'up' }
 
 /** One task of a system test's spec, in Delmo's vocabulary. */
@@ -72,7 +82,11 @@ export type StepAction =
   /** `gate`: a condition that must not hold, checked first; if it holds, the deploy is refused (CHECK). */
   | { kind: 'deploy'; shares: Record<string, number>; gate?: Condition }
   | { kind: 'migrate'; sql: string; retry?: RetryPolicy }
-  | { kind: 'database'; state: 'stop' | 'start' }
+  /**
+   * `stop`: the server stops, refusing connections; `start`: it starts again, or, when it hangs,
+   * answers again; `hang`: it runs but nothing it sends arrives (a partition, a frozen host).
+   */
+  | { kind: 'database'; state: 'stop' | 'start' | 'hang' }
   | { kind: 'open session'; session: string; sql: string }
   | { kind: 'end session'; session: string; how: 'commit' | 'terminate' }
   | { kind: 'terminate idle' }
@@ -81,8 +95,12 @@ export type StepAction =
   /** Runs the tasks in order and fails at the first that fails, as Delmo runs a test. */
   | { kind: 'system test'; tasks: SystemTestTask[] }
 
-/** What a version's requests did during a step. */
-export type VersionExpectation = 'ok' | 'degraded' | 'times out' | { fails: string }
+/**
+ * What a version's requests did during a step: `ok` every one served; `degraded` the fallback
+ * answered and nothing failed; `falls back` the fallback answered at least one; `times out` at
+ * least one timed out; `{ fails }` at least one failed with that SQLSTATE.
+ */
+export type VersionExpectation = 'ok' | 'degraded' | 'falls back' | 'times out' | { fails: string }
 
 /** What a step claims; each claim is checked by the headless run. */
 export interface Expectations {

@@ -83,7 +83,7 @@ export function startOperatorRun(
     onSettled({ ok: false, error: { code: '42601', message: parsed.problem.message } })
     return undefined
   }
-  if (sim.isDatabaseDown) {
+  if (sim.databaseState === 'down') {
     onSettled({ ok: false, error: connectionFailure() })
     return undefined
   }

@@ -197,7 +197,7 @@ export async function leaveBehind(
   leftover: Leftover,
   { whileDown = false }: { whileDown?: boolean } = {},
 ): Promise<void> {
-  if (sim.isDatabaseDown && !whileDown) return
+  if (sim.databaseState === 'down' && !whileDown) return
   const quote = (name: string) => `'${name.replace(/'/g, "''")}'`
   const markInvalid = (index: string) =>
     sim.database.run(`update pg_index set indisvalid = false where indexrelid = to_regclass(${quote(index)})`)

@@ -85,8 +85,8 @@ export async function sendRequest(
     phase: 'queued',
     onDone,
   }
-  if (sim.isDatabaseDown) {
-    sim.at(connectFailureUs, { kind: 'call', fire: () => answerWithoutDatabase(sim, request) })
+  if (sim.databaseState === 'down') {
+    sim.at(connectFailureUs, { kind: 'timer', fire: () => answerWithoutDatabase(sim, request) })
     return
   }
   sim.at(state.version.timeoutMs * microsPerMs, { kind: 'timeout', request })
@@ -103,6 +103,19 @@ async function startOnConnection(
   connection.request = request
   request.connection = connection
   request.phase = 'locking'
+  if (sim.databaseState !== 'hanging') return sendOnConnection(sim, request, connection)
+  // the statement goes out and nothing comes back: it goes on once the database answers again
+  giveUpAfterNetworkTimeout(sim, request)
+  sim.at(0, { kind: 'call', fire: () => sendOnConnection(sim, request, connection) })
+}
+
+async function sendOnConnection(
+  sim: SimulationState,
+  request: Request,
+  connection: Connection,
+): Promise<void> {
+  // the app gave up on it, or a stop answered it, while the database did not answer
+  if (request.phase !== 'locking' || connection.request !== request) return
   // an app without a pre-ping (SQLAlchemy's default) learns of a terminated connection by
   // using it: that request fails, and the pool is recycled (measured on a real server)
   if (request.state.hasTerminatedConnection) {
@@ -132,7 +145,7 @@ async function startOnConnection(
 
 /** Its locks granted, the request's statement runs for real; its answer comes after its modelled cost. */
 export async function execute(sim: SimulationState, request: Request): Promise<void> {
-  if (request.phase !== 'locking' || sim.isDatabaseDown) return
+  if (request.phase !== 'locking' || sim.databaseState === 'down') return
   request.phase = 'running'
   request.lockWaitUs = sim.nowUs - (request.lockWaitStartUs ?? sim.nowUs)
   const result = await sim.database.query(request.endpoint.sql, request.params)
@@ -163,9 +176,15 @@ export async function finish(sim: SimulationState, request: Request): Promise<vo
   await freeConnection(sim, request)
 }
 
-/** The app's timeout: a request still queued or waiting for its locks gives up. */
+/**
+ * The app's timeout: a request still queued, waiting for its locks, or waiting for a database
+ * that does not answer gives up.
+ */
 export async function timeOut(sim: SimulationState, request: Request): Promise<void> {
-  if (request.phase === 'done' || request.phase === 'running') return
+  if (request.phase === 'done') return
+  // a statement that ran answers within its modelled cost, unless the database hangs before it does
+  const isHanging = sim.databaseState === 'hanging'
+  if (request.phase === 'running' && !isHanging) return
   if (request.phase === 'queued') {
     const waiting = request.state.waitingForConnection
     waiting.splice(waiting.indexOf(request), 1)
@@ -175,7 +194,12 @@ export async function timeOut(sim: SimulationState, request: Request): Promise<v
     request.connection.isIdleInTransaction = false
     sim.locks.releaseAll(request.connection.owner)
   }
-  const waitedFor = request.phase === 'queued' ? 'a free connection in its pool' : 'its locks'
+  const waitedFor =
+    request.phase === 'queued'
+      ? 'a free connection in its pool'
+      : isHanging
+        ? 'the database, which did not answer'
+        : 'its locks'
   answer(
     sim,
     request,
@@ -184,6 +208,31 @@ export async function timeOut(sim: SimulationState, request: Request): Promise<v
     `no answer within ${request.state.version.timeoutMs} ms: it waited for ${waitedFor}`,
   )
   await freeConnection(sim, request)
+}
+
+/**
+ * While the database hangs, a version with a network timeout gives up on a request after it:
+ * the driver drops the connection with a connection error (08006), and the fallback answers
+ * if the version has one. A hang that ended first leaves the request to its answer.
+ */
+export function giveUpAfterNetworkTimeout(sim: SimulationState, request: Request): void {
+  const timeoutMs = request.state.version.networkTimeoutMs
+  if (timeoutMs === undefined) return
+  const hang = sim.databaseChanges
+  sim.at(timeoutMs * microsPerMs, {
+    kind: 'timer',
+    fire: async () => {
+      if (request.phase === 'done' || sim.databaseChanges !== hang) return
+      const connection = request.connection
+      if (connection) {
+        // its transaction ends with the connection, once the server notices it gone
+        connection.isIdleInTransaction = false
+        sim.locks.releaseAll(connection.owner)
+      }
+      answerWithoutDatabase(sim, request)
+      await freeConnection(sim, request)
+    },
+  })
 }
 
 /** Gives the request's connection to the next request waiting for one. */

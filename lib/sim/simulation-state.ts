@@ -46,7 +46,17 @@ export type Event =
   /** pg_terminate_backend or pg_cancel_backend, called from SQL (lib/sim/catalog). */
   | { kind: 'signal'; action: 'terminate' | 'cancel'; owner: number }
   | { kind: 'invariants' }
+  /** Work of the database, or its answer arriving: held back while it hangs. */
   | { kind: 'call'; fire: () => void | Promise<void> }
+  /** A clock outside the database (the app's, the operator's, a start-up): it runs while the database hangs. */
+  | { kind: 'timer'; fire: () => void | Promise<void> }
+
+/**
+ * The database server as its clients find it: `up`; `down`, stopped or not yet accepting
+ * connections again (connects are refused, 08006); or `hanging`, running but unreachable, so
+ * nothing sent to it is answered until it answers again (a partition, a frozen host).
+ */
+export type DatabaseState = 'up' | 'down' | 'hanging'
 
 /** Virtual µs in a millisecond: scenarios speak ms, the clock counts µs. */
 export const microsPerMs = 1000
@@ -84,9 +94,14 @@ export class SimulationState {
   requestsPerSecond: number
   console: ConsoleConnection | undefined
   stepIndex = -1
-  isDatabaseDown = false
-  /** Counts starts and stops, so a start that a later stop overtook does nothing. */
-  databaseStarts = 0
+  databaseState: DatabaseState = 'up'
+  /**
+   * Counts the database's changes of state, so a start a later stop overtook, or a client's
+   * network timeout from a hang that has ended, does nothing.
+   */
+  databaseChanges = 0
+  /** What the database would do or answer while it hangs, in order: it happens once it answers again, or is stopped. */
+  readonly heldBack: Event[] = []
   isDraining = false
   private readonly keepEvents: boolean
   private readonly onEvent: ((event: SimEvent) => void) | undefined

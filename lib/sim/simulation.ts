@@ -25,6 +25,7 @@ import {
   SimulationState,
   invariantIntervalUs,
   microsPerMs,
+  type DatabaseState,
   type Event,
   type SimulationOptions,
 } from './simulation-state'
@@ -43,7 +44,7 @@ export type {
 } from './event-log'
 export type { ConsoleAnswer } from './console-connection'
 export type { SessionSnapshot, SessionView } from './sessions'
-export type { RealWork, SimulationOptions } from './simulation-state'
+export type { DatabaseState, RealWork, SimulationOptions } from './simulation-state'
 export { describeFailedCheck, refusedBy } from './checks'
 export { stepWindowMs } from './step-actions'
 
@@ -126,9 +127,9 @@ export class Simulation {
     return shares
   }
 
-  /** Whether the database is stopped, or has not finished starting again. */
-  get databaseIsDown(): boolean {
-    return this.sim.isDatabaseDown
+  /** `up`, `down` (stopped, or not finished starting again) or `hanging` (running, but not answering). */
+  get databaseState(): DatabaseState {
+    return this.sim.databaseState
   }
 
   /** Applies a step and runs until its action settles (at most `withinMs`), then for its observe time. */
@@ -204,10 +205,14 @@ export class Simulation {
   /**
    * Ends one session as `pg_terminate_backend` would (pgAdmin's "clear lock"): its
    * transaction rolls back, its locks go, a request in flight gets 57P01 and a migration
-   * fails with it. Returns whether there was such a session.
+   * fails with it. Returns whether there was such a session. While the database hangs, the
+   * request waits with everything else sent to it, and the session ends once it answers.
    */
   terminate(owner: number): boolean {
-    return terminate(this.sim, owner)
+    const sim = this.sim
+    if (sim.databaseState !== 'hanging') return terminate(sim, owner)
+    sim.at(0, { kind: 'signal', action: 'terminate', owner })
+    return listSessions(sim).some((session) => session.owner === owner)
   }
 
   /**
@@ -258,7 +263,23 @@ async function processNext(sim: SimulationState): Promise<void> {
   const next = sim.queue.pop()
   if (!next) return
   sim.nowUs = Math.max(sim.nowUs, next.at)
+  // a hanging database does nothing and answers nothing; the app's and the operator's clocks go on
+  if (sim.databaseState === 'hanging' && isDatabaseWork(next.value)) {
+    sim.heldBack.push(next.value)
+    return
+  }
   await handle(sim, next.value)
+}
+
+// An arrival, an app's timeout and a timer are the clients' own; invariant checks skip a
+// database that does not answer. Everything else is the database's work or its answer.
+function isDatabaseWork(event: Event): boolean {
+  return (
+    event.kind !== 'arrive' &&
+    event.kind !== 'timeout' &&
+    event.kind !== 'timer' &&
+    event.kind !== 'invariants'
+  )
 }
 
 // Each event goes to the module of its concern; the ones that check a serial or a token drop
@@ -303,6 +324,7 @@ async function handle(sim: SimulationState, event: Event): Promise<void> {
       sim.at(invariantIntervalUs, event)
       return
     case 'call':
+    case 'timer':
       return event.fire()
   }
 }

@@ -2,7 +2,7 @@ import { check, refusedBy } from './checks'
 import type { ActionProgress, OperatorResult } from './event-log'
 import type { Step, StepAction, SystemTestTask } from './model'
 import { cancelStatement, currentSql, startOperatorRun, type OperatorRun } from './operator-run'
-import { startDatabase, stopDatabase } from './outage'
+import { hangDatabase, startDatabase, stopDatabase } from './outage'
 import { endSession, terminateIdle } from './sessions'
 import { microsPerMs, type SimulationState } from './simulation-state'
 import { deploy } from './traffic'
@@ -45,7 +45,11 @@ export function cancelStep(sim: SimulationState, progress: ActionProgress): { sq
   const sql = currentSql(run)
   // a retry waits for its next attempt: a cancel ends the run there, as Ctrl+C ends the script
   run.retry = undefined
-  cancelStatement(sim, run, run.statementSerial, '57014', 'user request')
+  const serial = run.statementSerial
+  const cancel = () => cancelStatement(sim, run, serial, '57014', 'user request')
+  // psql sends a cancel over a connection of its own: a hanging database gets it once it answers
+  if (sim.databaseState === 'hanging') sim.at(0, { kind: 'call', fire: cancel })
+  else cancel()
   return { sql }
 }
 
@@ -87,19 +91,22 @@ export function applyAction(
       return startOperatorRun(sim, action.sql, 'migration', action.retry, false, settle)
     case 'database':
       if (action.state === 'stop') stopDatabase(sim, settle)
+      else if (action.state === 'hang') hangDatabase(sim, settle)
       else startDatabase(sim, settle)
       return undefined
     case 'open session':
       return startOperatorRun(sim, action.sql, action.session, undefined, true, settle)
     case 'end session':
-      endSession(sim, action.session, action.how, settle)
+      whenDatabaseAnswers(sim, () => endSession(sim, action.session, action.how, settle))
       return undefined
     case 'terminate idle':
-      terminateIdle(sim)
-      settle({ ok: true })
+      whenDatabaseAnswers(sim, () => {
+        terminateIdle(sim)
+        settle({ ok: true })
+      })
       return undefined
     case 'advance':
-      sim.at(action.ms * microsPerMs, { kind: 'call', fire: () => settle({ ok: true }) })
+      sim.at(action.ms * microsPerMs, { kind: 'timer', fire: () => settle({ ok: true }) })
       return undefined
     case 'check':
       check(sim, action.verb, action.condition, action.withinMs, settle)
@@ -107,15 +114,22 @@ export function applyAction(
     case 'system test': {
       // Delmo runs each test on a system of its own and tears it down after: a database the
       // test stopped is started again, so the app the lesson runs is not left in an outage
-      const wasDown = sim.isDatabaseDown
+      const wasUp = sim.databaseState === 'up'
       runSystemTest(sim, action.tasks, 0, (result) => {
-        if (sim.isDatabaseDown && !wasDown)
+        if (sim.databaseState !== 'up' && wasUp)
           applyAction(sim, { kind: 'database', state: 'start' }, () => settle(result))
         else settle(result)
       })
       return undefined
     }
   }
+}
+
+// What an operator asks of the database itself (a commit, pg_terminate_backend) waits, while it
+// hangs, until it answers again; a stop meanwhile finds the session gone.
+function whenDatabaseAnswers(sim: SimulationState, act: () => void): void {
+  if (sim.databaseState === 'hanging') sim.at(0, { kind: 'call', fire: act })
+  else act()
 }
 
 // Delmo runs a test's tasks one after the other and stops at the first that fails.

@@ -134,7 +134,7 @@ function operatorArguments(command: string, names: CompletionNames): string[] {
     case 'canary':
       return names.versions
     case 'db':
-      return ['start', 'stop']
+      return ['hang', 'start', 'stop']
     case 'traffic':
       return ['start', 'stop']
     case 'speed':

@@ -40,7 +40,8 @@ export interface OperatorView {
   /** The deployment before this one, whoever made it; what `rollback` goes back to. */
   previousDeployment?: Record<string, number>
   requestsPerSecond: number
-  isDatabaseDown: boolean
+  /** `up`, `down` (stopped, or still starting) or `hanging` (running, but answering nothing). */
+  databaseState: 'up' | 'down' | 'hanging'
   sessions: OperatorSession[]
   steps: { id: string; title: string }[]
   nextStep: number
@@ -61,7 +62,7 @@ export interface OperatorControls {
   view(): OperatorView
   /** `rollback`: it goes back to the deployment before, and the audit log says so. */
   deploy(shares: Record<string, number>, reason?: 'rollback'): Promise<void>
-  setDatabase(state: 'stop' | 'start'): Promise<void>
+  setDatabase(state: 'stop' | 'start' | 'hang'): Promise<void>
   terminate(owner: number): Promise<boolean>
   setRequestRate(perSecond: number): Promise<void>
   setSpeed(speed: 0 | 1 | 10): Promise<void>

@@ -202,7 +202,7 @@ function viewWith(fields: Partial<OperatorView>): OperatorView {
     ],
     deployment: {},
     requestsPerSecond: 50,
-    isDatabaseDown: false,
+    databaseState: 'up',
     sessions: [],
     steps: [],
     nextStep: 0,
@@ -274,7 +274,7 @@ describe('operator commands', () => {
   it('reports in status only the deployed versions’ endpoints, as the grid does, and a fallback as one', async () => {
     const view = viewWith({
       deployment: { v2: 100 },
-      isDatabaseDown: true,
+      databaseState: 'down',
       endpoints: [
         { version: 'v1', endpoint: 'GET /', last: 'ok' },
         { version: 'v2', endpoint: 'GET /', last: 'degraded' },
@@ -296,5 +296,39 @@ describe('operator commands', () => {
     assert.deepEqual(answer, {
       text: ' 1. Deploy  [applied]\n 2. Expand  [passed]\n 3. Backfill  [broke things]\n 4. Contract  [next]\n',
     })
+  })
+
+  it('makes the database hang with db hang, ends it with db start, and refuses to hang a stopped one', async () => {
+    let view = viewWith({})
+    const asked: string[] = []
+    const operator: OperatorControls = {
+      ...readOnly(view),
+      view: () => view,
+      setDatabase: async (state) => {
+        asked.push(state)
+        view = { ...view, databaseState: state === 'hang' ? 'hanging' : state === 'stop' ? 'down' : 'up' }
+      },
+    }
+    const answers = []
+    for (const line of ['db hang', 'status', 'db start', 'db stop', 'db hang'])
+      answers.push(await runOperatorCommand(line, operator))
+    assert.deepEqual(
+      // each command's line about the database (status says more)
+      answers.map((answer) =>
+        'text' in answer ? answer.text.split('\n').find((line) => line.startsWith('database')) : answer.error,
+      ),
+      [
+        'database hanging: it runs, but nothing sent to it gets an answer until db start',
+        'database       hanging (running, answering nothing)',
+        'database answering again',
+        'database stopped',
+        'db hang: the database is stopped; only a running one can hang (db start first)\n',
+      ],
+    )
+    assert.deepEqual(asked, ['hang', 'start', 'stop'])
+    assert.deepEqual(
+      completeLine('db ', true, { relations: [], columns: [], versions: [], sessions: [] }).candidates,
+      ['hang', 'start', 'stop'],
+    )
   })
 })

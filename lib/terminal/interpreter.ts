@@ -144,7 +144,7 @@ export class PsqlInterpreter {
 
   private async runStatement(statement: string, write: ConsoleWrite, at?: InputLocation): Promise<void> {
     const operator = this.backend.operator
-    if (this.isDisconnected && operator?.view().isDatabaseDown) {
+    if (this.isDisconnected && operator?.view().databaseState === 'down') {
       write('You are currently not connected to a database.\n', 'err')
       return
     }

@@ -27,7 +27,12 @@ export const operatorCommands = [
     example: 'rollback',
     what: 'go back to the deployment before this one, made by a step, the panel or a command',
   },
-  { name: 'db', usage: 'db stop | db start', example: 'db stop', what: 'stop or start the Postgres server' },
+  {
+    name: 'db',
+    usage: 'db stop | db start | db hang',
+    example: 'db stop',
+    what: 'stop or start the Postgres server, or make it hang: running, answering nothing (start ends it)',
+  },
   {
     name: 'sessions',
     usage: 'sessions',
@@ -121,9 +126,18 @@ export async function runOperatorCommand(
     }
     case 'db': {
       const state = args[0]
-      if (state !== 'stop' && state !== 'start') return { error: 'usage: db stop | db start\n' }
+      if (state !== 'stop' && state !== 'start' && state !== 'hang')
+        return { error: 'usage: db stop | db start | db hang\n' }
+      if (state === 'hang' && view.databaseState === 'down')
+        return { error: 'db hang: the database is stopped; only a running one can hang (db start first)\n' }
       await operator.setDatabase(state)
-      return { text: state === 'stop' ? 'database stopped\n' : 'database started\n' }
+      return {
+        text: {
+          stop: 'database stopped\n',
+          start: view.databaseState === 'hanging' ? 'database answering again\n' : 'database started\n',
+          hang: 'database hanging: it runs, but nothing sent to it gets an answer until db start\n',
+        }[state],
+      }
     }
     case 'sessions':
       return { text: sessionsText(view.sessions, view.nowMs) }
@@ -260,7 +274,7 @@ function clock(ms: number): string {
 function statusText(view: OperatorView): string {
   const lines = [
     `simulated time ${clock(view.nowMs)} (${view.speed === 0 ? 'paused' : `${view.speed}×`})`,
-    `database       ${view.isDatabaseDown ? 'stopped' : 'running'}`,
+    `database       ${{ up: 'running', down: 'stopped', hanging: 'hanging (running, answering nothing)' }[view.databaseState]}`,
     `traffic        ${view.requestsPerSecond === 0 ? 'stopped' : `${view.requestsPerSecond} requests/s`}`,
     `deployed       ${describeShares(view.deployment)}`,
     `next step      ${view.nextStep < view.steps.length ? `${view.nextStep + 1}. ${view.steps[view.nextStep].title}` : 'none: the lesson is done'}${view.runningStep !== undefined ? `  (step ${view.runningStep + 1} is running)` : ''}`,

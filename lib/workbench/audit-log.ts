@@ -21,7 +21,7 @@ export class AuditLog {
     this.entries.push({ atMs: this.nowMs(), actor, what, ...(outcome && { outcome }) })
   }
 
-  /** Notes an operator's action: a deployment (a rollback says so), the database stopped or started, or another. */
+  /** Notes an operator's action: a deployment (a rollback says so), the database stopped, started or hanging, or another. */
   noteOperator(action: StepAction, reason?: 'rollback'): void {
     this.note(
       'operator',
@@ -30,7 +30,9 @@ export class AuditLog {
           ? `rolled back: ${describeDeployment(action.shares)}`
           : describeDeployment(action.shares)
         : action.kind === 'database'
-          ? `${action.state === 'stop' ? 'stopped' : 'started'} the database`
+          ? { stop: 'stopped the database', start: 'started the database', hang: 'made the database hang' }[
+              action.state
+            ]
           : describeAction(action),
     )
   }

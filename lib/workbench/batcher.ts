@@ -91,7 +91,7 @@ export class Batcher {
       ...(standing.previousDeployment && { previousDeployment: standing.previousDeployment }),
       requestsPerSecond: simulation.requestRate,
       consoleTransaction: simulation.consoleTransaction,
-      isDatabaseDown: simulation.databaseIsDown,
+      databaseState: simulation.databaseState,
       schemaChanged: this.isSchemaChanged,
       notModelled: this.notModelled,
       audit: standing.audit,

@@ -136,7 +136,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
           deployment: latest?.deployment ?? {},
           ...(latest?.previousDeployment && { previousDeployment: latest.previousDeployment }),
           requestsPerSecond: latest?.requestsPerSecond ?? scenario.requestsPerSecond,
-          isDatabaseDown: latest?.isDatabaseDown ?? false,
+          databaseState: latest?.databaseState ?? 'up',
           sessions: latest?.sessions ?? [],
           steps: scenario.steps.map((step) => ({ id: step.id, title: step.title })),
           nextStep: latest?.nextStep ?? 0,
@@ -148,7 +148,7 @@ export function workbenchConsole(link: SimulationLink, scenario: ConsoleScenario
       async deploy(shares: Record<string, number>, reason?: 'rollback') {
         await act({ action: 'deploy', shares, ...(reason && { reason }) })
       },
-      async setDatabase(state: 'stop' | 'start') {
+      async setDatabase(state: 'stop' | 'start' | 'hang') {
         await act({ action: 'database', state })
       },
       async terminate(owner: number) {

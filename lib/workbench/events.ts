@@ -1,7 +1,7 @@
 // What the simulation in the worker pushes to the page, outside any call's answer: types and
 // a check of the tag, so the page imports them without pulling the simulator into the main thread.
 import type { PgError, RunResult, TransactionState } from '../engine'
-import type { ExpectationResult, RequestOutcome, SecondMetrics, SessionView } from '../sim'
+import type { DatabaseState, ExpectationResult, RequestOutcome, SecondMetrics, SessionView } from '../sim'
 
 /** One connection or operator session of the simulation, as `pg_stat_activity` + `pg_locks` would show it. */
 export type { SessionView }
@@ -119,7 +119,8 @@ export interface WorkbenchBatch {
   requestsPerSecond: number
   /** The console session's transaction, for the terminal's prompt. */
   consoleTransaction: 'idle' | 'open' | 'failed'
-  isDatabaseDown: boolean
+  /** `up`, `down` (stopped, or still starting) or `hanging` (running, but answering nothing). */
+  databaseState: DatabaseState
   /** What the simulator said it cannot represent since the last batch. */
   notModelled: NotModelledNote[]
   /** Something changed the schema since the last batch: read it again. */

@@ -71,17 +71,35 @@ describe('the workbench in the worker', () => {
       await workbench.call({ action: 'database', state: 'stop' })
       for (let i = 0; i < 3; i++) await workbench.tick()
       const down = workbench.batches().at(-1)!
-      assert.equal(down.isDatabaseDown, true)
+      assert.equal(down.databaseState, 'down')
       assert.ok(down.requests.length > 0 && down.requests.every((request) => request.code === '08006'))
       await workbench.call({ action: 'database', state: 'start' })
       await workbench.call({ action: 'deploy', shares: { 'v1.0.0': 50 } })
       for (let i = 0; i < 3; i++) await workbench.tick()
       const up = workbench.batches().at(-1)!
-      assert.equal(up.isDatabaseDown, false)
+      assert.equal(up.databaseState, 'up')
       assert.deepEqual(up.deployment, { 'v1.0.0': 50 })
       // what `rollback` goes back to: the step's deployment, made before this one
       assert.deepEqual(up.previousDeployment, { 'v1.0.0': 100 })
       assert.ok(up.requests.every((request) => request.outcome === 'ok'))
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
+  it('makes the database hang outside the steps: the batch says so, and no request is answered until it times out', async () => {
+    const workbench = await openWorkbench(lesson, database, start, 1)
+    try {
+      await workbench.call({ action: 'database', state: 'hang' })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      const hanging = workbench.batches().at(-1)!
+      assert.equal(hanging.databaseState, 'hanging')
+      assert.deepEqual(hanging.requests, [])
+      await workbench.call({ action: 'database', state: 'start' })
+      for (let i = 0; i < 3; i++) await workbench.tick()
+      const answering = workbench.batches().slice(-3)
+      assert.equal(answering.at(-1)!.databaseState, 'up')
+      assert.ok(answering.some((batch) => batch.requests.some((request) => request.outcome === 'ok')))
     } finally {
       await workbench.call({ action: 'stop' })
     }

@@ -73,7 +73,8 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
     /** A rollback: back to the deployment before, as the audit log records it. */
     reason: z.literal('rollback').optional(),
   }),
-  z.object({ action: z.literal('database'), state: z.enum(['stop', 'start']) }),
+  /** Stops the database, starts it (or ends its hang), or makes it hang. */
+  z.object({ action: z.literal('database'), state: z.enum(['stop', 'start', 'hang']) }),
   z.object({ action: z.literal('terminate'), owner: z.number().int().positive() }),
   z.object({ action: z.literal('schema') }),
   /** Runs the learner's SQL as an operator session inside the simulation. */

@@ -119,7 +119,11 @@ export function describeAction(action: StepAction): string {
     case 'migrate':
       return 'Runs the migration.'
     case 'database':
-      return action.state === 'stop' ? 'Stops the database server.' : 'Starts the database server again.'
+      return {
+        stop: 'Stops the database server.',
+        start: 'Starts the database server again, or ends its hang.',
+        hang: 'The database server hangs: it runs, but nothing sent to it gets an answer.',
+      }[action.state]
     case 'open session':
       return `Opens session ${action.session}, which runs its SQL and stays idle in transaction.`
     case 'end session':

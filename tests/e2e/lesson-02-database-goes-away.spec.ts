@@ -4,10 +4,10 @@ import { endpointCell, openLesson, runStep, step } from './workbench-helpers'
 
 const homePage = (workbench: Locator, version: string) => endpointCell(workbench, version, 'GET /')
 
-test('the blog 500s without its database, a test the learner completes goes red, and the fix turns it green', async ({
+test('the blog 500s without its database, a test the learner completes goes red, the fix turns it green, and a hang times it out', async ({
   page,
 }) => {
-  test.setTimeout(180_000)
+  test.setTimeout(240_000)
   const workbench = await openLesson(page, '/learn/database-goes-away')
   await runStep(workbench, 1)
   await expect(homePage(workbench, 'step-3')).toHaveAttribute('data-state', 'ok')
@@ -28,7 +28,7 @@ test('the blog 500s without its database, a test the learner completes goes red,
   await expect(workbench.getByText('✗ Not yet: step 4')).toBeVisible()
   await expect(workbench.locator('[data-test-result="green"]')).toBeVisible()
   await workbench.getByRole('button', { name: 'Undo step 4' }).click()
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 4 of 8', { timeout: 30_000 })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 4 of 11', { timeout: 30_000 })
 
   // completed with the assertion that matters, the test goes red against step-3
   // the starter ends with an empty line, where the missing task goes
@@ -50,6 +50,22 @@ test('the blog 500s without its database, a test the learner completes goes red,
   await runStep(workbench, 7)
   await expect(homePage(workbench, 'step-4')).toHaveAttribute('data-state', 'degraded')
   await runStep(workbench, 8)
+
+  // a network that hangs: no error ever comes, so the fallback never answers and every reader
+  // waits out the app's timeout, amber
+  await runStep(workbench, 9)
+  await expect(homePage(workbench, 'step-4')).toHaveAttribute('data-state', 'timeout')
+  await expect(workbench.getByRole('status').filter({ hasText: 'Database:' })).toContainText('hanging')
+
+  // a bound on the wait lets the fallback answer some readers; the pool cannot keep up with the rest
+  await runStep(workbench, 10)
+  await expect(workbench.getByText('step-5 answers some requests with its fallback')).toBeVisible()
+  await expect(homePage(workbench, 'step-5')).toHaveAttribute('data-state', 'timeout')
+
+  // the network heals: what waited is answered, and the blog serves its pages again
+  await runStep(workbench, 11)
+  await expect(homePage(workbench, 'step-5')).toHaveAttribute('data-state', 'ok')
+  await expect(workbench.getByRole('status').filter({ hasText: 'Database:' })).toContainText('running')
   await expect(workbench.getByText('Lesson complete.')).toBeVisible()
 })
 

@@ -10,31 +10,52 @@ export interface DeployPanelProps {
   versions: { id: string; label: string }[]
   /** Versions running now and their % of traffic; a version absent from it is not running. */
   deployment: Record<string, number>
-  /** Whether the simulated database is stopped. */
-  isDatabaseDown: boolean
+  /** The simulated database: `up`, `down` (stopped, or still starting) or `hanging` (running, answering nothing). */
+  databaseState: 'up' | 'down' | 'hanging'
   /** Turns every control off, e.g. while no traffic runs or a step is being applied. */
   disabled: boolean
   /** Asks for a new deployment: every running version with its % of traffic; versions left out stop. */
   onDeploy(shares: Record<string, number>): void
-  /** Asks to stop or start the database. */
-  onDatabase(state: 'stop' | 'start'): void
+  /** Asks to stop or start the database, to make it hang, or to end its hang (`start`). */
+  onDatabase(state: 'stop' | 'start' | 'hang'): void
 }
 
 const CANARY_STEP = 5
 
+// What the panel says of the database, and the levers it offers in each state: a stopped one
+// can only start; a hanging one can answer again, or stop.
+const databaseControls = {
+  up: {
+    label: 'running',
+    actions: [
+      ['stop', 'Stop the database'],
+      ['hang', 'Make the database hang'],
+    ],
+  },
+  down: { label: 'stopped', actions: [['start', 'Start the database']] },
+  hanging: {
+    label: 'hanging',
+    actions: [
+      ['start', 'End the hang'],
+      ['stop', 'Stop the database'],
+    ],
+  },
+} as const
+
 /**
  * Which app versions run and with what share of traffic: deploy or stop each, give a canary
- * (the one in flight, or any the learner picks) its share, and stop or start the database.
+ * (the one in flight, or any the learner picks) its share, and stop, start or hang the database.
  */
 export const DeployPanel = memo(function DeployPanel({
   versions,
   deployment,
-  isDatabaseDown,
+  databaseState,
   disabled,
   onDeploy,
   onDatabase,
 }: DeployPanelProps) {
   const headingId = useId()
+  const database = databaseControls[databaseState]
 
   return (
     <section className="wb-panel wb-deploy" aria-labelledby={headingId}>
@@ -82,20 +103,25 @@ export const DeployPanel = memo(function DeployPanel({
         <p className="wb-database-status" role="status">
           Database:{' '}
           <strong
-            className={isDatabaseDown ? 'wb-stopped' : 'wb-running'}
-            data-database={isDatabaseDown ? 'stopped' : 'running'}
+            className={{ up: 'wb-running', down: 'wb-stopped', hanging: 'wb-hanging' }[databaseState]}
+            data-database={database.label}
           >
-            {isDatabaseDown ? 'stopped' : 'running'}
+            {database.label}
           </strong>
         </p>
-        <button
-          type="button"
-          className="secondary"
-          disabled={disabled}
-          onClick={() => onDatabase(isDatabaseDown ? 'start' : 'stop')}
-        >
-          {isDatabaseDown ? 'Start the database' : 'Stop the database'}
-        </button>
+        <span className="wb-buttons">
+          {database.actions.map(([state, text]) => (
+            <button
+              key={state}
+              type="button"
+              className="secondary"
+              disabled={disabled}
+              onClick={() => onDatabase(state)}
+            >
+              {text}
+            </button>
+          ))}
+        </span>
       </div>
     </section>
   )

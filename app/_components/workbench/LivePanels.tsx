@@ -62,7 +62,7 @@ export function LivePanels(props: LivePanelsProps) {
       <DeployPanel
         versions={versions}
         deployment={state.deployment}
-        isDatabaseDown={state.isDatabaseDown}
+        databaseState={state.databaseState}
         disabled={!isLive}
         onDeploy={(shares) => void act({ action: 'deploy', shares })}
         onDatabase={(databaseState) => void act({ action: 'database', state: databaseState })}

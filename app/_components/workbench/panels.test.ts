@@ -507,7 +507,7 @@ describe('DeployPanel and ClockPanel', () => {
     const html = render(DeployPanel, {
       versions,
       deployment: { v1: 90, v2: 10 },
-      isDatabaseDown: true,
+      databaseState: 'down',
       disabled: false,
       onDeploy: () => {},
       onDatabase: () => {},
@@ -528,6 +528,26 @@ describe('DeployPanel and ClockPanel', () => {
     assert.match(html, /value="10"/)
     assert.match(html, /Running: v2\.0\.0 10% · v1\.0\.0 90%/)
     assert.match(html, /data-database="stopped">stopped<[\s\S]*Start the database/)
+  })
+
+  it('says the database hangs, and offers to end the hang or stop it', () => {
+    const html = render(DeployPanel, {
+      versions,
+      deployment: { v1: 100 },
+      databaseState: 'hanging',
+      disabled: false,
+      onDeploy: () => {},
+      onDatabase: () => {},
+    })
+    assert.match(html, /class="wb-hanging" data-database="hanging">hanging</)
+    assert.deepEqual(
+      [
+        ...html.matchAll(
+          /<button[^>]*>(End the hang|Stop the database|Start the database|Make the database hang)</g,
+        ),
+      ].map((match) => match[1]),
+      ['End the hang', 'Stop the database'],
+    )
   })
 
   it('offers the next release as the canary when one version runs, and the one before the newest when it runs alone', () => {

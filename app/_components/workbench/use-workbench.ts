@@ -51,7 +51,7 @@ export const initialLiveState: LiveState = {
   deployment: {},
   requestsPerSecond: 0,
   consoleTransaction: 'idle',
-  isDatabaseDown: false,
+  databaseState: 'up',
   notModelled: [],
   nextStep: 0,
   stepOutcomes: [],
@@ -169,7 +169,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         deployment: batch.deployment,
         requestsPerSecond: batch.requestsPerSecond,
         consoleTransaction: batch.consoleTransaction,
-        isDatabaseDown: batch.isDatabaseDown,
+        databaseState: batch.databaseState,
         notModelled:
           batch.notModelled.length === 0
             ? state.notModelled
