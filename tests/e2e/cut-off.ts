@@ -9,6 +9,10 @@ export function findCutOff(root: Element): string[] {
   for (const element of [root, ...root.querySelectorAll('*')]) {
     const box = element.getBoundingClientRect()
     if (box.width === 0 || box.height === 0) continue
+    // xterm draws each line in a row that clips it to the terminal's columns, and a line's last
+    // glyph may pass its row by a pixel or two of letter-spacing rounding, which hides nothing;
+    // whether the columns fit is the box of the rows, checked like any other
+    if (element.parentElement?.parentElement?.classList.contains('xterm-rows')) continue
     let limit = width
     for (
       let ancestor = element.parentElement;
