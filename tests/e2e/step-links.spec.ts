@@ -318,7 +318,10 @@ for (const lesson of lessons) {
       const tile = workbench.getByRole('navigation', { name: 'Steps' }).getByRole('link').nth(index)
       await expect(tile).toHaveAttribute('href', `/learn/${lesson.slug}/${step.id}`)
       await tile.click()
-      await expect(live(page)).toHaveText(`Live: step ${index + 1} of ${steps.length}`, { timeout: 60_000 })
+      // read every 100 ms: the default backoff notices an open of a few seconds up to a second late
+      await expect
+        .poll(() => live(page).textContent(), { intervals: [100], timeout: 60_000 })
+        .toBe(`Live: step ${index + 1} of ${steps.length}`)
       await expect(page).toHaveURL(`/learn/${lesson.slug}/${step.id}`)
       await seeMentioned(index)
     }
