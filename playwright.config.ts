@@ -5,8 +5,10 @@ const port = Number(process.env.CUTOVER_TEST_PORT ?? 3210)
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  // each test gets a fresh page and its own database worker; two cores run two at once
+  // each test gets a fresh page and its own database worker; two cores run two at once, and
+  // any two: a file's tests share nothing, so a long file does not keep one core to itself
   workers: 2,
+  fullyParallel: true,
   retries: 0,
   forbidOnly: true,
   reporter: [['list'], ['json', { outputFile: '.cutover/e2e-results.json' }]],

@@ -127,17 +127,31 @@ test('Postgres’s error is underlined in the editor where it points', async ({ 
   await expect(editor.locator('.cm-lintRange-error')).toHaveCount(0)
 })
 
-test('a step’s link opens the lesson at that step, with the earlier steps applied', async ({ page }) => {
+test('a step’s link opens the lesson at that step, with the earlier steps applied, and its solution shows as a diff against the learner’s SQL', async ({
+  page,
+}) => {
   const workbench = await openLesson(page, '/learn/playground/index-totals')
-  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 9')
-  await expect(step(workbench, 2)).toHaveAttribute('data-state', 'current')
-  await expect(workbench.getByRole('heading', { name: 'Step 2: Index the order totals' })).toBeVisible()
-  // step 1 deployed v1.0.0: its traffic is flowing
-  await expect(
-    workbench
-      .getByRole('region', { name: 'Versions × endpoints' })
-      .locator('td[data-version="v1.0.0"][data-endpoint="GET /orders"]'),
-  ).toHaveAttribute('data-state', 'ok')
+  await test.step('a step’s link opens the lesson at that step, with the earlier steps applied', async () => {
+    await expect(workbench.getByRole('status').first()).toContainText('Live: step 2 of 9')
+    await expect(step(workbench, 2)).toHaveAttribute('data-state', 'current')
+    await expect(workbench.getByRole('heading', { name: 'Step 2: Index the order totals' })).toBeVisible()
+    // step 1 deployed v1.0.0: its traffic is flowing
+    await expect(
+      workbench
+        .getByRole('region', { name: 'Versions × endpoints' })
+        .locator('td[data-version="v1.0.0"][data-endpoint="GET /orders"]'),
+    ).toHaveAttribute('data-state', 'ok')
+  })
+  await test.step('the solution shows as a diff against the learner’s SQL', async () => {
+    await workbench.getByRole('button', { name: 'Show the solution' }).click()
+    const diff = workbench.getByRole('region', { name: 'Solution compared with your SQL' })
+    await expect(diff.locator('ins')).toContainText([
+      'create index concurrently orders_total_cents on orders (total_cents)',
+    ])
+    await expect(diff.locator('del')).toContainText([
+      'create index orders_total_cents on orders (total_cents);',
+    ])
+  })
 })
 
 test('a reload keeps the steps passed and the SQL written; reset the lesson and reset progress forget them', async ({
@@ -167,18 +181,6 @@ test('a reload keeps the steps passed and the SQL written; reset the lesson and 
   await expect(workbench.getByRole('textbox', { name: 'SQL for step 2' })).toContainText(
     'create index orders_total_cents on orders (total_cents);',
   )
-})
-
-test('the solution shows as a diff against the learner’s SQL', async ({ page }) => {
-  const workbench = await openLesson(page, '/learn/playground/index-totals')
-  await workbench.getByRole('button', { name: 'Show the solution' }).click()
-  const diff = workbench.getByRole('region', { name: 'Solution compared with your SQL' })
-  await expect(diff.locator('ins')).toContainText([
-    'create index concurrently orders_total_cents on orders (total_cents)',
-  ])
-  await expect(diff.locator('del')).toContainText([
-    'create index orders_total_cents on orders (total_cents);',
-  ])
 })
 
 test('a step whose SQL the simulator cannot model is not shown as passed, and the panels say why', async ({
