@@ -75,6 +75,9 @@ interface PendingRequest {
   onDone?: (record: RequestRecord) => void
 }
 
+// how long an app that cancelled a statement waits for it to end before it cancels it again (virtual)
+const cancelRetryMs = 200
+
 /**
  * The app versions' traffic on a real server: per version a pool of real connections sending
  * its endpoints' SQL with the simulator's seeded parameters, as a Poisson stream; a request
@@ -310,6 +313,15 @@ export class AppTraffic {
       const client = await this.openConnection(connection)
       await connection.pendingCancel
       if (request.isDone) return
+      // it timed out while the connection's last cancel landed: its own cancel found nothing
+      // to cancel, and a statement sent now would wait with no one to cancel it
+      if (request.isTimedOut)
+        return this.answer(
+          request,
+          'timeout',
+          undefined,
+          'no answer in time: it waited for a free connection',
+        )
       if (!client) return this.answerWithoutDatabase(request)
       // the pool hands out the connection an operator terminated: the request fails with it,
       // and the pool is recycled (an app without a pre-ping, SQLAlchemy's default)
@@ -381,10 +393,16 @@ export class AppTraffic {
     }
     const pid = pidOf(connection?.client)
     if (!connection || !pid || this.host.databaseState() === 'down') return
-    const cancelled = this.host.cancel(pid)
-    connection.pendingCancel = cancelled
-    await cancelled
-    if (connection.pendingCancel === cancelled) connection.pendingCancel = undefined
+    // a cancel that reaches the backend before the statement does (still queued in the client,
+    // behind the last one's answer) finds nothing to cancel: it goes again until the statement
+    // has ended. The connection's next request waits for each to land before it sends its own.
+    while (!request.isDone && connection.request === request && this.host.databaseState() === 'up') {
+      const cancelled = this.host.cancel(pid)
+      connection.pendingCancel = cancelled
+      await cancelled
+      if (connection.pendingCancel === cancelled) connection.pendingCancel = undefined
+      await new Promise((resolve) => setTimeout(resolve, this.host.wallMs(cancelRetryMs)))
+    }
   }
 
   private answer(
