@@ -200,8 +200,21 @@ function VersionChart({ label, traffic, lanes, timeWindow, p95TopMs, markers }: 
         </span>
       </div>
       {!isIdle &&
-        lanes.map(({ traffic: lane, maxRequests }) =>
-          lane.access ? (
+        lanes.map(({ traffic: lane, maxRequests }) => {
+          // one chart per lane; a lane of reads or writes alone is named, with its own scale
+          const chart = (
+            <LaneChart
+              key="all"
+              label={lane.access ? `${label} ${lane.access}` : label}
+              traffic={lane}
+              timeWindow={timeWindow}
+              maxRequests={maxRequests}
+              p95TopMs={p95TopMs}
+              markers={markers}
+            />
+          )
+          if (!lane.access) return chart
+          return (
             <div
               key={lane.access}
               className="wb-lane"
@@ -212,27 +225,10 @@ function VersionChart({ label, traffic, lanes, timeWindow, p95TopMs, markers }: 
                 {lane.access}
                 <span className="wb-lane-scale">to {maxRequests}/s</span>
               </span>
-              <LaneChart
-                label={`${label} ${lane.access}`}
-                traffic={lane}
-                timeWindow={timeWindow}
-                maxRequests={maxRequests}
-                p95TopMs={p95TopMs}
-                markers={markers}
-              />
+              {chart}
             </div>
-          ) : (
-            <LaneChart
-              key="all"
-              label={label}
-              traffic={lane}
-              timeWindow={timeWindow}
-              maxRequests={maxRequests}
-              p95TopMs={p95TopMs}
-              markers={markers}
-            />
-          ),
-        )}
+          )
+        })}
     </div>
   )
 }
