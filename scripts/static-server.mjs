@@ -41,10 +41,18 @@ async function fileAt(root, urlPath) {
 
 /**
  * Creates the server. `mounts` maps a URL prefix to another folder (the benchmark serves its
- * bare comparison page that way, on the same origin).
+ * bare comparison page that way, on the same origin). `handle`, if given, sees each request
+ * first and returns true for one it answered itself (`npm start`'s class relay).
+ *
+ * @param {{
+ *   root: string,
+ *   mounts?: Record<string, string>,
+ *   handle?: (request: import('node:http').IncomingMessage, response: import('node:http').ServerResponse) => boolean,
+ * }} options
  */
-export function createStaticServer({ root, mounts = {} }) {
+export function createStaticServer({ root, mounts = {}, handle = undefined }) {
   return createServer(async (request, response) => {
+    if (handle?.(request, response)) return
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD' }).end()

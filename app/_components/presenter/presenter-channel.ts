@@ -29,6 +29,7 @@ export type PresenterMessage =
       size?: TerminalSize
       screen?: ProjectorScreen
       look?: ProjectorLook
+      joining?: ClassJoining | null
     }
   | { kind: 'action'; action: LiveAction }
   | { kind: 'view'; view: PresenterView }
@@ -36,6 +37,13 @@ export type PresenterMessage =
   | { kind: 'bye'; from: 'presenter' | 'audience'; id: string }
   | { kind: 'screen'; screen: ProjectorScreen }
   | { kind: 'look'; look: ProjectorLook }
+  | { kind: 'joining'; joining: ClassJoining | null }
+
+/** A live class the presenter opened, as the projector shows it: its code and where to join. */
+export interface ClassJoining {
+  code: string
+  url: string
+}
 
 /** What the projector shows: the lesson live, a black screen, or the panels held as they were. */
 export type ProjectorScreen = 'live' | 'black' | 'frozen'
@@ -92,7 +100,7 @@ const liveStateSchema = z.looseObject({
 
 const liveActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('replace'), state: liveStateSchema }),
-  z.strictObject({ type: z.literal('opening') }),
+  z.strictObject({ type: z.literal('opening'), resuming: z.boolean().optional() }),
   z.strictObject({
     type: z.literal('opened'),
     opened: z.looseObject({ step: z.number().int(), nowMs: z.number() }),
@@ -114,10 +122,28 @@ const liveActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('speed'), speed: z.union([z.literal(0), z.literal(1), z.literal(10)]) }),
 ])
 
+// Every field a live action may carry is one the schema knows: a field added to LiveAction and
+// not here fails to compile, rather than every audience and student silently dropping it.
+type SchemaAction = z.infer<typeof liveActionSchema>
+type FieldsTheSchemaMisses = {
+  [T in LiveAction['type']]: Exclude<
+    keyof Extract<LiveAction, { type: T }>,
+    keyof Extract<SchemaAction, { type: T }>
+  >
+}[LiveAction['type']]
+export const everyLiveActionFieldIsKnown: [FieldsTheSchemaMisses] extends [never]
+  ? true
+  : FieldsTheSchemaMisses = true
+
 const screenSchema = z.enum(['live', 'black', 'frozen'])
 const lookSchema = z.strictObject({
   layout: z.enum(projectorLayouts),
   typeScale: z.number().min(typeScaleLimits.min).max(typeScaleLimits.max),
+})
+
+const joiningSchema = z.strictObject({
+  code: z.string().regex(/^[A-HJ-NP-Z2-9]{5}$/),
+  url: z.url({ protocol: /^https?$/ }).max(200),
 })
 
 const envelope = { channel: z.literal('cutover-presenter'), version: z.literal(1), lesson: z.string() }
@@ -135,9 +161,11 @@ export const presenterMessageSchema = z.discriminatedUnion('kind', [
     size: z.strictObject({ cols: z.number().int().positive(), rows: z.number().int().positive() }).optional(),
     screen: screenSchema.optional(),
     look: lookSchema.optional(),
+    joining: joiningSchema.nullable().optional(),
   }),
   z.strictObject({ ...envelope, kind: z.literal('screen'), screen: screenSchema }),
   z.strictObject({ ...envelope, kind: z.literal('look'), look: lookSchema }),
+  z.strictObject({ ...envelope, kind: z.literal('joining'), joining: joiningSchema.nullable() }),
   z.strictObject({ ...envelope, kind: z.literal('action'), action: liveActionSchema }),
   z.strictObject({ ...envelope, kind: z.literal('view'), view: viewSchema }),
   z.strictObject({

@@ -7,6 +7,8 @@ import {
   openPresenterChannel,
   projectorLayouts,
   typeScaleLimits,
+  type ClassJoining,
+  type PresenterMessage,
   type PresenterView,
   type ProjectorLayout,
   type ProjectorLook,
@@ -22,6 +24,7 @@ import {
   type WorkbenchCommand,
   type WorkbenchEvent,
 } from '@/app/_components/workbench/workbench-host'
+import { PresenterClassControl, usePresenterClass } from '@/app/_components/class/PresenterClass'
 import '@/app/_components/presenter/presenter.css'
 
 /** The presenter's keys: their values (KeyboardEvent.key, letters in lower case), names, and what they do. */
@@ -131,6 +134,7 @@ export function Presenter({
   const heldRef = useRef(held)
   const isOpenedRef = useRef(false)
   const screenRef = useRef(screen)
+  const joiningRef = useRef<ClassJoining | null>(null)
 
   // what the projector shows: the held step with the SQL it ran, else the step at hand
   const viewNow = useCallback((): PresenterView => {
@@ -138,21 +142,46 @@ export function Presenter({
     if (holding) return { current: holding.step, sql: holding.ran.text, ran: holding.ran }
     return { ...editorRef.current }
   }, [])
-  const sendView = useCallback(() => channel.current?.send({ kind: 'view', view: viewNow() }), [viewNow])
+  // the whole state, for an audience window that opens late and for a class's students
+  const snapshotNow = useCallback(
+    (): PresenterMessage & { kind: 'snapshot' } => ({
+      kind: 'snapshot',
+      state: mirrored.current,
+      view: viewNow(),
+      terminal: terminal.current,
+      screen: screenRef.current,
+      look: lookRef.current,
+      joining: joiningRef.current,
+      ...(terminalSize.current && { size: terminalSize.current }),
+    }),
+    [viewNow],
+  )
+  // what the audience windows hear goes to the class too, when one is open
+  const publishToClass = useRef<(message: PresenterMessage) => void>(() => undefined)
+  const sendToAudience = useCallback((message: PresenterMessage) => {
+    channel.current?.send(message)
+    publishToClass.current(message)
+  }, [])
+  const sendView = useCallback(
+    () => sendToAudience({ kind: 'view', view: viewNow() }),
+    [sendToAudience, viewNow],
+  )
+  const onJoining = useCallback(
+    (joining: ClassJoining | null) => {
+      joiningRef.current = joining
+      sendToAudience({ kind: 'joining', joining })
+    },
+    [sendToAudience],
+  )
+  const liveClass = usePresenterClass({ lesson, snapshot: snapshotNow, onJoining })
+  useEffect(() => {
+    publishToClass.current = liveClass.publish
+  }, [liveClass.publish])
 
   useEffect(() => {
     const opened = openPresenterChannel(lesson)
     channel.current = opened
-    const sendSnapshot = () =>
-      opened.send({
-        kind: 'snapshot',
-        state: mirrored.current,
-        view: viewNow(),
-        terminal: terminal.current,
-        screen: screenRef.current,
-        look: lookRef.current,
-        ...(terminalSize.current && { size: terminalSize.current }),
-      })
+    const sendSnapshot = () => opened.send(snapshotNow())
     const stop = opened.listen((message) => {
       if (message.kind === 'hello' || message.kind === 'here')
         setAudiences((current) => new Set(current).add(message.id))
@@ -165,7 +194,7 @@ export function Presenter({
     sendSnapshot()
     const course = openCourseChannel()
     course.announce(lesson)
-    const sayBye = () => opened.send({ kind: 'bye', from: 'presenter', id: 'presenter' })
+    const sayBye = () => sendToAudience({ kind: 'bye', from: 'presenter', id: 'presenter' })
     window.addEventListener('pagehide', sayBye)
     return () => {
       sayBye()
@@ -175,27 +204,33 @@ export function Presenter({
       course.close()
       channel.current = undefined
     }
-  }, [lesson, viewNow])
+  }, [lesson, sendToAudience, snapshotNow])
 
   useEffect(() => {
     lookRef.current = look
-    channel.current?.send({ kind: 'look', look })
-  }, [look])
+    sendToAudience({ kind: 'look', look })
+  }, [look, sendToAudience])
 
   useEffect(() => {
     screenRef.current = screen
-    channel.current?.send({ kind: 'screen', screen })
-  }, [screen])
+    sendToAudience({ kind: 'screen', screen })
+  }, [screen, sendToAudience])
 
-  const onLiveAction = useCallback((action: LiveAction) => {
-    mirrored.current = reduceLiveState(mirrored.current, action)
-    channel.current?.send({ kind: 'action', action })
-  }, [])
-  const onTerminalOutput = useCallback((output: TerminalOutput) => {
-    if (output.kind === 'size') terminalSize.current = { cols: output.cols, rows: output.rows }
-    terminal.current = foldTerminalOutput(terminal.current, output)
-    channel.current?.send({ kind: 'terminal', output })
-  }, [])
+  const onLiveAction = useCallback(
+    (action: LiveAction) => {
+      mirrored.current = reduceLiveState(mirrored.current, action)
+      sendToAudience({ kind: 'action', action })
+    },
+    [sendToAudience],
+  )
+  const onTerminalOutput = useCallback(
+    (output: TerminalOutput) => {
+      if (output.kind === 'size') terminalSize.current = { cols: output.cols, rows: output.rows }
+      terminal.current = foldTerminalOutput(terminal.current, output)
+      sendToAudience({ kind: 'terminal', output })
+    },
+    [sendToAudience],
+  )
   const release = useCallback(() => {
     heldRef.current = undefined
     setHeld(undefined)
@@ -341,6 +376,14 @@ export function Presenter({
             {screen === 'black' ? ' · blacked out (B)' : screen === 'frozen' ? ' · frozen (.)' : ''}
           </span>
           <ProjectorLookControls look={look} onLook={setLook} />
+          <PresenterClassControl
+            state={liveClass.state}
+            stepTitle={(presented, index) =>
+              presented === lesson ? `step ${index + 1}` : `${presented}, step ${index + 1}`
+            }
+            onOpen={() => void liveClass.open()}
+            onClose={() => void liveClass.close()}
+          />
           <button
             type="button"
             className="secondary"

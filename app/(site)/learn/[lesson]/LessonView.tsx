@@ -6,7 +6,7 @@ import { lessonNumber } from '@/app/course'
 import { readLessonSetup } from '@/app/lesson-setup'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { lessonComponents } from '@/app/_components/lesson/lesson-components'
-import { LessonWorkbench } from '@/app/_components/lesson/LessonWorkbench'
+import { ClassBar, ClassLessonWorkbench } from '@/app/_components/class/StudentClass'
 
 /**
  * A lesson: its prose beside the workbench bound to its scenario. `step` is the step in the
@@ -27,6 +27,9 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
     <article className={scenario ? 'lesson has-workbench' : 'lesson'}>
       <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
         <div className="lesson-prose">
+          {workbench && (
+            <ClassBar lesson={lesson.slug} stepTitles={workbench.steps.map((entry) => entry.title)} />
+          )}
           <header className="lesson-header">
             <p className="lesson-kicker">
               {lessonNumber(lesson) === 0 ? 'Start here' : `Lesson ${lessonNumber(lesson)}`} ·{' '}
@@ -56,7 +59,7 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
           </nav>
         </div>
         {workbench && (
-          <LessonWorkbench
+          <ClassLessonWorkbench
             {...workbench}
             {...(step && { initialStep: step })}
             {...(next && { next: { href: `/learn/${next.slug}`, title: next.meta.title } })}

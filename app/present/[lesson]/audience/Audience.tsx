@@ -5,6 +5,9 @@ import {
   foldTerminalOutput,
   openCourseChannel,
   openPresenterChannel,
+  readPresenterMessage,
+  type ClassJoining,
+  type PresenterMessage,
   type PresenterView,
   type ProjectorLayout,
   type ProjectorLook,
@@ -24,6 +27,8 @@ import { InvariantChart, SessionsPanel, TrafficChart, VersionGrid } from '@/app/
 import { formatClock } from '@/app/_components/workbench/format'
 import { initialLiveState, reduceLiveState, type LiveState } from '@/app/_components/workbench/use-workbench'
 import { VerdictView } from '@/app/_components/workbench/VerdictView'
+import { useBrowserValue } from '@/app/_components/use-browser-value'
+import { followClass, keepJoinedClass, readJoinedClass } from '@/app/_components/class/class-client'
 import type { WorkbenchProps } from '@/app/_components/workbench/Workbench'
 import '@/app/_components/workbench/workbench.css'
 import '@/app/_components/presenter/presenter.css'
@@ -73,9 +78,18 @@ export type AudienceWorkbench = Pick<
   'lesson' | 'steps' | 'versions' | 'endpoints' | 'invariants'
 >
 
+/** The class code in the address: a student's page follows that class, not a window beside it. */
+function classInAddress(): string | undefined {
+  const code = new URLSearchParams(window.location.search).get('class')
+  return code && /^[A-HJ-NP-Z2-9]{5}$/.test(code) ? code : undefined
+}
+
 /**
  * The projector's window: what the presenter's window shows, drawn from the state it sends
  * over the BroadcastChannel. It runs no database and takes no input: the presenter drives.
+ *
+ * With `?class=CODE` it is a student's page in a live class instead: the same messages come
+ * from the course's server (class-client.ts), on the student's own device.
  */
 export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbench; lessonTitle: string }) {
   const lesson = workbench.lesson
@@ -84,6 +98,9 @@ export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbe
   const [presenter, setPresenter] = useState<'waiting' | 'here' | 'gone'>('waiting')
   const [screen, setScreen] = useState<ProjectorScreen>('live')
   const [look, setLook] = useState<ProjectorLook>({ layout: 'overview', typeScale: 1 })
+  const [joining, setJoining] = useState<ClassJoining | null>(null)
+  const [classProblem, setClassProblem] = useState<string | undefined>()
+  const classCode = useBrowserValue(classInAddress, undefined)
   const feed = useMemo(() => createTerminalFeed(), [])
   // frozen, the panels keep what they showed: what the presenter sends waits, in order, and
   // lands when the projector follows again
@@ -94,6 +111,7 @@ export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbe
 
   // a presenter that opens another lesson takes this window along
   useEffect(() => {
+    if (classInAddress()) return // a class's stream says where its presenter went
     const course = openCourseChannel()
     const stop = course.listen((presented) => {
       if (presented !== lesson) window.location.assign(`/present/${presented}/audience`)
@@ -105,10 +123,8 @@ export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbe
   }, [lesson])
 
   useEffect(() => {
-    const channel = openPresenterChannel(lesson)
-    // randomUUID exists only in secure contexts; a class may serve the course over plain http
-    const id = Array.from(crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(36)).join('')
-    const stop = channel.listen((message) => {
+    // one handler for both sources: a student's page draws exactly what the projector draws
+    const take = (message: PresenterMessage, sayHere: () => void) => {
       const apply = (change: () => void) => {
         if (isFrozenRef.current) waiting.current.push(change)
         else change()
@@ -121,20 +137,48 @@ export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbe
         isFrozenRef.current = message.screen === 'frozen'
         setScreen(message.screen ?? 'live')
         if (message.look) setLook(message.look)
+        if (message.joining !== undefined) setJoining(message.joining)
         feed.reset(message.terminal, message.size)
         setPresenter('here')
-        // a presenter that reloaded learns this window is still watching
-        channel.send({ kind: 'here', id })
+        sayHere()
       } else if (message.kind === 'action') apply(() => dispatch(message.action))
       else if (message.kind === 'view') apply(() => setView(message.view))
       else if (message.kind === 'terminal') feed.take(message.output)
       else if (message.kind === 'look') setLook(message.look)
+      else if (message.kind === 'joining') setJoining(message.joining)
       else if (message.kind === 'screen') {
         isFrozenRef.current = message.screen === 'frozen'
         if (!isFrozenRef.current) for (const change of waiting.current.splice(0)) change()
         setScreen(message.screen)
       } else if (message.kind === 'bye' && message.from === 'presenter') setPresenter('gone')
-    })
+    }
+
+    const code = classInAddress()
+    if (code) {
+      keepJoinedClass({ code, sharesProgress: readJoinedClass()?.sharesProgress ?? false })
+      return followClass(
+        code,
+        { where: 'following' },
+        (event) => {
+          if (event.kind === 'class') {
+            // the presenter went on to another lesson: this page goes along
+            if (event.class.lesson !== lesson)
+              window.location.assign(`/present/${event.class.lesson}/audience?class=${code}`)
+            else setPresenter(event.class.presenter)
+            return
+          }
+          const message = readPresenterMessage(event.message, lesson)
+          if (message) take(message, () => undefined)
+        },
+        setClassProblem,
+      )
+    }
+
+    const channel = openPresenterChannel(lesson)
+    // randomUUID exists only in secure contexts; a class may serve the course over plain http
+    const id = Array.from(crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(36)).join('')
+    // a presenter that reloaded learns this window is still watching
+    const stop = channel.listen((message) => take(message, () => channel.send({ kind: 'here', id })))
     channel.send({ kind: 'hello', id })
     const sayBye = () => channel.send({ kind: 'bye', from: 'audience', id })
     window.addEventListener('pagehide', sayBye)
@@ -157,6 +201,8 @@ export function Audience({ workbench, lessonTitle }: { workbench: AudienceWorkbe
         presenter={presenter}
         feed={feed}
         isFrozen={screen === 'frozen'}
+        joining={joining}
+        student={classCode ? { code: classCode, ...(classProblem && { problem: classProblem }) } : undefined}
       />
       {screen === 'black' && (
         <div className="audience-black" role="status" aria-label="The presenter blanked the screen" />
@@ -183,6 +229,8 @@ function AudienceScreen({
   presenter,
   feed,
   isFrozen,
+  joining,
+  student,
 }: {
   workbench: AudienceWorkbench
   lessonTitle: string
@@ -192,6 +240,10 @@ function AudienceScreen({
   presenter: 'waiting' | 'here' | 'gone'
   feed: TerminalFeed
   isFrozen: boolean
+  /** The class the presenter opened, whose code and address the projector shows. */
+  joining: ClassJoining | null
+  /** This page is a student's in a live class, not the projector. */
+  student: { code: string; problem?: string } | undefined
 }) {
   const lesson = workbench.lesson
   const steps = workbench.steps
@@ -203,10 +255,11 @@ function AudienceScreen({
   const areas = layoutAreas[layout]
   const has = (area: string) => areas.includes(area)
 
-  const rootPx = useProjectorType(look.typeScale)
+  const rootPx = useProjectorType(look.typeScale, student === undefined)
+  const sql = step && view && (step.isEditable || view.ran) ? view.sql : undefined
 
   return (
-    <main className="audience" data-layout={layout}>
+    <main className="audience" data-layout={layout} data-mode={student ? 'student' : 'projector'}>
       <header className="presenter-bar">
         <div>
           <p className="presenter-lesson">
@@ -224,14 +277,20 @@ function AudienceScreen({
                 : 'Waiting for the presenter'}
           </h1>
         </div>
-        {step && view && (
-          <FollowLink
-            lesson={lesson}
-            step={step.id}
-            sql={step.isEditable || view.ran ? view.sql : undefined}
-          />
+        {student ? (
+          <StudentBar code={student.code} lesson={lesson} step={step?.id} sql={sql} />
+        ) : joining ? (
+          <JoinLink joining={joining} />
+        ) : (
+          step && <FollowLink lesson={lesson} step={step.id} sql={sql} />
         )}
-        {presenter === 'waiting' && (
+        {student?.problem && (
+          <p role="status" className="audience-waiting">
+            Class {student.code}: {student.problem}. <a href="/join">Join a class</a> or{' '}
+            <a href={`/learn/${lesson}`}>open the lesson</a>.
+          </p>
+        )}
+        {presenter === 'waiting' && !student && (
           <p role="status" className="audience-waiting">
             This window mirrors a presenter’s window open in this same browser, at{' '}
             <a href={`/present/${lesson}`}>/present/{lesson}</a>. To follow on your own device, open the
@@ -332,6 +391,56 @@ function ranLabel(how: NonNullable<PresenterView['ran']>['how']): string {
   return 'What ran'
 }
 
+/**
+ * A student's own bar in a live class: the class they follow, a way out to try the step at hand
+ * themselves (the lesson, at that step, with the SQL on screen), and a way to leave.
+ */
+function StudentBar({
+  code,
+  lesson,
+  step,
+  sql,
+}: {
+  code: string
+  lesson: string
+  step: string | undefined
+  sql: string | undefined
+}) {
+  const tryUrl = useFollowUrl(lesson, step, sql)
+  return (
+    <nav className="audience-student" aria-label={`Class ${code}`}>
+      <span>
+        Following class <strong>{code}</strong>
+      </span>
+      <a className="button-link" href={tryUrl ?? `/learn/${lesson}`}>
+        Try it yourself
+      </a>
+      <a
+        href={`/learn/${lesson}`}
+        onClick={() => {
+          keepJoinedClass(undefined)
+        }}
+      >
+        Leave the class
+      </a>
+    </nav>
+  )
+}
+
+/** The class the presenter opened, on the projector: a QR code to its join page, and its code. */
+function JoinLink({ joining }: { joining: ClassJoining }) {
+  const { host, pathname } = new URL(joining.url)
+  return (
+    <figure className="audience-follow">
+      <QrCode text={joining.url} label={`A QR code to join class ${joining.code} at ${host}${pathname}`} />
+      <figcaption>
+        Join the class: <a href={joining.url}>{`${host}${pathname}`}</a>, code{' '}
+        <strong className="audience-class-code">{joining.code}</strong>
+      </figcaption>
+    </figure>
+  )
+}
+
 function subscribeToResize(onChange: () => void): () => void {
   window.addEventListener('resize', onChange)
   return () => window.removeEventListener('resize', onChange)
@@ -342,20 +451,22 @@ function subscribeToResize(onChange: () => void): () => void {
  * (1920 × 1080 gives 24 px), times the presenter's type size, so every panel's rem-sized text
  * reads from the back of a room; FitBox shrinks what then does not fit.
  */
-function useProjectorType(typeScale: number): number {
+function useProjectorType(typeScale: number, isProjector: boolean): number {
   const windowScale = useSyncExternalStore(
     subscribeToResize,
     () => Math.max(1, Math.min(window.innerWidth / 1280, window.innerHeight / 720)),
     () => 1,
   )
-  const rootPx = Math.round(16 * windowScale * typeScale * 10) / 10
+  // a student's own screen keeps the site's type: it is read from arm's length
+  const rootPx = isProjector ? Math.round(16 * windowScale * typeScale * 10) / 10 : 16
   useEffect(() => {
+    if (!isProjector) return
     const root = document.documentElement
     root.style.fontSize = `${rootPx}px`
     return () => {
       root.style.fontSize = ''
     }
-  }, [rootPx])
+  }, [isProjector, rootPx])
   return rootPx
 }
 
@@ -365,10 +476,32 @@ function useProjectorType(typeScale: number): number {
  * the fragment; nothing is uploaded).
  */
 function FollowLink({ lesson, step, sql }: { lesson: string; step: string; sql: string | undefined }) {
+  const url = useFollowUrl(lesson, step, sql)
+  if (!url) return null
+  const { host, hostname, pathname } = new URL(url)
+  const isLocal = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
+  return (
+    <figure className="audience-follow">
+      <QrCode text={url} label={`A QR code for this step: ${host}${pathname}`} />
+      <figcaption>
+        Follow on your device:{' '}
+        <a href={url}>
+          {host}
+          {pathname}
+        </a>
+        {isLocal && <span className="audience-follow-note"> (use this machine’s network address)</span>}
+      </figcaption>
+    </figure>
+  )
+}
+
+/** The lesson's address at a step with the SQL on screen in its editor, once it is encoded. */
+function useFollowUrl(lesson: string, step: string | undefined, sql: string | undefined): string | undefined {
   const [link, setLink] = useState<{ key: string; url: string } | undefined>()
   const key = `${lesson}/${step}/${sql ?? ''}`
   useEffect(() => {
     let isCurrent = true
+    if (!step) return
     const page = `${window.location.origin}/learn/${lesson}/${step}`
     const made = sql
       ? encodeAttempt({ v: 1, lesson, step, sql }).then((encoded) =>
@@ -384,20 +517,5 @@ function FollowLink({ lesson, step, sql }: { lesson: string; step: string; sql: 
       isCurrent = false
     }
   }, [key, lesson, sql, step])
-  if (!link || link.key !== key) return null
-  const { host, hostname, pathname } = new URL(link.url)
-  const isLocal = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
-  return (
-    <figure className="audience-follow">
-      <QrCode text={link.url} label={`A QR code for this step: ${host}${pathname}`} />
-      <figcaption>
-        Follow on your device:{' '}
-        <a href={link.url}>
-          {host}
-          {pathname}
-        </a>
-        {isLocal && <span className="audience-follow-note"> (use this machine’s network address)</span>}
-      </figcaption>
-    </figure>
-  )
+  return link?.key === key ? link.url : undefined
 }
