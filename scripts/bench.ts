@@ -4,8 +4,10 @@
 // then, for every lesson with a workbench, how long until its traffic is live in the page and
 // how long its headless check takes in Node; how long an embedded step takes to tell its host
 // page it is ready; how long each kind of Stop takes and whether fifty resets keep memory flat;
-// then the simulator's throughput and the wall time of ten virtual minutes.
-// Prints a table, then one JSON object as the last line.
+// then the simulator's throughput and the wall time of ten virtual minutes; then class mode:
+// a presenter's action to 25 students, and the server's memory with 100.
+// Prints a table, then one JSON object as the last line. `npm run bench -- class` measures
+// class mode alone.
 import { existsSync } from 'node:fs'
 import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
@@ -18,6 +20,7 @@ import { bundleForBrowser } from './browser-bundle'
 import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
 import { measureResetMemory, measureStops, type StopTimings } from './bench-way-out'
+import { measureClass, type ClassTimings } from './bench-class'
 import { benchSimulator } from './sim-bench'
 import { createStaticServer } from './static-server.mjs'
 
@@ -290,12 +293,54 @@ async function measureTerminal(browser: Browser, url: string): Promise<number[]>
   return timings
 }
 
+/** Prints class mode's figures and returns them for the JSON line. */
+function reportClass(timings: ClassTimings) {
+  const { simulatedMs, pageMs } = timings
+  console.log(
+    `\nclass mode: ${timings.actions} presenter actions (projector layout keys), ${timings.students} simulated students (class streams read in Node) and one student page in Chromium\n`,
+  )
+  const line = (name: string, values: number[]) =>
+    console.log(
+      `${name.padEnd(56)} ${`${median(values).toFixed(1)} ms`.padStart(8)}  max ${Math.max(...values).toFixed(1)} ms  (${values.length} arrivals)`,
+    )
+  line('presenter key → event at each simulated student', simulatedMs)
+  line('presenter key → student page shows it', pageMs)
+  const { idle, hundred } = timings
+  console.log(
+    `${'server heap after GC: class open → 100 students joined'.padEnd(56)} ${`+${(hundred.heapMb - idle.heapMb).toFixed(1)} MB`.padStart(8)}  (${idle.heapMb.toFixed(1)} → ${hundred.heapMb.toFixed(1)} MB; resident ${idle.rssMb.toFixed(0)} → ${hundred.rssMb.toFixed(0)} MB; ${hundred.streams} streams, ${(hundred.keptBytes / 1024).toFixed(0)} KB kept for late joiners)`,
+  )
+  return {
+    class_action_to_students_ms: {
+      median: Number(median(simulatedMs).toFixed(1)),
+      max: Number(Math.max(...simulatedMs).toFixed(1)),
+    },
+    class_action_to_page_ms: {
+      median: Number(median(pageMs).toFixed(1)),
+      max: Number(Math.max(...pageMs).toFixed(1)),
+    },
+    class_server_heap_mb: {
+      idle: Number(idle.heapMb.toFixed(1)),
+      hundred_students: Number(hundred.heapMb.toFixed(1)),
+    },
+    class_server_rss_mb: { idle: Math.round(idle.rssMb), hundred_students: Math.round(hundred.rssMb) },
+  }
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(root, 'out', 'index.html'))) {
     console.error('out/ has no built site: run "npm run build" first.')
     process.exit(1)
   }
   ensureBrowser()
+  if (process.argv[2] === 'class') {
+    const browser = await chromium.launch(chromiumLaunchOptions())
+    try {
+      console.log(JSON.stringify(reportClass(await measureClass(browser))))
+    } finally {
+      await browser.close()
+    }
+    return
+  }
   const bareDir = await buildBarePage()
   const hostDir = await buildHostPage()
   const server = createStaticServer({
@@ -314,6 +359,7 @@ async function main(): Promise<void> {
   let terminal: number[]
   let stops: StopTimings
   let resetMemory: { after10Mb: number; after50Mb: number }
+  let classTimings: ClassTimings
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
   const withWorkbench = lessons.filter((lesson) => lesson.scenario)
   const liveBySlug: Record<string, number[]> = {}
@@ -332,6 +378,7 @@ async function main(): Promise<void> {
     terminal = await measureTerminal(browser, `${origin}${lessonPath}`)
     stops = await measureStops(browser, origin, lessonRuns)
     resetMemory = await measureResetMemory(origin)
+    classTimings = await measureClass(browser)
   } finally {
     await browser.close()
     server.close()
@@ -397,6 +444,7 @@ async function main(): Promise<void> {
     `${resetGrowthMb.toFixed(0)} MB`,
     `  (${resetMemory.after10Mb.toFixed(0)} → ${resetMemory.after50Mb.toFixed(0)} MB resident)`,
   )
+  const classFigures = reportClass(classTimings)
   const simulator = await benchSimulator()
   const readyMedian = median(ready)
   const bareMedian = median(bare)
@@ -424,6 +472,7 @@ async function main(): Promise<void> {
         ]),
       ),
       reset_memory_growth_mb: Math.round(resetGrowthMb),
+      ...classFigures,
       ...simulator,
       runs,
     }),

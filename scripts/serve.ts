@@ -29,6 +29,15 @@ function networkAddresses(): string[] {
 
 const relay = createClassRelay({ addresses: networkAddresses })
 
+// `kill -USR2 <pid>` prints what the server holds (after a collection, when node runs with
+// --expose-gc): the benchmark reads it for the memory a class of a hundred costs
+if (process.platform !== 'win32')
+  process.on('SIGUSR2', () => {
+    ;(globalThis as { gc?: () => void }).gc?.()
+    const { rss, heapUsed, external } = process.memoryUsage()
+    console.log(`server memory: ${JSON.stringify({ rss, heapUsed, external, ...relay.stats() })}`)
+  })
+
 createStaticServer({ root, handle: relay.handle })
   .listen(port, isOnNetwork ? '0.0.0.0' : '127.0.0.1', () => {
     console.log(`Cutover is being served at http://localhost:${port}/`)
