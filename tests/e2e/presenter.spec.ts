@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { endpointCell, focusTerminal, terminalText } from './workbench-helpers'
 
@@ -91,6 +92,52 @@ test('the presenter drives from the keyboard and the audience window stays in st
   ).toBeVisible()
 })
 
+/**
+ * The projector fits its window in layouts 1, 2 and 4: no scrolling, every panel the layout
+ * names there, the terminal's columns and rows inside its box.
+ */
+async function expectProjectorFits(presenter: Page, audience: Page): Promise<void> {
+  for (const [key, panels] of [
+    ['1', ['Traffic', 'Versions × endpoints', 'Terminal', 'The step’s SQL']],
+    ['2', ['Sessions and locks', 'Terminal', 'The step’s SQL']],
+    ['4', ['Terminal', 'Versions × endpoints', 'The step’s SQL']],
+  ] as const) {
+    await presenter.locator('body').press(key)
+    for (const name of panels) await expect(audience.getByRole('region', { name }).first()).toBeVisible()
+    await expect
+      .poll(() => audience.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
+      .toBeLessThanOrEqual(0)
+    await expect
+      .poll(() =>
+        audience.evaluate(() => {
+          const box = document.querySelector('.audience .terminal-screen')!.getBoundingClientRect()
+          const drawn = document.querySelector('.audience .xterm-screen')!.getBoundingClientRect()
+          return drawn.bottom <= box.bottom + 1 && drawn.right <= box.right + 1
+        }),
+      )
+      .toBe(true)
+  }
+}
+
+test('at 150 % browser zoom the projector still fits a 1280×720 window, the terminal at 80 columns', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000)
+  // 150 % zoom: each CSS pixel is 1.5 of the screen's, so a 1280×720 window is 853×480 CSS pixels
+  const context = await browser.newContext({ deviceScaleFactor: 1.5, viewport: { width: 960, height: 600 } })
+  const page = await context.newPage()
+  await page.goto('/present/lock-queue?step=upgrade')
+  const workbench = page.getByRole('region', { name: 'Workbench' })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 3', { timeout: 60_000 })
+  const audience = await context.newPage()
+  await audience.setViewportSize({ width: 853, height: 480 })
+  await audience.goto('/present/lock-queue/audience')
+  await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 3 of /)
+  await expect(audience.getByTestId('terminal')).toHaveAttribute('data-ready', 'true')
+  await expectProjectorFits(page, audience)
+  await context.close()
+})
+
 test('the projector shows the SQL that ran, Home asks before it resets, a reload keeps the step, and a lesson switch takes the projector along', async ({
   page,
   context,
@@ -128,23 +175,7 @@ test('the projector shows the SQL that ran, Home asks before it resets, a reload
     { width: 1920, height: 1080 },
   ]) {
     await audience.setViewportSize(size)
-    for (const [key, panels] of [
-      ['1', ['Traffic', 'Versions × endpoints', 'Terminal', 'The step’s SQL']],
-      ['2', ['Sessions and locks', 'Terminal', 'The step’s SQL']],
-      ['4', ['Terminal', 'Versions × endpoints', 'The step’s SQL']],
-    ] as const) {
-      await page.locator('body').press(key)
-      for (const name of panels) await expect(audience.getByRole('region', { name }).first()).toBeVisible()
-      await expect
-        .poll(() => audience.evaluate(() => document.documentElement.scrollHeight - window.innerHeight))
-        .toBeLessThanOrEqual(0)
-      const terminalFits = await audience.evaluate(() => {
-        const box = document.querySelector('.audience .terminal-screen')!.getBoundingClientRect()
-        const drawn = document.querySelector('.audience .xterm-screen')!.getBoundingClientRect()
-        return drawn.bottom <= box.bottom + 1 && drawn.right <= box.right + 1
-      })
-      expect(terminalFits).toBe(true)
-    }
+    await expectProjectorFits(page, audience)
     await expect(
       audience.getByRole('region', { name: 'Sessions and locks' }).getByText('root of the queue'),
     ).toHaveCount(0)

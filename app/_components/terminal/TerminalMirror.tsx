@@ -60,7 +60,13 @@ export function TerminalMirror({
             // a box whose height follows its content (the lesson page's) never asks for less
             fitsHeight && roomHigh > 0 ? roomHigh / drawn.height : 1,
           )
-          if (shrink < 1) term.options.fontSize = Math.max(8, Math.floor(fontSize * shrink))
+          // no smaller than 7 of the screen's own pixels: at 150 % browser zoom that is 5 CSS px
+          const smallest = Math.ceil(7 / window.devicePixelRatio)
+          // tenths of a pixel: a whole pixel less can be a fifth of a small font
+          if (shrink < 1) term.options.fontSize = Math.max(smallest, Math.floor(fontSize * shrink * 10) / 10)
+          // at the smallest font a low box still cuts rows: the oldest go, the prompt stays in view
+          const shrunk = element.querySelector('.xterm-screen')?.getBoundingClientRect()
+          element.dataset.cutsOldestRows = String(fitsHeight && !!shrunk && shrunk.height > roomHigh + 1)
         }
         const resizeTo = (size: { cols: number; rows: number }) => {
           term.resize(size.cols, size.rows)
