@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { endpointCell, focusTerminal, terminalText } from './workbench-helpers'
+import { endpointCell, focusTerminal, openLesson, terminalText } from './workbench-helpers'
 
 test('the presenter drives from the keyboard and the audience window stays in step, terminal and all', async ({
   page,
@@ -183,4 +183,30 @@ test('the projector shows the SQL that ran, Home asks before it resets, a reload
   await page.getByRole('combobox', { name: 'Lesson' }).selectOption('split-column')
   await expect(audience).toHaveURL(/\/present\/split-column\/audience$/, { timeout: 60_000 })
   await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 1 of 16/, { timeout: 60_000 })
+})
+
+test('a step’s notes say what to do before it runs and, once it runs, what to point at', async ({ page }) => {
+  test.setTimeout(120_000)
+  const workbench = await openLesson(page, '/present/two-versions')
+  const notes = page.getByRole('complementary', { name: 'Speaker notes' })
+  const serve = notes.locator('[data-step="serve"]')
+
+  // before the run, the part after it is marked as what comes next
+  await expect(serve.getByText('Once it has run:')).toBeVisible()
+  await expect(serve.getByText('Now that it has run:')).toBeHidden()
+
+  // once the step runs, the part after the run comes first
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(serve.getByText('Now that it has run:')).toBeVisible()
+  await expect(serve.getByText('Once it has run:')).toBeHidden()
+  const after = serve.locator('.speaker-note-after')
+  const before = serve.getByText('Run the step.')
+  expect((await after.boundingBox())!.y).toBeLessThan((await before.boundingBox())!.y)
+  await expect(page.getByText('✓ Passed: step 1')).toBeVisible({ timeout: 60_000 })
+
+  // → goes on to a step not run yet: its notes are before their run again
+  await page.getByRole('heading', { level: 1 }).click()
+  await page.keyboard.press('ArrowRight')
+  await expect(notes.locator('[data-step="expand"]')).toBeVisible()
+  await expect(notes).toHaveAttribute('data-phase', 'before')
 })

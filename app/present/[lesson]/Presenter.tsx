@@ -398,7 +398,13 @@ export function Presenter({
             terminalFontSize={18}
           />
         )}
-        <aside className="speaker-notes" aria-label="Speaker notes">
+        <aside
+          className="speaker-notes"
+          aria-label="Speaker notes"
+          // a step's notes before its run say what to ask; once it runs (its own way or the
+          // solution, not the naive way, which notes set up before the real run), what to point at
+          data-phase={held && held.ran.how !== 'naive' ? 'after' : 'before'}
+        >
           <h2>Speaker notes</h2>
           {/* notes for other steps are hidden, not removed: the lesson's notes are rendered once */}
           <style>{`.speaker-notes [data-step]:not([data-step=""]):not([data-step="${cssString(stepId)}"]){display:none}`}</style>
