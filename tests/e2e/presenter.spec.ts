@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { endpointCell, focusTerminal, openLesson, terminalText } from './workbench-helpers'
+import { endpointCell, focusTerminal, openLesson, sessionRows, terminalText } from './workbench-helpers'
 
 test('the presenter drives from the keyboard and the audience window stays in step, terminal and all', async ({
   page,
@@ -185,7 +185,9 @@ test('the projector shows the SQL that ran, Home asks before it resets, a reload
   await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 1 of 16/, { timeout: 60_000 })
 })
 
-test('a step’s notes say what to do before it runs and, once it runs, what to point at', async ({ page }) => {
+test('a step’s notes say what to do before it runs and, once it runs, what to point at; a note’s command runs in the presenter’s terminal', async ({
+  page,
+}) => {
   test.setTimeout(120_000)
   const workbench = await openLesson(page, '/present/two-versions')
   const notes = page.getByRole('complementary', { name: 'Speaker notes' })
@@ -194,6 +196,12 @@ test('a step’s notes say what to do before it runs and, once it runs, what to 
   // before the run, the part after it is marked as what comes next
   await expect(serve.getByText('Once it has run:')).toBeVisible()
   await expect(serve.getByText('Now that it has run:')).toBeHidden()
+
+  // the note's command is typed into the presenter's terminal and run
+  const terminal = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
+  await expect(terminal).toHaveAttribute('data-ready', 'true')
+  await serve.getByRole('button', { name: 'Run in the terminal: \\d product' }).click()
+  await expect.poll(() => terminalText(terminal), { timeout: 15_000 }).toMatch(/^ description +\| jsonb/m)
 
   // once the step runs, the part after the run comes first
   await workbench.getByRole('button', { name: 'Run step' }).click()
@@ -209,4 +217,30 @@ test('a step’s notes say what to do before it runs and, once it runs, what to 
   await page.keyboard.press('ArrowRight')
   await expect(notes.locator('[data-step="expand"]')).toBeVisible()
   await expect(notes).toHaveAttribute('data-phase', 'before')
+})
+
+test('a note’s command with a placeholder is typed without Enter, for the presenter to finish', async ({
+  page,
+}) => {
+  test.setTimeout(120_000)
+  const workbench = await openLesson(page, '/present/lock-queue?step=upgrade')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 3')
+  const upgrade = page.getByRole('complementary', { name: 'Speaker notes' }).locator('[data-step="upgrade"]')
+  const terminal = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
+  await expect(terminal).toHaveAttribute('data-ready', 'true')
+
+  await upgrade.getByRole('button', { name: 'Run in the terminal: sessions' }).click()
+  await expect.poll(() => terminalText(terminal), { timeout: 15_000 }).toContain('v1.0.0-users-page')
+  await upgrade.getByRole('button', { name: 'Type in the terminal: terminate PID' }).click()
+  await expect.poll(() => terminalText(terminal)).toMatch(/postgres=> terminate$/)
+  expect(await terminalText(terminal)).not.toContain('usage: terminate')
+
+  // the presenter finishes it with the pid the Sessions panel shows
+  const pid = await sessionRows(workbench)
+    .filter({ hasText: 'v1.0.0-users-page' })
+    .first()
+    .getAttribute('data-owner')
+  await page.keyboard.type(pid!)
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain(`terminated session ${pid}`)
 })
