@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures'
-import { endpointCell, focusTerminal, openLesson, sessionRows, terminalText } from './workbench-helpers'
+import { endpointCell, focusTerminal, openLesson, sessionRows, step, terminalText } from './workbench-helpers'
 
 test('the presenter drives from the keyboard and the audience window stays in step, terminal and all', async ({
   page,
@@ -243,4 +243,49 @@ test('a note’s command with a placeholder is typed without Enter, for the pres
   await page.keyboard.type(pid!)
   await page.keyboard.press('Enter')
   await expect.poll(() => terminalText(terminal)).toContain(`terminated session ${pid}`)
+})
+
+test('Home resets the lesson and U undoes it: the step, its verdict and the database come back', async ({
+  page,
+}) => {
+  test.setTimeout(150_000)
+  const workbench = await openLesson(page, '/present/two-versions')
+  const status = workbench.getByRole('status').first()
+
+  // a table made by hand: no replay of the steps would bring it back, only the database itself
+  const terminal = await focusTerminal(workbench)
+  await page.keyboard.type('create table made_by_hand (id int);')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain('CREATE TABLE')
+  await page.getByRole('heading', { level: 1 }).click()
+  await page.keyboard.press('r')
+  await expect(step(workbench, 1)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
+  await expect(status).toContainText('Live: step 2')
+
+  await page.keyboard.press('Home')
+  await page
+    .getByRole('alertdialog', { name: 'Reset the lesson?' })
+    .getByRole('button', { name: 'Reset the lesson' })
+    .click()
+  const news = page.getByRole('status', { name: 'Reset' })
+  await expect(news).toContainText('Lesson reset to step 1', { timeout: 30_000 })
+  await expect(status).toContainText('Live: step 1', { timeout: 30_000 })
+  await expect(step(workbench, 1)).not.toHaveAttribute('data-state', 'passed')
+  await focusTerminal(workbench)
+  await page.keyboard.type('\\d made_by_hand')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain('Did not find any relation named "made_by_hand"')
+
+  await page.getByRole('heading', { level: 1 }).click()
+  await page.keyboard.press('u')
+  await expect(news).toContainText('Reset undone: back at step 2', { timeout: 30_000 })
+  await expect(status).toContainText('Live: step 2')
+  await expect(step(workbench, 1)).toHaveAttribute('data-state', 'passed')
+  // the projector holds the step that ran, as it did before the reset
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Step 1 of 7/)
+  await focusTerminal(workbench)
+  await page.keyboard.press('Control+L')
+  await page.keyboard.type('\\d made_by_hand')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain('Table "public.made_by_hand"')
 })

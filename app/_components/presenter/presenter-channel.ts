@@ -92,12 +92,13 @@ const liveStateSchema = z.looseObject({
 
 const liveActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('replace'), state: liveStateSchema }),
-  z.strictObject({ type: z.literal('opening') }),
+  z.strictObject({ type: z.literal('opening'), resuming: z.boolean().optional() }),
   z.strictObject({
     type: z.literal('opened'),
     opened: z.looseObject({ step: z.number().int(), nowMs: z.number() }),
     speed: z.union([z.literal(0), z.literal(1), z.literal(10)]),
     resumed: z.boolean(),
+    undoneReset: z.strictObject({ verdicts: liveStateSchema.shape.verdicts }).optional(),
   }),
   z.strictObject({ type: z.literal('failed'), problem: z.string() }),
   z.strictObject({ type: z.literal('problem'), problem: z.string().optional() }),
