@@ -136,6 +136,37 @@ describe('loadLessons', () => {
     ])
   })
 
+  it('loads a step note split by <AfterRun> into before and after the run', async () => {
+    const { lessons, problems } = await loadNotes(
+      '\n<SpeakerNotes step="add-column">\nAsk first.\n\n<AfterRun>\nPoint at the grid.\n</AfterRun>\n</SpeakerNotes>\n',
+    )
+    assert.deepEqual(problems, [])
+    assert.equal(lessons.length, 1)
+  })
+
+  it('names the line of each <AfterRun> the presenter could not place', async () => {
+    const { lessons, problems } = await loadNotes(
+      [
+        '',
+        '<SpeakerNotes>\nThe lesson.\n\n<AfterRun>\nNo step.\n</AfterRun>\n</SpeakerNotes>',
+        '<SpeakerNotes step="serve">\n<AfterRun>\nFirst.\n</AfterRun>\n\nBefore, but last.\n</SpeakerNotes>',
+        '<SpeakerNotes step="add-column">\nAsk.\n\n<AfterRun when="now">\n</AfterRun>\n</SpeakerNotes>',
+        'In the prose: <AfterRun>inline</AfterRun>.',
+        '<AfterRun>\nOutside any notes.\n</AfterRun>',
+        '',
+      ].join('\n\n'),
+    )
+    assert.deepEqual(lessons, [])
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:13: AfterRun: notes on the whole lesson have no run to come after: put <AfterRun> in notes with step="…"',
+      'content/lessons/01-notes/lesson.mdx:19: AfterRun: must be the last block of its notes: what to say before the run comes first, above it',
+      'content/lessons/01-notes/lesson.mdx:29: AfterRun: takes no attributes: <AfterRun>…</AfterRun>',
+      'content/lessons/01-notes/lesson.mdx:29: AfterRun: is empty: write what to point at once the step has run, or leave <AfterRun> out',
+      'content/lessons/01-notes/lesson.mdx:33: AfterRun: inline in a paragraph: put <AfterRun> on lines of its own, with a blank line before it',
+      'content/lessons/01-notes/lesson.mdx:35: AfterRun: outside <SpeakerNotes step="…">: it holds what to say once that step has run, so it goes directly inside those notes, as their last block',
+    ])
+  })
+
   it('refuses notes inline in a paragraph', async () => {
     const { problems } = await loadNotes('\nSome prose <SpeakerNotes>hidden</SpeakerNotes> goes on.\n')
     assert.deepEqual(problems.map(describeProblem), [

@@ -5,7 +5,14 @@ import { parse as parseYaml } from 'yaml'
 import { z } from 'zod'
 import { lessonRemarkPlugins } from './mdx-plugins'
 import { scenarioSchema, type Scenario } from './scenario'
-import { checkSpeakerNotes, findSpeakerNotes, type MdxNode, type SpeakerNotesNode } from './speaker-notes'
+import {
+  checkSpeakerNotes,
+  checkStrayAfterRuns,
+  findSpeakerNotes,
+  type MdxNode,
+  type SpeakerNotesNode,
+  type SpeakerNotesProblem,
+} from './speaker-notes'
 
 /** The frontmatter every `lesson.mdx` starts with. */
 export const lessonMetaSchema = z
@@ -152,12 +159,14 @@ async function loadLesson(
     problems,
   )
   const notes: SpeakerNotesNode[] = []
+  const strayAfterRuns: SpeakerNotesProblem[] = []
   try {
     await compile(body, {
       remarkPlugins: [
         ...lessonRemarkPlugins,
         () => (tree: MdxNode) => {
           notes.push(...findSpeakerNotes(tree))
+          strayAfterRuns.push(...checkStrayAfterRuns(tree))
         },
       ],
     })
@@ -166,7 +175,9 @@ async function loadLesson(
     problems.push({ file: mdxFileAt(place.line), field: 'body', message: place.reason ?? place.message })
     return undefined
   }
-  const noteProblems = checkSpeakerNotes(notes, scenario)
+  const noteProblems = [...checkSpeakerNotes(notes, scenario), ...strayAfterRuns].sort(
+    (a, b) => (a.line ?? 0) - (b.line ?? 0),
+  )
   for (const { line, field, message } of noteProblems)
     problems.push({ file: mdxFileAt(line), field, message })
   if (!meta.success || setupSql === undefined || scenario === null || noteProblems.length > 0)

@@ -22,17 +22,19 @@ export interface SpeakerNotesNode extends MdxNode {
   name: 'SpeakerNotes'
 }
 
-/** Something wrong with one `<SpeakerNotes>`, at its line in the MDX body (from 1). */
+/** Something wrong with one `<SpeakerNotes>` or `<AfterRun>`, at its line in the MDX body (from 1). */
 export interface SpeakerNotesProblem {
   line?: number
-  field: 'SpeakerNotes' | 'SpeakerNotes.step'
+  field: 'SpeakerNotes' | 'SpeakerNotes.step' | 'AfterRun'
   message: string
 }
 
 function isSpeakerNotes(node: MdxNode): node is SpeakerNotesNode {
-  return (
-    (node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === 'SpeakerNotes'
-  )
+  return isElementNamed(node, 'SpeakerNotes')
+}
+
+function isElementNamed(node: MdxNode, name: string): boolean {
+  return (node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name === name
 }
 
 /**
@@ -53,9 +55,10 @@ export function findSpeakerNotes(tree: MdxNode): SpeakerNotesNode[] {
 
 /**
  * What is wrong with a lesson's notes: a `step` that names none of its scenario's steps (or a
- * step at all, with no scenario), a `step` the build cannot read, any other attribute, and a
- * note inline in a paragraph. `scenario` is null when the lesson's scenario has problems of its
- * own, already reported: then the step ids are not checked.
+ * step at all, with no scenario), a `step` the build cannot read, any other attribute, a note
+ * inline in a paragraph, and an `<AfterRun>` the presenter could not place (see
+ * `checkAfterRun`). `scenario` is null when the lesson's scenario has problems of its own,
+ * already reported: then the step ids are not checked.
  */
 export function checkSpeakerNotes(
   notes: SpeakerNotesNode[],
@@ -99,6 +102,64 @@ export function checkSpeakerNotes(
         )
       }
     }
+    problems.push(...checkAfterRun(note))
   }
+  return problems
+}
+
+/**
+ * An `<AfterRun>` splits a step's notes in two: what to say before the step runs, above it,
+ * and what to point at once it has run, inside it. The presenter can place it only as the last
+ * block of notes with a `step`, once, without attributes and not empty.
+ */
+function checkAfterRun(note: SpeakerNotesNode): SpeakerNotesProblem[] {
+  const blocks = (note.children ?? []).filter((child) => isElementNamed(child, 'AfterRun'))
+  const hasStep = (note.attributes ?? []).some((attribute) => attribute.name === 'step')
+  return blocks.flatMap((block, index) => {
+    const line = block.position?.start.line ?? note.position?.start.line
+    const report = (message: string): SpeakerNotesProblem => ({
+      ...(line !== undefined && { line }),
+      field: 'AfterRun',
+      message,
+    })
+    const found: SpeakerNotesProblem[] = []
+    if (!hasStep)
+      found.push(
+        report('notes on the whole lesson have no run to come after: put <AfterRun> in notes with step="…"'),
+      )
+    if (index > 0) found.push(report(`one <AfterRun> a note: this note has ${blocks.length}`))
+    else if (note.children?.at(-1) !== block)
+      found.push(
+        report('must be the last block of its notes: what to say before the run comes first, above it'),
+      )
+    if ((block.attributes ?? []).length > 0) found.push(report('takes no attributes: <AfterRun>…</AfterRun>'))
+    if ((block.children ?? []).length === 0)
+      found.push(report('is empty: write what to point at once the step has run, or leave <AfterRun> out'))
+    return found
+  })
+}
+
+/**
+ * Every `<AfterRun>` that is not a block of its own directly inside `<SpeakerNotes>`: in the
+ * prose, inline in a paragraph, or deeper in a note (in a list). The presenter would show it
+ * nowhere, or not as the part after the run.
+ */
+export function checkStrayAfterRuns(tree: MdxNode): SpeakerNotesProblem[] {
+  const problems: SpeakerNotesProblem[] = []
+  const visit = (node: MdxNode, isInNotes: boolean) => {
+    if (isElementNamed(node, 'AfterRun') && !(isInNotes && node.type === 'mdxJsxFlowElement')) {
+      const line = node.position?.start.line
+      problems.push({
+        ...(line !== undefined && { line }),
+        field: 'AfterRun',
+        message:
+          node.type === 'mdxJsxTextElement'
+            ? 'inline in a paragraph: put <AfterRun> on lines of its own, with a blank line before it'
+            : 'outside <SpeakerNotes step="…">: it holds what to say once that step has run, so it goes directly inside those notes, as their last block',
+      })
+    }
+    for (const child of node.children ?? []) visit(child, isSpeakerNotes(node))
+  }
+  visit(tree, false)
   return problems
 }

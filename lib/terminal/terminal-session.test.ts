@@ -94,6 +94,18 @@ describe('a terminal session', () => {
     assert.equal(screen.clears, 1)
   })
 
+  it('types a snippet’s beginning in place of the line, without running it, for the reader to finish', async () => {
+    const { session, screen, draw } = await openTerminal()
+    await session.type('select')
+    screen.text = ''
+    await session.typeCommand('select 6 * ')
+    assert.equal(screen.text.slice(screen.text.lastIndexOf('\r')), '\r\x1b[Kpostgres=> select 6 * ')
+    assert.equal(
+      await draw('7 as answer;\r'),
+      '7 as answer;\r\n answer \r\n--------\r\n     42\r\n(1 row)\r\n\r\npostgres=> ',
+    )
+  })
+
   it('keeps what is typed while a statement runs for after it, and cancels it on Ctrl+C', async () => {
     let release = () => undefined as void
     const gate = new Promise<void>((resolve) => (release = resolve))

@@ -88,6 +88,20 @@ export class TerminalSession {
     return this.apply(this.editor.handle(`${command}\r`))
   }
 
+  /**
+   * Types a command's beginning in place of the line, without Enter, for the reader to finish
+   * (a snippet with a placeholder); it waits for a running statement.
+   */
+  typeCommand(text: string): Promise<void> {
+    // Ctrl+E then Ctrl+U: whatever the line held goes, as the snippet's text takes its place
+    const input = `\x05\x15${text}`
+    if (this.session.isRunning) {
+      this.pending.push(input)
+      return Promise.resolve()
+    }
+    return this.apply(this.editor.handle(input))
+  }
+
   private print(text: string): void {
     this.screen.write(text.replace(/\r?\n/g, '\r\n'))
   }

@@ -31,9 +31,10 @@ export const simulationHandlers: { [A in SimulationAction]: SimulationHandler<A>
       throw new Error(`the lesson has ${scenario.steps.length} steps, not ${request.step + 1}`)
     const live = await LiveWorkbench.open(scenario, request, { context, schedule: state.schedule })
     state.live = live
-    // a Stop from here on comes back to this step's start, not to an older state; a resumed
-    // worker was just opened on the restore point itself, so it has nothing new to save
-    if (!request.resume) await context.saveRestorePoint()
+    // a Stop from here on comes back to this step's start, not to an older state; a worker
+    // resumed after a Stop was just opened on the restore point itself, so it has nothing new
+    // to save, but one resumed on a database restored from the page has
+    if (!request.resume || request.resume.database) await context.saveRestorePoint()
     return { step: request.step, nowMs: live.nowMs }
   },
   run: (request, _, state) => {

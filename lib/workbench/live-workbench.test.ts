@@ -167,6 +167,29 @@ describe('the workbench in the worker', () => {
     }
   })
 
+  it('resumes on a database saved before (a reset undone): restored first, and saved as the restore point', async () => {
+    const first = await openWorkbench(lesson, database, start, 1)
+    await first.call({ action: 'stop' })
+    await database.run("insert into users (name, email) values ('Grace Hopper', 'grace@example.org')")
+    const saved = await database.snapshot()
+    // the reset: the lesson's start again, without her
+    const reset = await openWorkbench(lesson, database, start, 0)
+    await reset.call({ action: 'stop' })
+    const workbench = await openWorkbench(lesson, database, start, 1, [], {
+      database: saved,
+      deployment: { 'v1.0.0': 100 },
+    })
+    try {
+      await workbench.tick()
+      assert.equal(workbench.batches().at(-1)!.nextStep, 1)
+      const kept = await database.run("select name from users where email = 'grace@example.org'")
+      assert.deepEqual(kept.ok && kept.rows, [['Grace Hopper']])
+      assert.ok(workbench.messages.some((message) => (message as { type: string }).type === 'restore point'))
+    } finally {
+      await workbench.call({ action: 'stop' })
+    }
+  })
+
   it('remembers across a resume the deployment rollback goes back to', async () => {
     const workbench = await openWorkbench(lesson, database, start, 1, [], {
       deployment: { 'v1.0.0': 90, 'v1.1.0': 10 },

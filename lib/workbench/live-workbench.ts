@@ -76,6 +76,7 @@ export class LiveWorkbench {
     host: WorkbenchHost,
   ): Promise<LiveWorkbench> {
     if (!resume) await host.context.database.restore(start)
+    else if (resume.database) await host.context.database.restore(resume.database)
     // the simulation reports events from its start; the workbench made next hears them
     const listener: { workbench?: LiveWorkbench } = {}
     const path = pathsOf(scenario).includes('safe') ? 'safe' : 'main'

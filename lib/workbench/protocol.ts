@@ -42,11 +42,13 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
     sql: z.array(z.string().nullable()),
     speed: speedSchema,
     /**
-     * Resume on the database as it is (restarted from its last saved state after Stop): no
-     * replay, the earlier steps count as applied, and this deployment runs again.
+     * Resume on the database as it is (restarted from its last saved state after Stop), or on
+     * `database`: no replay, the earlier steps count as applied, and this deployment runs again.
      */
     resume: z
       .object({
+        // a snapshot to restore first: the database saved before a reset that is being undone
+        database: z.instanceof(Blob).optional(),
         deployment: deploymentSchema,
         // what `rollback` went back to before the worker was replaced
         previousDeployment: deploymentSchema.optional(),

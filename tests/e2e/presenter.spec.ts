@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
-import { endpointCell, focusTerminal, terminalText } from './workbench-helpers'
+import { endpointCell, focusTerminal, openLesson, sessionRows, step, terminalText } from './workbench-helpers'
 
 test('the presenter drives from the keyboard and the audience window stays in step, terminal and all', async ({
   page,
@@ -214,4 +214,109 @@ test('the projector shows the SQL that ran, Home asks before it resets, a reload
   await page.getByRole('combobox', { name: 'Lesson' }).selectOption('split-column')
   await expect(audience).toHaveURL(/\/present\/split-column\/audience$/, { timeout: 60_000 })
   await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 1 of 16/, { timeout: 60_000 })
+})
+
+test('a step’s notes say what to do before it runs and, once it runs, what to point at; a note’s command runs in the presenter’s terminal', async ({
+  page,
+}) => {
+  test.setTimeout(120_000)
+  const workbench = await openLesson(page, '/present/two-versions')
+  const notes = page.getByRole('complementary', { name: 'Speaker notes' })
+  const serve = notes.locator('[data-step="serve"]')
+
+  // before the run, the part after it is marked as what comes next
+  await expect(serve.getByText('Once it has run:')).toBeVisible()
+  await expect(serve.getByText('Now that it has run:')).toBeHidden()
+
+  // the note's command is typed into the presenter's terminal and run
+  const terminal = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
+  await expect(terminal).toHaveAttribute('data-ready', 'true')
+  await serve.getByRole('button', { name: 'Run in the terminal: \\d product' }).click()
+  await expect.poll(() => terminalText(terminal), { timeout: 15_000 }).toMatch(/^ description +\| jsonb/m)
+
+  // once the step runs, the part after the run comes first
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(serve.getByText('Now that it has run:')).toBeVisible()
+  await expect(serve.getByText('Once it has run:')).toBeHidden()
+  const after = serve.locator('.speaker-note-after')
+  const before = serve.getByText('Run the step.')
+  expect((await after.boundingBox())!.y).toBeLessThan((await before.boundingBox())!.y)
+  await expect(page.getByText('✓ Passed: step 1')).toBeVisible({ timeout: 60_000 })
+
+  // → goes on to a step not run yet: its notes are before their run again
+  await page.getByRole('heading', { level: 1 }).click()
+  await page.keyboard.press('ArrowRight')
+  await expect(notes.locator('[data-step="expand"]')).toBeVisible()
+  await expect(notes).toHaveAttribute('data-phase', 'before')
+})
+
+test('a note’s command with a placeholder is typed without Enter, for the presenter to finish', async ({
+  page,
+}) => {
+  test.setTimeout(120_000)
+  const workbench = await openLesson(page, '/present/lock-queue?step=upgrade')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 3')
+  const upgrade = page.getByRole('complementary', { name: 'Speaker notes' }).locator('[data-step="upgrade"]')
+  const terminal = workbench.getByRole('region', { name: 'Terminal' }).getByTestId('terminal')
+  await expect(terminal).toHaveAttribute('data-ready', 'true')
+
+  await upgrade.getByRole('button', { name: 'Run in the terminal: sessions' }).click()
+  await expect.poll(() => terminalText(terminal), { timeout: 15_000 }).toContain('v1.0.0-users-page')
+  await upgrade.getByRole('button', { name: 'Type in the terminal: terminate PID' }).click()
+  await expect.poll(() => terminalText(terminal)).toMatch(/postgres=> terminate$/)
+  expect(await terminalText(terminal)).not.toContain('usage: terminate')
+
+  // the presenter finishes it with the pid the Sessions panel shows
+  const pid = await sessionRows(workbench)
+    .filter({ hasText: 'v1.0.0-users-page' })
+    .first()
+    .getAttribute('data-owner')
+  await page.keyboard.type(pid!)
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain(`terminated session ${pid}`)
+})
+
+test('Home resets the lesson and U undoes it: the step, its verdict and the database come back', async ({
+  page,
+}) => {
+  test.setTimeout(150_000)
+  const workbench = await openLesson(page, '/present/two-versions')
+  const status = workbench.getByRole('status').first()
+
+  // a table made by hand: no replay of the steps would bring it back, only the database itself
+  const terminal = await focusTerminal(workbench)
+  await page.keyboard.type('create table made_by_hand (id int);')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain('CREATE TABLE')
+  await page.getByRole('heading', { level: 1 }).click()
+  await page.keyboard.press('r')
+  await expect(step(workbench, 1)).toHaveAttribute('data-state', 'passed', { timeout: 60_000 })
+  await expect(status).toContainText('Live: step 2')
+
+  await page.keyboard.press('Home')
+  await page
+    .getByRole('alertdialog', { name: 'Reset the lesson?' })
+    .getByRole('button', { name: 'Reset the lesson' })
+    .click()
+  const news = page.getByRole('status', { name: 'Reset' })
+  await expect(news).toContainText('Lesson reset to step 1', { timeout: 30_000 })
+  await expect(status).toContainText('Live: step 1', { timeout: 30_000 })
+  await expect(step(workbench, 1)).not.toHaveAttribute('data-state', 'passed')
+  await focusTerminal(workbench)
+  await page.keyboard.type('\\d made_by_hand')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain('Did not find any relation named "made_by_hand"')
+
+  await page.getByRole('heading', { level: 1 }).click()
+  await page.keyboard.press('u')
+  await expect(news).toContainText('Reset undone: back at step 2', { timeout: 30_000 })
+  await expect(status).toContainText('Live: step 2')
+  await expect(step(workbench, 1)).toHaveAttribute('data-state', 'passed')
+  // the projector holds the step that ran, as it did before the reset
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Step 1 of 7/)
+  await focusTerminal(workbench)
+  await page.keyboard.press('Control+L')
+  await page.keyboard.type('\\d made_by_hand')
+  await page.keyboard.press('Enter')
+  await expect.poll(() => terminalText(terminal)).toContain('Table "public.made_by_hand"')
 })

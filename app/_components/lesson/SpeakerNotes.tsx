@@ -6,3 +6,11 @@
 export function SpeakerNotes({ step }: { step?: string }) {
   return step ? <span hidden data-notes-after-step={step} /> : null
 }
+
+/**
+ * The part of a step's notes for once the step has run. The learner's page never reaches it
+ * (its notes leave their text out); it is registered so the lesson's MDX renders there too.
+ */
+export function AfterRun() {
+  return null
+}

@@ -37,6 +37,32 @@ describe('the presenter channel', () => {
     assert.equal(reduceLiveState(state, running.action).runningStep, 2)
   })
 
+  it('passes on a resume after a Stop and an undone reset, so the audience opens with the presenter', () => {
+    const verdict = {
+      type: 'verdict',
+      step: 0,
+      how: 'solution',
+      passed: true,
+      expectations: [],
+      result: { ok: true },
+    }
+    const actions = [
+      { type: 'opening', resuming: true },
+      {
+        type: 'opened',
+        opened: { step: 1, nowMs: 40_000 },
+        speed: 1,
+        resumed: true,
+        undoneReset: { verdicts: { 0: verdict } },
+      },
+    ].map((action) => readPresenterMessage({ ...envelope, kind: 'action', action }, 'lock-queue'))
+    const state = actions.reduce(
+      (folded, message) => (message?.kind === 'action' ? reduceLiveState(folded, message.action) : folded),
+      initialLiveState,
+    )
+    assert.deepEqual([state.phase, state.nextStep, state.verdicts[0]?.passed], ['live', 1, true])
+  })
+
   it('drops messages for another lesson, of another shape, or with fields of their own', () => {
     for (const data of [
       { ...envelope, lesson: 'split-column', kind: 'hello', id: 'a' },

@@ -106,6 +106,7 @@ const liveActionSchema = z.discriminatedUnion('type', [
     opened: z.looseObject({ step: z.number().int(), nowMs: z.number() }),
     speed: z.union([z.literal(0), z.literal(1), z.literal(10)]),
     resumed: z.boolean(),
+    undoneReset: z.strictObject({ verdicts: liveStateSchema.shape.verdicts }).optional(),
   }),
   z.strictObject({ type: z.literal('failed'), problem: z.string() }),
   z.strictObject({ type: z.literal('problem'), problem: z.string().optional() }),

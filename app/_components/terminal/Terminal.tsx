@@ -76,10 +76,10 @@ export function Terminal({
       )
       const session = new TerminalSession(backend, screen, { lines: readHistory(), save: saveHistory })
       const stopData = screen.onData((data) => void session.type(data))
-      const stopSnippets = onTerminalCommand((command) => {
+      const stopSnippets = onTerminalCommand((input) => {
         element.scrollIntoView({ block: 'nearest' })
         screen.focus()
-        void session.runCommand(command)
+        void (input.submits ? session.runCommand(input.text) : session.typeCommand(input.text))
       })
       void session.start([
         'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and concurrency are simulated.\n',

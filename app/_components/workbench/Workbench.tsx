@@ -190,6 +190,7 @@ export function Workbench(props: WorkbenchProps) {
     shownAttempt,
     dismissSharedAttempt,
     workbench,
+    requestsPerSecond: props.requestsPerSecond,
     opening,
     lessonProgress,
     feedback,

@@ -41,6 +41,27 @@ describe('the live state', () => {
     assert.match(state.audit[3].what, /^reopened at the start of step 4; the clock went back from 02:10/)
   })
 
+  it('brings back the verdicts of a run whose reset is undone, and says so in the audit log', () => {
+    const state = fold([
+      { type: 'opening' },
+      { type: 'opened', opened: { step: 0, nowMs: 0 }, speed: 1, resumed: false },
+      { type: 'verdict', verdict: verdict(0) },
+      // the reset
+      { type: 'opening' },
+      { type: 'opened', opened: { step: 0, nowMs: 0 }, speed: 1, resumed: false },
+      { type: 'opening', resuming: true },
+      {
+        type: 'opened',
+        opened: { step: 1, nowMs: 40_000 },
+        speed: 1,
+        resumed: true,
+        undoneReset: { verdicts: { 0: verdict(0) } },
+      },
+    ])
+    assert.deepEqual([state.nextStep, state.verdicts], [1, { 0: verdict(0) }])
+    assert.equal(state.audit.at(-1)?.what, 'undid the reset: back at step 2 on the database saved before it')
+  })
+
   it('drops a verdict that arrives while the workbench reopens: it is the earlier run’s', () => {
     const opened = fold([
       { type: 'opening' },

@@ -8,8 +8,9 @@ import type { useWorkbench } from './use-workbench'
 import type { StepStatus, WorkbenchCommand, WorkbenchCommandSource } from './workbench-host'
 
 /**
- * Carries out the commands an embed's host page or the presenter's keys send: run, stop, reset, go to
- * the next or previous step, pause or resume the traffic, and answer where the step stands.
+ * Carries out the commands an embed's host page or the presenter's keys send: run, stop, reset
+ * (and undo it), go to the next or previous step, pause or resume the traffic, and answer where
+ * the step stands.
  */
 export function useHostCommands({
   commands,
@@ -20,7 +21,7 @@ export function useHostCommands({
   workbench: { state, setSpeed },
   progressRef,
   isRunRequestedRef,
-  stepCommands: { run, reset, stop },
+  stepCommands: { run, reset, undoReset, stop },
   openAt,
 }: {
   commands: WorkbenchCommandSource | undefined
@@ -33,7 +34,7 @@ export function useHostCommands({
   workbench: Pick<ReturnType<typeof useWorkbench>, 'state' | 'setSpeed'>
   progressRef: RefObject<LessonProgress>
   isRunRequestedRef: RefObject<boolean>
-  stepCommands: Pick<StepCommands, 'run' | 'reset' | 'stop'>
+  stepCommands: Pick<StepCommands, 'run' | 'reset' | 'undoReset' | 'stop'>
   openAt(step: number): Promise<boolean>
 }): void {
   const isLive = state.phase === 'live'
@@ -65,6 +66,8 @@ export function useHostCommands({
         if (command.how !== 'naive' || step?.naive !== undefined) void run(command.how ?? 'yours')
       } else if (command.type === 'reset') {
         void reset()
+      } else if (command.type === 'undo reset') {
+        void undoReset()
       } else if (command.type === 'stop') {
         void stop()
       } else if (command.type === 'toggle traffic') {

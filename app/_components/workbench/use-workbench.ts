@@ -65,7 +65,14 @@ export const initialLiveState: LiveState = {
 export type LiveAction =
   | { type: 'replace'; state: LiveState }
   | { type: 'opening'; resuming?: boolean }
-  | { type: 'opened'; opened: OpenedWorkbench; speed: WorkbenchSpeed; resumed: boolean }
+  | {
+      type: 'opened'
+      opened: OpenedWorkbench
+      speed: WorkbenchSpeed
+      resumed: boolean
+      /** Resumed on the database saved before a reset, which this undoes: the verdicts of then. */
+      undoneReset?: { verdicts: Record<number, StepVerdict> }
+    }
   | { type: 'failed'; problem: string }
   | { type: 'problem'; problem: string | undefined }
   | { type: 'batch'; batch: WorkbenchBatch }
@@ -93,11 +100,13 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
       // a reopen replays the steps before it on a new clock: the log says where time went back
       const lastMs = state.audit.at(-1)?.atMs ?? 0
       const rewound = action.opened.nowMs < lastMs
-      const what = action.resumed
-        ? 'resumed from the last saved state after a Stop'
-        : state.audit.length > 0
-          ? `reopened at the start of step ${action.opened.step + 1}`
-          : `opened the lesson at step ${action.opened.step + 1}`
+      const what = action.undoneReset
+        ? `undid the reset: back at step ${action.opened.step + 1} on the database saved before it`
+        : action.resumed
+          ? 'resumed from the last saved state after a Stop'
+          : state.audit.length > 0
+            ? `reopened at the start of step ${action.opened.step + 1}`
+            : `opened the lesson at step ${action.opened.step + 1}`
       return {
         ...state,
         audit: [
@@ -117,7 +126,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         nowMs: action.opened.nowMs,
         nextStep: action.opened.step,
         speed: action.speed,
-        verdicts: {},
+        verdicts: action.undoneReset?.verdicts ?? {},
       }
     }
     case 'failed':
@@ -193,6 +202,8 @@ export interface OpenRequest {
    * start: after the worker was replaced (see the `open` request's `resume`).
    */
   resume?: NonNullable<SimulationRequests['open']['resume']>
+  /** Undoing a reset: the verdicts this run had then, shown again once it opens. */
+  undoneReset?: { verdicts: Record<number, StepVerdict> }
 }
 
 /**
@@ -277,7 +288,7 @@ export function useWorkbench({
   )
 
   const open = useCallback(
-    async ({ step, sql, resume }: OpenRequest): Promise<boolean> => {
+    async ({ step, sql, resume, undoneReset }: OpenRequest): Promise<boolean> => {
       if (!database) return false
       const id = ++openId.current
       isOpeningRef.current = true
@@ -301,7 +312,13 @@ export function useWorkbench({
         })
         if (id !== openId.current) return false
         isOpeningRef.current = false
-        dispatch({ type: 'opened', opened, speed: speedRef.current, resumed: resume !== undefined })
+        dispatch({
+          type: 'opened',
+          opened,
+          speed: speedRef.current,
+          resumed: resume !== undefined,
+          ...(undoneReset && { undoneReset }),
+        })
         return true
       } catch (error) {
         start.current = undefined
@@ -356,7 +373,13 @@ export function useWorkbench({
     [act, dispatch],
   )
 
-  return { state, open, runStep, setSpeed, act, call, realWorkRef }
+  // a copy of the database as it is now, for undoing a reset; refused inside an open transaction
+  const snapshotDatabase = useCallback(async (): Promise<Blob> => {
+    if (!database) throw new Error('the database is not ready')
+    return database.snapshot()
+  }, [database])
+
+  return { state, open, runStep, setSpeed, act, call, realWorkRef, snapshotDatabase }
 }
 
 function messageOf(error: unknown): string {

@@ -21,6 +21,8 @@ import type { TerminalOutput } from '@/app/_components/terminal/terminal-look'
 import { initialLiveState, reduceLiveState, type LiveAction } from '@/app/_components/workbench/use-workbench'
 import {
   createCommandSource,
+  type ResetUndoOffer,
+  type ResetUndoOutcome,
   type WorkbenchCommand,
   type WorkbenchEvent,
 } from '@/app/_components/workbench/workbench-host'
@@ -33,7 +35,15 @@ const keys: {
   names: string[]
   does: string
   command:
-    WorkbenchCommand | ProjectorLayout | 'help' | 'ask to reset' | 'black' | 'freeze' | 'larger' | 'smaller'
+    | WorkbenchCommand
+    | ProjectorLayout
+    | 'help'
+    | 'ask to reset'
+    | 'undo the reset'
+    | 'black'
+    | 'freeze'
+    | 'larger'
+    | 'smaller'
 }[] = [
   {
     values: ['ArrowRight', 'PageDown'],
@@ -50,6 +60,7 @@ const keys: {
   { values: ['r'], names: ['R'], does: 'run the step', command: { type: 'run' } },
   { values: ['n'], names: ['N'], does: 'run it the naive way', command: { type: 'run', how: 'naive' } },
   { values: ['Home'], names: ['Home'], does: 'reset the lesson (asks first)', command: 'ask to reset' },
+  { values: ['u'], names: ['U'], does: 'undo the reset, while the bar offers it', command: 'undo the reset' },
   {
     values: [' ', 'p'],
     names: ['Space', 'P'],
@@ -66,6 +77,16 @@ const keys: {
   { values: ['-'], names: ['−'], does: 'smaller type on the projector', command: 'smaller' },
   { values: ['?'], names: ['?'], does: 'show or hide these keys', command: 'help' },
 ]
+
+// how long the bar offers to undo a reset, and says how an undo went
+const undoOfferMs = 20_000
+const undoNewsMs = 12_000
+
+/** What the bar under the header says of the last reset: undo it, or how the undo went. */
+interface ResetNews {
+  text: string
+  canUndo: boolean
+}
 
 // a clicker sends PageDown and PageUp: they move the class on whatever has focus, the terminal too
 const clickerKeys = new Set(['PageDown', 'PageUp'])
@@ -122,6 +143,10 @@ export function Presenter({
   const [audiences, setAudiences] = useState<ReadonlySet<string>>(new Set())
   const [isHelpShown, setIsHelpShown] = useState(false)
   const [isAskingToReset, setIsAskingToReset] = useState(false)
+  const [resetNews, setResetNews] = useState<ResetNews | undefined>()
+  // the step the projector held when the lesson was reset: an undo holds it again
+  const heldBeforeReset = useRef<typeof held>(undefined)
+  const resetNewsRef = useRef(resetNews)
   const [screen, setScreen] = useState<ProjectorScreen>('live')
   const [look, setLook] = useState<ProjectorLook>({ layout: 'overview', typeScale: 1 })
   const lookRef = useRef(look)
@@ -245,10 +270,22 @@ export function Presenter({
         const next = { step: event.step, ran: { how: event.how, text: event.text } }
         heldRef.current = next
         setHeld(next)
+        // a run after a reset is new work: the workbench no longer keeps the reset's undo
+        setResetNews((news) => (news?.canUndo ? undefined : news))
         sendView()
       } else if (event.type === 'reset') {
         release()
         sendView()
+        setResetNews(newsOfReset(event.step, event.undo))
+      } else if (event.type === 'reset undone') {
+        const holding = heldBeforeReset.current
+        heldBeforeReset.current = undefined
+        if (event.outcome.ok && holding) {
+          heldRef.current = holding
+          setHeld(holding)
+          sendView()
+        }
+        setResetNews(newsOfUndo(event.outcome))
       } else if (event.type === 'view') {
         editorRef.current = { current: event.current, sql: event.sql }
         setAtHand(event.current)
@@ -265,6 +302,24 @@ export function Presenter({
     },
     [release, sendView, workbench.steps],
   )
+
+  const undoReset = useCallback(() => {
+    if (!resetNewsRef.current?.canUndo) return
+    resetNewsRef.current = { text: 'Undoing the reset…', canUndo: false }
+    setResetNews(resetNewsRef.current)
+    commands.send({ type: 'undo reset' })
+  }, [commands])
+
+  // the offer to undo lasts a while, then the bar clears; so does the news of an undo
+  useEffect(() => {
+    resetNewsRef.current = resetNews
+    if (!resetNews) return
+    const timer = window.setTimeout(
+      () => setResetNews(undefined),
+      resetNews.canUndo ? undoOfferMs : undoNewsMs,
+    )
+    return () => window.clearTimeout(timer)
+  }, [resetNews])
 
   const goOn = useCallback(
     (to: 'next' | 'previous') => {
@@ -300,6 +355,7 @@ export function Presenter({
       if (isClicker) event.stopPropagation()
       if (command === 'help') setIsHelpShown((shown) => !shown)
       else if (command === 'ask to reset') setIsAskingToReset(true)
+      else if (command === 'undo the reset') undoReset()
       else if (command === 'black') setScreen((now) => (now === 'black' ? 'live' : 'black'))
       else if (command === 'freeze') setScreen((now) => (now === 'frozen' ? 'live' : 'frozen'))
       else if (command === 'larger' || command === 'smaller')
@@ -311,7 +367,7 @@ export function Presenter({
     // capture: before the terminal, which takes the keys it is given
     window.addEventListener('keydown', onKey, { capture: true })
     return () => window.removeEventListener('keydown', onKey, { capture: true })
-  }, [commands, goOn])
+  }, [commands, goOn, undoReset])
 
   const shown = held ? held.step : atHand
   const step = workbench.steps[shown]
@@ -398,12 +454,28 @@ export function Presenter({
         <ResetQuestion
           onReset={() => {
             setIsAskingToReset(false)
+            heldBeforeReset.current = heldRef.current
             release()
             commands.send({ type: 'reset' })
           }}
           onKeep={() => setIsAskingToReset(false)}
         />
       )}
+      <div className="presenter-reset-news" role="status" aria-label="Reset">
+        {resetNews && (
+          <p>
+            {resetNews.text}
+            {resetNews.canUndo && (
+              <>
+                {' · '}
+                <button type="button" className="secondary" onClick={undoReset}>
+                  Undo (U)
+                </button>
+              </>
+            )}
+          </p>
+        )}
+      </div>
       {isHelpShown && (
         <section className="presenter-keys" aria-label="Keys">
           <ul>
@@ -441,7 +513,13 @@ export function Presenter({
             terminalFontSize={18}
           />
         )}
-        <aside className="speaker-notes" aria-label="Speaker notes">
+        <aside
+          className="speaker-notes"
+          aria-label="Speaker notes"
+          // a step's notes before its run say what to ask; once it runs (its own way or the
+          // solution, not the naive way, which notes set up before the real run), what to point at
+          data-phase={held && held.ran.how !== 'naive' ? 'after' : 'before'}
+        >
           <h2>Speaker notes</h2>
           {/* notes for other steps are hidden, not removed: the lesson's notes are rendered once */}
           <style>{`.speaker-notes [data-step]:not([data-step=""]):not([data-step="${cssString(stepId)}"]){display:none}`}</style>
@@ -505,7 +583,25 @@ function ProjectorLookControls({ look, onLook }: { look: ProjectorLook; onLook(l
   )
 }
 
-/** Home asks first: a reset forgets every step's verdict in front of the class. */
+// what the bar says once the lesson was reset: how to undo it, or why it cannot be
+function newsOfReset(step: number, undo: ResetUndoOffer): ResetNews {
+  const what = `Lesson reset to step ${step + 1}`
+  return undo.ok
+    ? { text: what, canUndo: true }
+    : { text: `${what}. It cannot be undone: ${undo.reason}.`, canUndo: false }
+}
+
+// what the bar says of an undo: what came back, and, exactly, what did not
+function newsOfUndo(outcome: ResetUndoOutcome): ResetNews {
+  if (!outcome.ok) return { text: `The reset could not be undone: ${outcome.reason}.`, canUndo: false }
+  const lost = outcome.notRestored.length > 0 ? ` Not brought back: ${outcome.notRestored.join(', ')}.` : ''
+  return {
+    text: `Reset undone: back at step ${outcome.step + 1} with the database, the verdicts and the deployment as they were.${lost} The charts start again from here.`,
+    canUndo: false,
+  }
+}
+
+/** Home asks first: a reset forgets every step's verdict in front of the class, until it is undone. */
 function ResetQuestion({ onReset, onKeep }: { onReset(): void; onKeep(): void }) {
   const keep = useRef<HTMLButtonElement>(null)
   useEffect(() => keep.current?.focus(), [])
@@ -518,7 +614,10 @@ function ResetQuestion({ onReset, onKeep }: { onReset(): void; onKeep(): void })
         if (event.key === 'Escape') onKeep()
       }}
     >
-      <p>Reset the lesson to step 1? Every step’s verdict is forgotten.</p>
+      <p>
+        Reset the lesson to step 1? Every step’s verdict is forgotten; for {undoOfferMs / 1000} seconds after,
+        U undoes it.
+      </p>
       <button type="button" className="danger" onClick={onReset}>
         Reset the lesson
       </button>

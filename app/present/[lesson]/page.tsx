@@ -34,6 +34,22 @@ function PresenterNote({ step, children }: { step?: string; children?: ReactNode
   )
 }
 
+/**
+ * The part of a step's notes for once it has run: before the run it shows as what comes next,
+ * after it first and large (the presenter's phase, set on the notes, decides which).
+ */
+function PresenterAfterRun({ children }: { children?: ReactNode }) {
+  return (
+    <div className="speaker-note-after">
+      <p className="speaker-note-when">
+        <span data-phase="before">Once it has run:</span>
+        <span data-phase="after">Now that it has run:</span>
+      </p>
+      {children}
+    </div>
+  )
+}
+
 /** A lesson for an instructor at a projector: the presenter's window, with speaker notes. */
 export default async function PresentPage({ params }: PresentPageProps) {
   const { lesson, engine, snapshotUrl, workbench } = await readLessonSetup((await params).lesson)
@@ -53,7 +69,11 @@ export default async function PresentPage({ params }: PresentPageProps) {
         lessonTitle={lesson.meta.title}
         durationMinutes={lesson.meta.durationMinutes}
         lessons={lessons}
-        notes={<Notes components={{ ...lessonComponents, SpeakerNotes: PresenterNote }} />}
+        notes={
+          <Notes
+            components={{ ...lessonComponents, SpeakerNotes: PresenterNote, AfterRun: PresenterAfterRun }}
+          />
+        }
       />
     </LessonDatabase>
   )
