@@ -47,7 +47,7 @@ test('the presenter drives from the keyboard and the audience window stays in st
   await expect(notes.locator('[data-step="serve"]')).toBeVisible()
   await expect(page.getByTestId('next-step')).toHaveText(/^→ shows step 2/)
   await page.locator('body').press('ArrowRight')
-  await expect(heading).toHaveText('Step 2 of 7: 0.1.1’s migration, while v0.1.0 runs')
+  await expect(heading).toHaveText('Step 2 of 7: 0.1.1’s migration, while v0.1.0 runs', { timeout: 30_000 })
   await expect(notes.locator('[data-step="expand"]')).toBeVisible()
   await expect(notes.locator('[data-step="serve"]')).toBeHidden()
 

@@ -57,6 +57,21 @@ export function useHostCommands({
     if (progressRef.current.broke.includes(id)) return 'broke things'
     return 'not run'
   }
+  // a clicker pressed while the workbench reopens (a step change replays the steps before it)
+  // is kept and carried out once it is live, not lost; during a run it is not: the run ends by
+  // moving on by itself
+  const pendingGo = useRef<'next' | 'previous' | undefined>(undefined)
+  const canGo = () => isLive && !isRunning && !isRunRequestedRef.current && pinned < 0
+  const goFrom = (from: number, to: 'next' | 'previous') => {
+    const target = to === 'next' ? from + 1 : from - 1
+    if (target >= 0 && target < steps.length) void openAt(target)
+  }
+  useEffect(() => {
+    const to = pendingGo.current
+    if (!to || !canGo()) return
+    pendingGo.current = undefined
+    goFrom(current, to)
+  })
   const onCommand = useRef<(command: WorkbenchCommand) => void>(() => undefined)
   useEffect(() => {
     onCommand.current = (command) => {
@@ -72,9 +87,10 @@ export function useHostCommands({
         void stop()
       } else if (command.type === 'toggle traffic') {
         if (isLive) setSpeed(state.speed === 0 ? lastSpeed.current : 0)
-      } else if (isLive && !isRunning && !isRunRequestedRef.current && pinned < 0) {
-        const to = command.to === 'next' ? current + 1 : current - 1
-        if (to >= 0 && to < steps.length) void openAt(to)
+      } else if (canGo()) {
+        goFrom(current, command.to)
+      } else if (state.phase === 'opening' && pinned < 0) {
+        pendingGo.current = command.to
       }
     }
   })
