@@ -185,6 +185,22 @@ describe('a terminal on a narrow screen', () => {
     return { session, drawn }
   }
 
+  it('wraps its greeting at words to the screen, so no word is cut at the edge', async () => {
+    let text = ''
+    const session = new TerminalSession(
+      databaseBackend(database, async () => undefined),
+      { write: (drawn) => (text += drawn), clear: () => undefined, columns: 72 },
+      { lines: [], save: () => undefined },
+    )
+    await session.start([
+      'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and concurrency are simulated.\n',
+    ])
+    const lines = text.split('\r\n')
+    assert.ok(lines.every((line) => line.length <= 72))
+    assert.equal(lines[0], 'PostgreSQL 18 (PGlite) in your browser, inside the simulation: time and')
+    assert.match(lines[1] ?? '', /^concurrency are simulated\.$/)
+  })
+
   it('starts in \\x auto and says so: a table wider than the screen prints a record a row, a narrow one stays aligned', async () => {
     const { session, drawn } = await openOn(40)
     const greeting = drawn()

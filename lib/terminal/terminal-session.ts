@@ -57,7 +57,8 @@ export class TerminalSession {
     const columns = this.screen.columns
     const isNarrow = columns !== undefined && columns < narrowColumns
     this.session.fitTo(columns, isNarrow)
-    for (const text of greeting) this.print(text)
+    // at words: a greeting cut mid-word is the first thing a projector shows
+    for (const text of greeting) this.print(columns ? wrapAtWords(text, columns) : text)
     if (isNarrow)
       this.print(
         wrapAtWords(

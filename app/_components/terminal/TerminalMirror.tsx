@@ -23,11 +23,14 @@ export function TerminalMirror({
   feed,
   fontSize = 13,
   fitsHeight = false,
+  fitsWidth = true,
 }: {
   feed: TerminalFeed
   fontSize?: number
   /** The box has a height of its own (a projector's panel): the rows must fit it too. */
   fitsHeight?: boolean
+  /** False on a phone: the other terminal's columns at a readable font, scrolled sideways. */
+  fitsWidth?: boolean
 }) {
   const screen = useRef<HTMLDivElement>(null)
   const headingId = useId()
@@ -56,7 +59,7 @@ export function TerminalMirror({
           const roomHigh =
             element.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
           const shrink = Math.min(
-            roomWide > 0 ? roomWide / drawn.width : 1,
+            fitsWidth && roomWide > 0 ? roomWide / drawn.width : 1,
             // a box whose height follows its content (the lesson page's) never asks for less
             fitsHeight && roomHigh > 0 ? roomHigh / drawn.height : 1,
           )
@@ -101,12 +104,18 @@ export function TerminalMirror({
       isDisposed = true
       dispose()
     }
-  }, [feed, fitsHeight, fontSize])
+  }, [feed, fitsHeight, fitsWidth, fontSize])
 
   return (
     <section className="wb-panel terminal-panel" aria-labelledby={headingId}>
       <h3 id={headingId}>Terminal</h3>
-      <div className="terminal-screen" ref={screen} data-testid="terminal" />
+      <div
+        className="terminal-screen"
+        ref={screen}
+        data-testid="terminal"
+        data-scrolls-sideways={fitsWidth ? undefined : 'true'}
+        {...(!fitsWidth && { tabIndex: 0, 'aria-label': 'The presenter’s terminal, scrolled sideways' })}
+      />
     </section>
   )
 }

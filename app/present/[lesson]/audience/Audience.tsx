@@ -256,6 +256,12 @@ function AudienceScreen({
   const has = (area: string) => areas.includes(area)
 
   const rootPx = useProjectorType(look.typeScale, student === undefined)
+  // a student's phone: the terminal at a readable size, scrolled sideways, not 80 columns squeezed
+  const isPhone = useSyncExternalStore(
+    subscribeToResize,
+    () => window.innerWidth < 900,
+    () => false,
+  )
   const sql = step && view && (step.isEditable || view.ran) ? view.sql : undefined
 
   return (
@@ -360,7 +366,11 @@ function AudienceScreen({
         )}
         {/* the terminal fits its box by its own font size, at the presenter's columns */}
         <div className="audience-terminal" style={{ gridArea: 'terminal' }} hidden={!has('terminal')}>
-          <TerminalMirror feed={feed} fontSize={Math.round(rootPx * 1.1)} fitsHeight />
+          {student && isPhone ? (
+            <TerminalMirror feed={feed} fontSize={12} fitsWidth={false} />
+          ) : (
+            <TerminalMirror feed={feed} fontSize={Math.round(rootPx * 1.1)} fitsHeight />
+          )}
         </div>
         <FitBox area="step">
           <div className="audience-step">
@@ -429,16 +439,24 @@ function StudentBar({
 
 /** The class the presenter opened, on the projector: a QR code to its join page, and its code. */
 function JoinLink({ joining }: { joining: ClassJoining }) {
-  const { host, pathname } = new URL(joining.url)
+  const { host, hostname, pathname } = new URL(joining.url)
   return (
     <figure className="audience-follow">
       <QrCode text={joining.url} label={`A QR code to join class ${joining.code} at ${host}${pathname}`} />
       <figcaption>
         Join the class: <a href={joining.url}>{`${host}${pathname}`}</a>, code{' '}
         <strong className="audience-class-code">{joining.code}</strong>
+        {isLocalHost(hostname) && (
+          <span className="audience-follow-note"> (this machine only: serve with npm start -- --lan)</span>
+        )}
       </figcaption>
     </figure>
   )
+}
+
+/** An address only this machine reaches: a student's device cannot open it. */
+function isLocalHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
 }
 
 function subscribeToResize(onChange: () => void): () => void {
@@ -479,7 +497,7 @@ function FollowLink({ lesson, step, sql }: { lesson: string; step: string; sql: 
   const url = useFollowUrl(lesson, step, sql)
   if (!url) return null
   const { host, hostname, pathname } = new URL(url)
-  const isLocal = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]'
+  const isLocal = isLocalHost(hostname)
   return (
     <figure className="audience-follow">
       <QrCode text={url} label={`A QR code for this step: ${host}${pathname}`} />
