@@ -7,6 +7,7 @@ export { isExercise, retryPolicyOf, solutionOf, starterOf, writtenPartOf } from 
 export { checkLessonScenario, lessonPaths, type LessonPath, type PathVerdict } from './check-lessons'
 export { checkProseSql, type ProseSqlVerdict, type StopRunaway } from './check-prose-sql'
 export { proseSqlOf, restatedStepOf, type ProseSql } from './prose-sql'
+export { projectorLayouts, projectorPanels, type ProjectorLayout, type ProjectorPanel } from './speaker-notes'
 export { describePath, pathKey } from './path-label'
 export { scenarioJsonSchemaFile, scenarioJsonSchemaText } from './json-schema'
 export { parseSystemTestSpec, describeSpecProblem, type ParsedSpec, type SpecProblem } from './system-test'

@@ -125,7 +125,7 @@ describe('loadLessons', () => {
     )
     assert.deepEqual(problems.map(describeProblem), [
       'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes.step: write the step as a string, step="add-column", not as an expression {\'serve\'}',
-      'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes: takes only step="…"; found slide',
+      'content/lessons/01-notes/lesson.mdx:9: SpeakerNotes: takes only step="…" and projector="…"; found slide',
     ])
   })
 
@@ -164,6 +164,45 @@ describe('loadLessons', () => {
       'content/lessons/01-notes/lesson.mdx:29: AfterRun: is empty: write what to point at once the step has run, or leave <AfterRun> out',
       'content/lessons/01-notes/lesson.mdx:33: AfterRun: inline in a paragraph: put <AfterRun> on lines of its own, with a blank line before it',
       'content/lessons/01-notes/lesson.mdx:35: AfterRun: outside <SpeakerNotes step="…">: it holds what to say once that step has run, so it goes directly inside those notes, as their last block',
+    ])
+  })
+
+  it('loads the projector layout a step’s notes name, and any other step takes overview', async () => {
+    const { lessons, problems } = await loadNotes(
+      '\n<SpeakerNotes step="add-column" projector="terminal">\nType <TerminalSnippet>\\d t</TerminalSnippet> and show the Versions × endpoints grid.\n</SpeakerNotes>\n',
+    )
+    assert.deepEqual(problems, [])
+    assert.deepEqual(lessons[0]?.projectorByStep, { 'add-column': 'terminal' })
+  })
+
+  it('refuses step notes that point the class at a panel their layout does not show, naming one that does', async () => {
+    const { lessons, problems } = await loadNotes(
+      [
+        '',
+        '<SpeakerNotes>\nKeep Sessions and locks and the Invariants in mind all lesson.\n</SpeakerNotes>',
+        '<SpeakerNotes step="serve">\nPoint at Sessions and locks.\n</SpeakerNotes>',
+        '<SpeakerNotes step="add-column" projector="locks">\nThen the Traffic chart.\n</SpeakerNotes>',
+        '',
+      ].join('\n\n'),
+    )
+    assert.deepEqual(lessons, [])
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:14: SpeakerNotes.projector: the notes point at sessions, which the projector\'s overview layout does not show (it shows traffic, terminal, versions); name a layout that shows every panel the notes mention: projector="locks"',
+      'content/lessons/01-notes/lesson.mdx:18: SpeakerNotes.projector: the notes point at traffic, which the projector\'s locks layout does not show (it shows sessions, terminal); name a layout that shows every panel the notes mention: projector="overview" or "data"',
+    ])
+  })
+
+  it('takes a panel shown by the layout a note tells the presenter to press, and refuses a layout that is not one', async () => {
+    const { problems } = await loadNotes(
+      [
+        '',
+        '<SpeakerNotes step="serve">\nPress 2 and point at Sessions and locks.\n</SpeakerNotes>',
+        '<SpeakerNotes step="add-column" projector="big">\nNotes.\n</SpeakerNotes>',
+        '',
+      ].join('\n\n'),
+    )
+    assert.deepEqual(problems.map(describeProblem), [
+      'content/lessons/01-notes/lesson.mdx:14: SpeakerNotes.projector: is one of overview, locks, data, terminal, written as a string; found "big"',
     ])
   })
 

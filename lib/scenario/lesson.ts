@@ -9,6 +9,8 @@ import {
   checkSpeakerNotes,
   checkStrayAfterRuns,
   findSpeakerNotes,
+  projectorLayoutsByStep,
+  type ProjectorLayout,
   type MdxNode,
   type SpeakerNotesNode,
   type SpeakerNotesProblem,
@@ -48,6 +50,8 @@ export interface Lesson {
   setupSql: string
   /** The lesson's `scenario.yaml`, when it has one: versions, traffic and steps to replay. */
   scenario?: Scenario
+  /** The projector layout each step's speaker notes name (`projector="…"`); other steps take `overview`. */
+  projectorByStep: Record<string, ProjectorLayout>
 }
 
 /** Something wrong with a lesson, naming the file and, where there is one, the field. */
@@ -182,7 +186,15 @@ async function loadLesson(
     problems.push({ file: mdxFileAt(line), field, message })
   if (!meta.success || setupSql === undefined || scenario === null || noteProblems.length > 0)
     return undefined
-  return { slug, folder, meta: meta.data, body, setupSql, ...(scenario && { scenario }) }
+  return {
+    slug,
+    folder,
+    meta: meta.data,
+    body,
+    setupSql,
+    ...(scenario && { scenario }),
+    projectorByStep: projectorLayoutsByStep(notes),
+  }
 }
 
 // undefined: the lesson has no scenario; null: it has one with problems (already reported)

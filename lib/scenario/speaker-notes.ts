@@ -25,8 +25,81 @@ export interface SpeakerNotesNode extends MdxNode {
 /** Something wrong with one `<SpeakerNotes>` or `<AfterRun>`, at its line in the MDX body (from 1). */
 export interface SpeakerNotesProblem {
   line?: number
-  field: 'SpeakerNotes' | 'SpeakerNotes.step' | 'AfterRun'
+  field: 'SpeakerNotes' | 'SpeakerNotes.step' | 'SpeakerNotes.projector' | 'AfterRun'
   message: string
+}
+
+/**
+ * How the projector lays out its panels: the traffic and the terminal beside the versions
+ * (`overview`, the default), the blocking chain large (`locks`), the invariants beside the
+ * versions (`data`), or the terminal large (`terminal`). A step's notes may name the one the
+ * projector takes when the presenter arrives at the step: `<SpeakerNotes step="…" projector="locks">`.
+ */
+export const projectorLayouts = ['overview', 'locks', 'data', 'terminal'] as const
+export type ProjectorLayout = (typeof projectorLayouts)[number]
+
+/** The live panels a notes' text can point the class at, by the names the panels carry. */
+export type ProjectorPanel = 'traffic' | 'versions' | 'sessions' | 'invariants' | 'terminal'
+
+/** The panels each layout shows (with the step's SQL and verdict, always). */
+export const projectorPanels: Record<ProjectorLayout, readonly ProjectorPanel[]> = {
+  overview: ['traffic', 'terminal', 'versions'],
+  locks: ['sessions', 'terminal'],
+  data: ['invariants', 'versions', 'traffic'],
+  terminal: ['terminal', 'versions'],
+}
+
+// a panel is mentioned by its heading's name, as the class sees it on the projector; the
+// terminal also by a command the notes type into it
+const panelNames: [ProjectorPanel, RegExp][] = [
+  ['traffic', /\bTraffic\b/],
+  ['versions', /Versions × endpoints/],
+  ['sessions', /Sessions and locks/],
+  ['invariants', /\bInvariants\b/],
+  ['terminal', /\b[Tt]erminal\b/],
+]
+
+/** The panels a note points at: by name in its text, and the terminal by a `<TerminalSnippet>`. */
+export function panelsMentioned(node: MdxNode): Set<ProjectorPanel> {
+  const found = new Set<ProjectorPanel>()
+  const visit = (child: MdxNode) => {
+    if (isElementNamed(child, 'TerminalSnippet')) found.add('terminal')
+    if (child.type === 'text' && typeof child.value === 'string')
+      for (const [panel, name] of panelNames) if (name.test(child.value)) found.add(panel)
+    for (const grandchild of child.children ?? []) visit(grandchild)
+  }
+  visit(node)
+  return found
+}
+
+/** The layouts a note tells the presenter to switch to by key: "press 2" is `locks`. */
+function layoutsPressed(node: MdxNode): ProjectorLayout[] {
+  const pressed = new Set<ProjectorLayout>()
+  const visit = (child: MdxNode) => {
+    if (child.type === 'text' && typeof child.value === 'string')
+      for (const match of child.value.matchAll(/\bpress ([1-4])\b/gi))
+        pressed.add(projectorLayouts[Number(match[1]) - 1]!)
+    for (const grandchild of child.children ?? []) visit(grandchild)
+  }
+  visit(node)
+  return [...pressed]
+}
+
+/** The projector layout a step's notes name, by step id: a step not named takes `overview`. */
+export function projectorLayoutsByStep(notes: SpeakerNotesNode[]): Record<string, ProjectorLayout> {
+  const byStep: Record<string, ProjectorLayout> = {}
+  for (const note of notes) {
+    const step = attributeValue(note, 'step')
+    const layout = attributeValue(note, 'projector')
+    if (step && (projectorLayouts as readonly string[]).includes(layout ?? ''))
+      byStep[step] = layout as ProjectorLayout
+  }
+  return byStep
+}
+
+function attributeValue(node: MdxNode, name: string): string | undefined {
+  const value = node.attributes?.find((attribute) => attribute.name === name)?.value
+  return typeof value === 'string' ? value : undefined
 }
 
 function isSpeakerNotes(node: MdxNode): node is SpeakerNotesNode {
@@ -79,9 +152,20 @@ export function checkSpeakerNotes(
     }
     for (const attribute of note.attributes ?? []) {
       if (attribute.type === 'mdxJsxExpressionAttribute') {
-        report('SpeakerNotes', `takes only step="…"; found {${String(attribute.value)}}`)
+        report('SpeakerNotes', `takes only step="…" and projector="…"; found {${String(attribute.value)}}`)
+      } else if (attribute.name === 'projector') {
+        if (
+          typeof attribute.value !== 'string' ||
+          !(projectorLayouts as readonly string[]).includes(attribute.value)
+        )
+          report(
+            'SpeakerNotes.projector',
+            `is one of ${projectorLayouts.join(', ')}, written as a string; found ${typeof attribute.value === 'string' ? `"${attribute.value}"` : 'an expression or nothing'}`,
+          )
+        else if (attribute.value === 'data' && scenario && (scenario.invariants ?? []).length === 0)
+          report('SpeakerNotes.projector', '"data" shows the invariants, and this lesson has none')
       } else if (attribute.name !== 'step') {
-        report('SpeakerNotes', `takes only step="…"; found ${attribute.name}`)
+        report('SpeakerNotes', `takes only step="…" and projector="…"; found ${attribute.name}`)
       } else if (typeof attribute.value !== 'string') {
         // an expression is only known when the page runs, too late for the build to check it
         report(
@@ -103,8 +187,41 @@ export function checkSpeakerNotes(
       }
     }
     problems.push(...checkAfterRun(note))
+    problems.push(...checkPanelsShown(note))
   }
   return problems
+}
+
+/**
+ * A step's notes point the class at panels the projector shows at that step: the layout the
+ * notes name, or `overview`. Notes on the whole lesson are advice for the presenter, not read.
+ */
+function checkPanelsShown(note: SpeakerNotesNode): SpeakerNotesProblem[] {
+  if (!attributeValue(note, 'step')) return []
+  const named = attributeValue(note, 'projector')
+  const layout = (projectorLayouts as readonly string[]).includes(named ?? '')
+    ? (named as ProjectorLayout)
+    : 'overview'
+  const mentioned = [...panelsMentioned(note)]
+  // a note may tell the presenter to change the layout on the way ("press 4 for the terminal")
+  const shown = new Set([layout, ...layoutsPressed(note)].flatMap((each) => projectorPanels[each]))
+  const missing = mentioned.filter((panel) => !shown.has(panel))
+  if (missing.length === 0) return []
+  const fits = projectorLayouts.filter((candidate) =>
+    mentioned.every((panel) => projectorPanels[candidate].includes(panel)),
+  )
+  const line = note.position?.start.line
+  return [
+    {
+      ...(line !== undefined && { line }),
+      field: 'SpeakerNotes.projector',
+      message: `the notes point at ${missing.join(' and ')}, which the projector's ${layout} layout does not show (it shows ${projectorPanels[layout].join(', ')}); ${
+        fits.length > 0
+          ? `name a layout that shows every panel the notes mention: projector="${fits.join('" or "')}"`
+          : 'no layout shows every panel they mention: point at fewer, or split the point across steps'
+      }`,
+    },
+  ]
 }
 
 /**

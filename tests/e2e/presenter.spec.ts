@@ -320,3 +320,28 @@ test('Home resets the lesson and U undoes it: the step, its verdict and the data
   await page.keyboard.press('Enter')
   await expect.poll(() => terminalText(terminal)).toContain('Table "public.made_by_hand"')
 })
+
+test('the projector takes the layout each step’s notes name, and the presenter’s pick lasts for its step', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000)
+  await page.goto('/present/lock-queue?step=users-page')
+  const workbench = page.getByRole('region', { name: 'Workbench' })
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 2', { timeout: 60_000 })
+  const audience = await context.newPage()
+  await audience.goto('/present/lock-queue/audience')
+  const projector = audience.locator('main.audience')
+  // step 2's notes point at Sessions and locks: projector="locks"
+  await expect(projector).toHaveAttribute('data-layout', 'locks')
+  await expect(page.getByRole('combobox', { name: 'Projector' })).toHaveValue('locks')
+  await page.locator('body').press('ArrowRight')
+  await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 3 of /, { timeout: 30_000 })
+  await expect(projector).toHaveAttribute('data-layout', 'overview')
+  // the presenter's pick holds for the step it was picked at
+  await page.locator('body').press('4')
+  await expect(projector).toHaveAttribute('data-layout', 'terminal')
+  await page.locator('body').press('ArrowLeft')
+  await expect(audience.getByRole('heading', { level: 1 })).toHaveText(/^Step 2 of /, { timeout: 30_000 })
+  await expect(projector).toHaveAttribute('data-layout', 'locks')
+})

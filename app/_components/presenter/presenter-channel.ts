@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { projectorLayouts, type ProjectorLayout } from '@/lib/scenario'
 import type { TerminalOutput } from '../terminal/terminal-look'
 import type { LiveAction, LiveState } from '../workbench/use-workbench'
 
@@ -59,8 +60,8 @@ export interface ProjectorLook {
   typeScale: number
 }
 
-export const projectorLayouts = ['overview', 'locks', 'data', 'terminal'] as const
-export type ProjectorLayout = (typeof projectorLayouts)[number]
+// the layouts are the lesson's too: a step's notes name the one the projector takes there
+export { projectorLayouts, type ProjectorLayout } from '@/lib/scenario'
 
 /** The smallest and largest type the presenter can set, and a step between. */
 export const typeScaleLimits = { min: 0.8, max: 1.6, step: 0.1 }

@@ -119,6 +119,7 @@ export function Presenter({
   durationMinutes,
   lessons,
   notes,
+  projectorByStep,
 }: {
   workbench: LessonWorkbenchData
   lessonTitle: string
@@ -126,6 +127,8 @@ export function Presenter({
   /** Every lesson a presenter can switch to, by slug, with its title. */
   lessons: { slug: string; title: string }[]
   notes: ReactNode
+  /** The projector layout each step's notes name; a step not named takes `overview`. */
+  projectorByStep: Record<string, ProjectorLayout>
 }) {
   const lesson = workbench.lesson
   const commands = useMemo(() => createCommandSource(), [])
@@ -148,7 +151,26 @@ export function Presenter({
   const heldBeforeReset = useRef<typeof held>(undefined)
   const resetNewsRef = useRef(resetNews)
   const [screen, setScreen] = useState<ProjectorScreen>('live')
-  const [look, setLook] = useState<ProjectorLook>({ layout: 'overview', typeScale: 1 })
+  const [typeScale, setTypeScale] = useState(1)
+  // the layout the presenter picked, for the step it was picked at; elsewhere the notes' layout
+  const [layoutChoice, setLayoutChoice] = useState<{ step: string; layout: ProjectorLayout } | undefined>()
+  const shownStep = workbench.steps[held ? held.step : atHand]?.id ?? ''
+  const look = useMemo<ProjectorLook>(
+    () => ({
+      layout:
+        layoutChoice?.step === shownStep ? layoutChoice.layout : (projectorByStep[shownStep] ?? 'overview'),
+      typeScale,
+    }),
+    [layoutChoice, projectorByStep, shownStep, typeScale],
+  )
+  const shownStepRef = useRef(shownStep)
+  useEffect(() => {
+    shownStepRef.current = shownStep
+  }, [shownStep])
+  const chooseLayout = useCallback(
+    (layout: ProjectorLayout) => setLayoutChoice({ step: shownStepRef.current, layout }),
+    [],
+  )
   const lookRef = useRef(look)
   const channel = useRef<ReturnType<typeof openPresenterChannel> | undefined>(undefined)
   // the presenter folds the same actions it sends, to hand a late audience the state so far
@@ -359,15 +381,15 @@ export function Presenter({
       else if (command === 'black') setScreen((now) => (now === 'black' ? 'live' : 'black'))
       else if (command === 'freeze') setScreen((now) => (now === 'frozen' ? 'live' : 'frozen'))
       else if (command === 'larger' || command === 'smaller')
-        setLook((now) => ({ ...now, typeScale: nextTypeScale(now.typeScale, command) }))
-      else if (typeof command === 'string') setLook((now) => ({ ...now, layout: command }))
+        setTypeScale((now) => nextTypeScale(now, command))
+      else if (typeof command === 'string') chooseLayout(command)
       else if (command.type === 'go') goOn(command.to)
       else commands.send(command)
     }
     // capture: before the terminal, which takes the keys it is given
     window.addEventListener('keydown', onKey, { capture: true })
     return () => window.removeEventListener('keydown', onKey, { capture: true })
-  }, [commands, goOn, undoReset])
+  }, [chooseLayout, commands, goOn, undoReset])
 
   const shown = held ? held.step : atHand
   const step = workbench.steps[shown]
@@ -431,7 +453,11 @@ export function Presenter({
                 : `${audiences.size} audience windows: in step`}
             {screen === 'black' ? ' · blacked out (B)' : screen === 'frozen' ? ' · frozen (.)' : ''}
           </span>
-          <ProjectorLookControls look={look} onLook={setLook} />
+          <ProjectorLookControls
+            look={look}
+            onLayout={chooseLayout}
+            onTypeScale={(change) => setTypeScale((now) => nextTypeScale(now, change))}
+          />
           <PresenterClassControl
             state={liveClass.state}
             stepTitle={(presented, index) =>
@@ -544,15 +570,20 @@ function nextTypeScale(scale: number, change: 'larger' | 'smaller'): number {
 }
 
 /** What the projector shows and how large: the presenter picks for the moment in the lesson. */
-function ProjectorLookControls({ look, onLook }: { look: ProjectorLook; onLook(look: ProjectorLook): void }) {
+function ProjectorLookControls({
+  look,
+  onLayout,
+  onTypeScale,
+}: {
+  look: ProjectorLook
+  onLayout(layout: ProjectorLayout): void
+  onTypeScale(change: 'larger' | 'smaller'): void
+}) {
   return (
     <span className="presenter-look" role="group" aria-label="Projector">
       <label>
         Projector{' '}
-        <select
-          value={look.layout}
-          onChange={(event) => onLook({ ...look, layout: event.target.value as ProjectorLayout })}
-        >
+        <select value={look.layout} onChange={(event) => onLayout(event.target.value as ProjectorLayout)}>
           {projectorLayouts.map((layout) => (
             <option key={layout} value={layout}>
               {layoutNames[layout]}
@@ -565,7 +596,7 @@ function ProjectorLookControls({ look, onLook }: { look: ProjectorLook; onLook(l
         className="secondary"
         title="Smaller type on the projector (−)"
         disabled={look.typeScale <= typeScaleLimits.min}
-        onClick={() => onLook({ ...look, typeScale: nextTypeScale(look.typeScale, 'smaller') })}
+        onClick={() => onTypeScale('smaller')}
       >
         Smaller
       </button>
@@ -575,7 +606,7 @@ function ProjectorLookControls({ look, onLook }: { look: ProjectorLook; onLook(l
         className="secondary"
         title="Larger type on the projector (+)"
         disabled={look.typeScale >= typeScaleLimits.max}
-        onClick={() => onLook({ ...look, typeScale: nextTypeScale(look.typeScale, 'larger') })}
+        onClick={() => onTypeScale('larger')}
       >
         Larger
       </button>

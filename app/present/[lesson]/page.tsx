@@ -68,6 +68,7 @@ export default async function PresentPage({ params }: PresentPageProps) {
         workbench={workbench}
         lessonTitle={lesson.meta.title}
         durationMinutes={lesson.meta.durationMinutes}
+        projectorByStep={lesson.projectorByStep}
         lessons={lessons}
         notes={
           <Notes
