@@ -284,6 +284,7 @@ const pages: { path: string; projector?: AxeThemes | 'none'; phone?: AxeThemes |
   { path: '/', projector: 'every theme', phone: 'none' },
   { path: '/reference/locks', projector: 'every theme', phone: 'none' },
   { path: '/embedding', projector: 'every theme', phone: 'none' },
+  { path: '/join', projector: 'light and dark', phone: 'light and dark' },
   // and nothing on it moves as the database becomes ready and the simulation starts
   { path: '/learn/playground', projector: 'every theme', phone: 'every theme' },
   // every lesson live: the panels, the step at hand and the prose's code
@@ -373,6 +374,28 @@ for (const size of [
           await expectNoViolations(page, `the presenter's window, ${scheme}`)
           await expectNoViolations(audience, `the audience window, ${scheme}`)
         }
+      })
+
+      await test.step('a class: the presenter opens one, a student follows on their own device', async () => {
+        await page.getByRole('button', { name: 'Open a class' }).click()
+        const code = (await page.getByTestId('class-code').textContent()) ?? ''
+        await expectNothingCutOff(page, `the presenter's window with a class, on ${size.name}`)
+        const device = await page
+          .context()
+          .browser()!
+          .newContext({ viewport: { width: size.width, height: size.height } })
+        const student = await device.newPage()
+        await student.goto(`/join?code=${code}`)
+        await expect(student.getByRole('heading', { level: 1 })).toContainText('Step 1 of', {
+          timeout: 30_000,
+        })
+        await expect(student.getByTestId('terminal')).toContainText('postgres=>')
+        await expectNothingCutOff(student, `a student's page on ${size.name}`)
+        for (const scheme of ['light', 'dark'] as const) {
+          await student.emulateMedia({ colorScheme: scheme })
+          await expectNoViolations(student, `a student's page on ${size.name}, ${scheme}`)
+        }
+        await device.close()
       })
     })
   })
