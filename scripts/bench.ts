@@ -21,6 +21,8 @@ import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
 import { measureResetMemory, measureStops, type StopTimings } from './bench-way-out'
 import { measureClass, type ClassTimings } from './bench-class'
+import { waitUntilLive } from './bench-page'
+import { measureTransfer, type TransferFigures } from './bench-transfer'
 import { benchSimulator } from './sim-bench'
 import { createStaticServer } from './static-server.mjs'
 
@@ -97,12 +99,7 @@ async function timeToLive(browser: Browser, url: string): Promise<number> {
   const page = await context.newPage()
   const started = performance.now()
   await page.goto(url)
-  await page
-    .getByRole('region', { name: 'Workbench' })
-    .getByRole('status')
-    .filter({ hasText: 'Live: step' })
-    .first()
-    .waitFor({ timeout: 60_000 })
+  await waitUntilLive(page)
   const elapsed = performance.now() - started
   await context.close()
   return elapsed
@@ -293,6 +290,25 @@ async function measureTerminal(browser: Browser, url: string): Promise<number[]>
   return timings
 }
 
+/** Prints what a first visit transfers, and Live on a throttled network; returns them for the JSON line. */
+function reportTransfer(figures: TransferFigures) {
+  const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`
+  const ratio = figures.transferBytes / figures.floorBytes
+  console.log(`\nfirst visit to /learn/${figures.lesson}, cold cache, this server's encodings\n`)
+  console.log(
+    `${'bytes transferred (target ≤ 1.15 × the compressed floor)'.padEnd(56)} ${mb(figures.transferBytes).padStart(8)}  (floor ${mb(figures.floorBytes)}: PGlite's wasm and data and the snapshot as brotli; ratio ${ratio.toFixed(3)})`,
+  )
+  console.log(
+    `${`page → Live at 20 Mbit/s, 40 ms RTT (target ≤ 3 s; ${figures.throttledLiveMs.length} runs)`.padEnd(56)} ${`${median(figures.throttledLiveMs).toFixed(0)} ms`.padStart(8)}  max ${Math.max(...figures.throttledLiveMs).toFixed(0)} ms`,
+  )
+  return {
+    lesson_transfer_bytes: figures.transferBytes,
+    lesson_transfer_floor_bytes: figures.floorBytes,
+    lesson_transfer_ratio: Number(ratio.toFixed(3)),
+    live_ms_throttled: Math.round(median(figures.throttledLiveMs)),
+  }
+}
+
 /** Prints class mode's figures and returns them for the JSON line. */
 function reportClass(timings: ClassTimings) {
   const { simulatedMs, pageMs } = timings
@@ -332,6 +348,19 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   ensureBrowser()
+  if (process.argv[2] === 'transfer') {
+    const server = createStaticServer({ root: join(root, 'out') })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const browser = await chromium.launch(chromiumLaunchOptions())
+    try {
+      const origin = `http://localhost:${(server.address() as AddressInfo).port}`
+      console.log(JSON.stringify(reportTransfer(await measureTransfer(browser, origin, root, lessonRuns))))
+    } finally {
+      await browser.close()
+      server.close()
+    }
+    return
+  }
   if (process.argv[2] === 'class') {
     const browser = await chromium.launch(chromiumLaunchOptions())
     try {
@@ -360,6 +389,7 @@ async function main(): Promise<void> {
   let stops: StopTimings
   let resetMemory: { after10Mb: number; after50Mb: number }
   let classTimings: ClassTimings
+  let transfer: TransferFigures
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
   const withWorkbench = lessons.filter((lesson) => lesson.scenario)
   const liveBySlug: Record<string, number[]> = {}
@@ -379,6 +409,7 @@ async function main(): Promise<void> {
     stops = await measureStops(browser, origin, lessonRuns)
     resetMemory = await measureResetMemory(origin)
     classTimings = await measureClass(browser)
+    transfer = await measureTransfer(browser, origin, root, lessonRuns)
   } finally {
     await browser.close()
     server.close()
@@ -445,6 +476,7 @@ async function main(): Promise<void> {
     `  (${resetMemory.after10Mb.toFixed(0)} → ${resetMemory.after50Mb.toFixed(0)} MB resident)`,
   )
   const classFigures = reportClass(classTimings)
+  const transferFigures = reportTransfer(transfer)
   const simulator = await benchSimulator()
   const readyMedian = median(ready)
   const bareMedian = median(bare)
@@ -473,6 +505,7 @@ async function main(): Promise<void> {
       ),
       reset_memory_growth_mb: Math.round(resetGrowthMb),
       ...classFigures,
+      ...transferFigures,
       ...simulator,
       runs,
     }),

@@ -40,6 +40,27 @@ async function fileAt(root, urlPath) {
 }
 
 /**
+ * The copy of a file that scripts/precompress.ts wrote for an encoding the request accepts:
+ * brotli first, then gzip; none when the request takes neither or the build wrote none.
+ */
+async function precompressedCopy(path, acceptEncoding = '') {
+  const accepted = acceptEncoding
+    .split(',')
+    .map((part) => part.trim().split(';'))
+    .filter(([, quality]) => !/^q=0(\.0*)?$/.test(quality?.trim() ?? ''))
+    .map(([name]) => name.toLowerCase())
+  for (const [encoding, suffix] of [
+    ['br', '.br'],
+    ['gzip', '.gz'],
+  ]) {
+    if (!accepted.includes(encoding)) continue
+    const info = await stat(path + suffix).catch(() => undefined)
+    if (info?.isFile()) return { encoding, path: path + suffix, size: info.size }
+  }
+  return undefined
+}
+
+/**
  * Creates the server. `mounts` maps a URL prefix to another folder (the benchmark serves its
  * bare comparison page that way, on the same origin). `handle`, if given, sees each request
  * first and returns true for one it answered itself (`npm start`'s class relay).
@@ -84,13 +105,17 @@ export function createStaticServer({ root, mounts = {}, handle = undefined }) {
       }
     }
     const isImmutable = status === 200 && immutablePrefixes.some((prefix) => url.pathname.startsWith(prefix))
+    // the build's brotli or gzip copy, sent as it is, when the browser takes it
+    const encoded = await precompressedCopy(file.path, request.headers['accept-encoding'])
     response.writeHead(status, {
       'content-type': contentTypes[extname(file.path)] ?? 'application/octet-stream',
-      'content-length': file.size,
+      'content-length': encoded?.size ?? file.size,
+      ...(encoded && { 'content-encoding': encoded.encoding }),
+      vary: 'accept-encoding',
       'cache-control': isImmutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       'x-content-type-options': 'nosniff',
     })
     if (request.method === 'HEAD') response.end()
-    else createReadStream(file.path).pipe(response)
+    else createReadStream(encoded?.path ?? file.path).pipe(response)
   })
 }

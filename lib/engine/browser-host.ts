@@ -23,7 +23,7 @@ export async function startBrowserDatabase(
   const [wasmModule, fsBundle, snapshot] = await Promise.all([
     compileWasm(urls.wasm),
     fetchBlob(urls.data),
-    fetchBlob(snapshotUrl),
+    fetchSnapshot(snapshotUrl),
   ])
   // a standby makes Stop instant but doubles PGlite's memory: skip it on small devices
   const deviceMemory = (navigator as { deviceMemory?: number }).deviceMemory
@@ -55,6 +55,23 @@ async function fetchOk(url: string): Promise<Response> {
 
 async function fetchBlob(url: string): Promise<Blob> {
   return (await fetchOk(url)).blob()
+}
+
+const snapshots = new Map<string, Promise<Blob>>()
+
+/**
+ * A lesson's snapshot, fetched once per page: the database and the workbench (which opens the
+ * lesson's start again for every step it opens at) share the one download. A failed fetch is
+ * forgotten, so the next asks again.
+ */
+export function fetchSnapshot(url: string): Promise<Blob> {
+  let fetched = snapshots.get(url)
+  if (!fetched) {
+    fetched = fetchBlob(url)
+    snapshots.set(url, fetched)
+    fetched.catch(() => snapshots.delete(url))
+  }
+  return fetched
 }
 
 async function compileWasm(url: string): Promise<WebAssembly.Module> {

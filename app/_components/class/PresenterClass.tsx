@@ -86,8 +86,11 @@ export function usePresenterClass({
       keepPresentedClass(undefined)
       setState({ kind: 'none', service, problem: `Class ${kept.code} ended: ${found.problem}.` })
     })()
+    const onLeaving = () => publisher.current?.leaving()
+    window.addEventListener('pagehide', onLeaving)
     return () => {
       isCurrent = false
+      window.removeEventListener('pagehide', onLeaving)
       publisher.current?.stop()
       publisher.current = undefined
     }

@@ -24,7 +24,8 @@ import {
  * Every answer from the relay is checked by its schema; a failure is data, not a throw.
  */
 
-export type ClassResult<T> = { ok: true; value: T } | { ok: false; problem: string }
+/** An answer, or why there is none: `status` is the server's refusal, absent when it was not reached. */
+export type ClassResult<T> = { ok: true; value: T } | { ok: false; problem: string; status?: number }
 
 async function ask<T>(schema: z.ZodType<T>, path: string, init?: RequestInit): Promise<ClassResult<T>> {
   let response: Response
@@ -39,6 +40,7 @@ async function ask<T>(schema: z.ZodType<T>, path: string, init?: RequestInit): P
     return {
       ok: false,
       problem: typeof error === 'string' ? error : `the server answered ${response.status}`,
+      status: response.status,
     }
   }
   const parsed = schema.safeParse(body)
@@ -84,6 +86,8 @@ export async function sendReport(code: string, report: StudentReport): Promise<v
   await fetch(`/class/${code}/report`, asJson(report)).catch(() => undefined)
 }
 
+const retryAfterMs = 1000
+
 /** Where the presenter's messages stand: going out, or stopped with a reason. */
 export type PublisherStatus = { kind: 'sending' } | { kind: 'stopped'; problem: string }
 
@@ -105,6 +109,7 @@ export function createClassPublisher({
   let isSending = false
   let wantsCheckpoint = false
   let isStopped = false
+  let isLeaving = false
   let lessonNow = ''
 
   const flush = async () => {
@@ -120,6 +125,15 @@ export function createClassPublisher({
       asJson(request, opened.token),
     )
     isSending = false
+    // stopped meanwhile, or the page is going (a reload aborts what is in flight): not the class ending
+    if (isStopped || isLeaving) return
+    if (!answer.ok && answer.status === undefined) {
+      // not reached (a blip on the network): the same messages go again, in order, soon
+      queued = [...request.messages, ...queued]
+      wantsCheckpoint ||= request.checkpoint !== undefined
+      window.setTimeout(() => void flush(), retryAfterMs)
+      return
+    }
     if (!answer.ok) {
       // the class is gone (the server restarted) or refuses us: say so, and stop sending
       isStopped = true
@@ -149,6 +163,10 @@ export function createClassPublisher({
     },
     stop() {
       isStopped = true
+    },
+    /** The page is going: its last words still go, but what its leaving aborts is no failure. */
+    leaving() {
+      isLeaving = true
     },
   }
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { useState } from 'react'
-import type { WorkerDatabase } from '@/lib/engine'
+import { fetchSnapshot, type WorkerDatabase } from '@/lib/engine'
 import { describePath, pathKey, type PathVerdict } from '@/lib/scenario'
 import { createSimulationClient } from '@/lib/workbench'
 
@@ -37,7 +37,7 @@ export function ClaimsCheck({
     let copy: WorkerDatabase | undefined
     try {
       copy = await openCopy()
-      const start = await (await fetch(snapshotUrl)).blob()
+      const start = await fetchSnapshot(snapshotUrl)
       const verdicts = await createSimulationClient(copy).call({ action: 'check', lesson, scenario, start })
       setCheck({ status: 'done', verdicts })
     } catch (error) {

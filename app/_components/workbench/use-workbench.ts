@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
-import type { WorkerDatabase } from '@/lib/engine'
+import { fetchSnapshot, type WorkerDatabase } from '@/lib/engine'
 import { formatClockMillis } from './format'
 import {
   createSimulationClient,
@@ -294,11 +294,8 @@ export function useWorkbench({
       isOpeningRef.current = true
       dispatch({ type: 'opening', resuming: resume !== undefined })
       try {
-        // the lesson's starting database, fetched once (the browser caches the file too)
-        start.current ??= fetch(snapshotUrl).then((response) => {
-          if (!response.ok) throw new Error(`the lesson's database did not load (HTTP ${response.status})`)
-          return response.blob()
-        })
+        // the lesson's starting database: the very download the page's database opened
+        start.current ??= fetchSnapshot(snapshotUrl)
         const blob = await start.current
         const opened = await call({
           action: 'open',
