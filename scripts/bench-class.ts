@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import type { Browser, Page } from '@playwright/test'
-import { classEventSchema, type ClassEvent } from '../app/_components/class/class-protocol'
+import type { ClassEvent } from '../app/_components/class/class-protocol'
+import { openClassStream } from './class-stream'
 
 export interface ClassTimings {
   /** Presenter's key → the event at each of the simulated students, per action (all of them). */
@@ -88,30 +89,11 @@ async function simulatedStudent(
   id: string,
   onEvent: (event: ClassEvent) => void,
 ) {
-  const controller = new AbortController()
-  const response = await fetch(`${origin}/class/${code}/events?student=${id}&where=following`, {
-    signal: controller.signal,
-  })
-  const reader = response.body!.getReader()
-  const decoder = new TextDecoder()
-  let buffered = ''
-  void (async () => {
-    for (;;) {
-      const read = await reader.read().catch(() => ({ done: true, value: undefined }))
-      if (read.done) return
-      buffered += decoder.decode(read.value, { stream: true })
-      let end
-      while ((end = buffered.indexOf('\n\n')) !== -1) {
-        const data = buffered
-          .slice(0, end)
-          .split('\n')
-          .find((line) => line.startsWith('data: '))
-        buffered = buffered.slice(end + 2)
-        if (data) onEvent(classEventSchema.parse(JSON.parse(data.slice(6))))
-      }
-    }
-  })()
-  return () => controller.abort()
+  const stream = await openClassStream(
+    `${origin}/class/${code}/events?student=${id}&where=following`,
+    onEvent,
+  )
+  return stream.close
 }
 
 const epochNow = () => performance.timeOrigin + performance.now()

@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { initialLiveState } from '../app/_components/workbench/use-workbench'
-import { classEventSchema, type ClassEvent } from '../app/_components/class/class-protocol'
+import type { ClassEvent } from '../app/_components/class/class-protocol'
 import { createClassRelay, relayLimits, type ClassRelay } from './class-relay'
+import { openClassStream } from './class-stream'
 
 const envelope = { channel: 'cutover-presenter', version: 1, lesson: 'lock-queue' } as const
 const snapshot = (current: number, lesson = 'lock-queue') => ({
@@ -57,29 +58,13 @@ async function openClass(lesson = 'lock-queue') {
 
 /** A student's page: the events of a class's stream as they come, each checked by the schema. */
 async function follow(code: string, query = 'student=abcdefgh1') {
-  const controller = new AbortController()
-  const response = await fetch(`${base}/class/${code}/events?${query}`, { signal: controller.signal })
-  assert.equal(response.status, 200)
   const events: ClassEvent[] = []
   const waiters: (() => void)[] = []
-  const reader = response.body!.getReader()
-  const decoder = new TextDecoder()
-  let buffered = ''
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
-      if (done) return
-      buffered += decoder.decode(value, { stream: true })
-      let end
-      while ((end = buffered.indexOf('\n\n')) !== -1) {
-        const block = buffered.slice(0, end)
-        buffered = buffered.slice(end + 2)
-        const data = block.split('\n').find((line) => line.startsWith('data: '))
-        if (data) events.push(classEventSchema.parse(JSON.parse(data.slice(6))))
-        for (const wake of waiters.splice(0)) wake()
-      }
-    }
-  })()
+  const stream = await openClassStream(`${base}/class/${code}/events?${query}`, (event) => {
+    events.push(event)
+    for (const wake of waiters.splice(0)) wake()
+  })
+  assert.equal(stream.status, 200)
   return {
     events,
     /** Waits until `count` events have come, and returns them all. */
@@ -87,7 +72,7 @@ async function follow(code: string, query = 'student=abcdefgh1') {
       while (events.length < count) await new Promise<void>((resolve) => waiters.push(resolve))
       return events
     },
-    close: () => controller.abort(),
+    close: stream.close,
   }
 }
 

@@ -1,12 +1,14 @@
 import type { z } from 'zod'
 import type { PresenterMessage } from '../presenter/presenter-channel'
 import {
+  classCodeSchema,
   classEventSchema,
   classServiceSchema,
   classSummarySchema,
   openedClassSchema,
   publishAnswerSchema,
   rosterSchema,
+  studentIdSchema,
   type ClassEvent,
   type ClassService,
   type ClassSummary,
@@ -179,7 +181,7 @@ function envelope(message: PresenterMessage, lesson: string): RelayedMessage {
 export function studentId(): string {
   const key = 'cutover-class-student-id'
   const kept = window.sessionStorage.getItem(key)
-  if (kept && /^[a-z0-9]{8,40}$/.test(kept)) return kept
+  if (studentIdSchema.safeParse(kept).success) return kept!
   // randomUUID exists only in secure contexts, and a class is served over plain http
   const made = Array.from(crypto.getRandomValues(new Uint32Array(3)), (part) =>
     part.toString(36).padStart(7, '0'),
@@ -232,7 +234,7 @@ const presentedKey = 'cutover-class-presented'
 export function readJoinedClass(): JoinedClass | undefined {
   try {
     const kept = JSON.parse(window.sessionStorage.getItem(joinedKey) ?? 'null') as Partial<JoinedClass> | null
-    if (typeof kept?.code === 'string' && /^[A-HJ-NP-Z2-9]{5}$/.test(kept.code))
+    if (typeof kept?.code === 'string' && classCodeSchema.safeParse(kept.code).success)
       return { code: kept.code, sharesProgress: kept.sharesProgress === true }
   } catch {
     // a malformed entry is no class

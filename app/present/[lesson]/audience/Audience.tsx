@@ -29,6 +29,7 @@ import { initialLiveState, reduceLiveState, type LiveState } from '@/app/_compon
 import { VerdictView } from '@/app/_components/workbench/VerdictView'
 import { useBrowserValue } from '@/app/_components/use-browser-value'
 import { followClass, keepJoinedClass, readJoinedClass } from '@/app/_components/class/class-client'
+import { classCodeSchema } from '@/app/_components/class/class-protocol'
 import type { WorkbenchProps } from '@/app/_components/workbench/Workbench'
 import '@/app/_components/workbench/workbench.css'
 import '@/app/_components/presenter/presenter.css'
@@ -81,7 +82,7 @@ export type AudienceWorkbench = Pick<
 /** The class code in the address: a student's page follows that class, not a window beside it. */
 function classInAddress(): string | undefined {
   const code = new URLSearchParams(window.location.search).get('class')
-  return code && /^[A-HJ-NP-Z2-9]{5}$/.test(code) ? code : undefined
+  return classCodeSchema.safeParse(code).success ? (code ?? undefined) : undefined
 }
 
 /**
