@@ -69,6 +69,8 @@ interface PendingRequest {
   step: number
   connection?: AppConnection
   statementStartUs?: number
+  /** Past the gate a stop, a freeze or a sweep of idle sessions closes: it is on its way to the server. */
+  isSending?: boolean
   isTimedOut: boolean
   isDone: boolean
   timer?: ReturnType<typeof setTimeout>
@@ -92,7 +94,7 @@ export class AppTraffic {
   /** Counts the hangs begun and ended, so a network timeout from a hang that has ended does nothing. */
   private hangs = 0
   private readonly networkTimers = new Set<ReturnType<typeof setTimeout>>()
-  /** While the server is about to stop or freeze: what a request sends waits for it. */
+  /** While the server is about to stop or freeze, or its idle sessions to be swept: what a request sends waits for it. */
   private freezing?: Promise<void>
   /** Resolves when the hang ends (at once when there is none): a connect waits for it. */
   private hangEnded: Promise<void> = Promise.resolve()
@@ -170,7 +172,7 @@ export class AppTraffic {
   }
 
   /**
-   * Does `act` (a stop, a freeze) between requests: the statements in flight get their answers
+   * Does `act` (a stop, a freeze, a sweep of idle sessions) between requests: the statements in flight get their answers
    * first, for at most `graceWallMs`, and a request sends nothing until `act` is done. A
    * replay's request takes a few wall ms, tens of virtual ms at ×8, where the simulator's takes
    * its modelled two or three: without the grace an outage would catch many more of them on
@@ -218,7 +220,7 @@ export class AppTraffic {
     for (const runtime of this.versions.values()) {
       for (const connection of runtime.connections) {
         const request = connection.request
-        if (request && !request.isDone && request.statementStartUs !== undefined) return true
+        if (request && !request.isDone && request.isSending) return true
       }
     }
     return false
@@ -309,7 +311,11 @@ export class AppTraffic {
     if (this.host.databaseState() === 'hanging' && !this.freezing)
       this.giveUpAfterNetworkTimeout(request, connection)
     try {
-      await this.freezing
+      // the gate is checked again after each wait: one closed while this request was on its
+      // way to it must hold it too, or a sweep of idle sessions would terminate its connection
+      // between the sweep's look and the statement (57P01 on a request the simulator answers)
+      while (this.freezing) await this.freezing
+      request.isSending = true
       const client = await this.openConnection(connection)
       await connection.pendingCancel
       if (request.isDone) return

@@ -59,7 +59,7 @@ const invariantIntervalMs = 1000
 // pg_isready gives up on a server that does not answer after its default --timeout, 3 s
 const pgIsReadyTimeoutMs = 3000
 // the longest the requests in flight are given to be answered before the server stops or
-// freezes, in virtual ms (AppTraffic.betweenRequests)
+// freezes, or the idle sessions are swept, in virtual ms (AppTraffic.betweenRequests)
 const outageGraceMs = 250
 
 /**
@@ -242,7 +242,9 @@ class Replay {
         case 'end session':
           return await this.sessions.end(action.session, action.how)
         case 'terminate idle':
-          await this.sessions.terminateIdle()
+          // between requests, as in the simulator, where a sweep lands between two of them: the
+          // statements in flight are answered first, and none is sent until the sweep is done
+          await this.traffic.betweenRequests(() => this.sessions.terminateIdle(), this.wallMs(outageGraceMs))
           return { ok: true }
         case 'advance':
           await this.sleep(action.ms)
