@@ -1,9 +1,9 @@
 import 'server-only'
 import { notFound } from 'next/navigation'
-import type { EngineAssetUrls } from '@/lib/engine'
+import type { EngineAssetUrls, SnapshotLayer } from '@/lib/engine'
 import { readEngineManifest } from '@/lib/engine/manifest'
 import type { Lesson } from '@/lib/scenario'
-import { describeWorkbenchSteps } from '@/lib/workbench/node'
+import { describeWorkbenchSteps, parseStepLayers } from '@/lib/workbench/node'
 import type { LessonWorkbenchData } from '@/app/_components/lesson/LessonWorkbench'
 import { courseLessons } from '@/app/course'
 
@@ -27,6 +27,9 @@ export async function readLessonSetup(slug: string): Promise<LessonSetup> {
   const manifest = await readEngineManifest()
   const snapshotUrl = manifest.snapshots[lesson.slug]
   const scenario = lesson.scenario
+  // layers built on another snapshot than this one (a dev rebuild) do not fit it
+  const layers = manifest.stepLayers?.[lesson.slug]
+  const stepLayers = layers && layers.snapshot === snapshotUrl ? parseStepLayers(layers) : undefined
   return {
     lesson,
     index,
@@ -50,6 +53,7 @@ export async function readLessonSetup(slug: string): Promise<LessonSetup> {
           ),
           invariants: scenario.invariants.map((invariant) => invariant.name),
           snapshotUrl,
+          ...(stepLayers && { stepLayers }),
         },
       }),
   }
@@ -67,4 +71,12 @@ export async function everyLessonStep(): Promise<{ lesson: string; step: string 
   return (await courseLessons()).flatMap((lesson) =>
     (lesson.scenario?.steps ?? []).map((step) => ({ lesson: lesson.slug, step: step.id })),
   )
+}
+
+/** The layer that makes the lesson's snapshot the start of step `stepId`, when the build made one. */
+export function startLayerOf(setup: LessonSetup, stepId: string | undefined): SnapshotLayer | undefined {
+  const workbench = setup.workbench
+  const index = stepId === undefined ? -1 : (workbench?.steps.findIndex((step) => step.id === stepId) ?? -1)
+  const layer = workbench?.stepLayers?.layers.find((candidate) => candidate.step === index)
+  return layer && workbench?.stepLayers && { url: layer.url, snapshotEnd: workbench.stepLayers.snapshotEnd }
 }

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser } from '@playwright/test'
 import { readEngineManifest } from '../lib/engine/manifest'
-import { waitUntilLive } from './bench-page'
+import { liveAfterMs } from './bench-page'
 
 export interface TransferFigures {
   lesson: string
@@ -36,10 +36,8 @@ async function goLive(browser: Browser, url: string, isThrottled: boolean) {
     await network.send('Network.enable')
     await network.send('Network.emulateNetworkConditions', throttle)
   }
-  const started = performance.now()
   await page.goto(url)
-  await waitUntilLive(page, 120_000)
-  const liveMs = performance.now() - started
+  const liveMs = await liveAfterMs(page, 120_000)
   // what is still in flight when Live shows (a chunk prefetched for a link) counts as well
   await page.waitForLoadState('networkidle')
   const transferBytes = await page.evaluate(() =>

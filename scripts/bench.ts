@@ -21,7 +21,6 @@ import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
 import { measureResetMemory, measureStops, type StopTimings } from './bench-way-out'
 import { measureClass, type ClassTimings } from './bench-class'
-import { waitUntilLive } from './bench-page'
 import { measureTransfer, type TransferFigures } from './bench-transfer'
 import { benchSimulator } from './sim-bench'
 import { createStaticServer } from './static-server.mjs'
@@ -91,18 +90,11 @@ async function timeToMark(browser: Browser, url: string, mark: string): Promise<
 }
 
 /**
- * Milliseconds from opening a lesson to its workbench saying "Live": the page, the database
- * from its snapshot, and the simulation opened at the first step, traffic flowing.
+ * Milliseconds from opening a lesson (or a step's link) to its workbench saying "Live": the
+ * page, the database from its snapshot, and the simulation opened at the step, traffic flowing.
  */
-async function timeToLive(browser: Browser, url: string): Promise<number> {
-  const context = await browser.newContext()
-  const page = await context.newPage()
-  const started = performance.now()
-  await page.goto(url)
-  await waitUntilLive(page)
-  const elapsed = performance.now() - started
-  await context.close()
-  return elapsed
+function timeToLive(browser: Browser, url: string): Promise<number> {
+  return timeToMark(browser, url, 'cutover:live')
 }
 
 /** Wall seconds of one lesson's headless check in Node: the whole lesson and every naive detour. */
@@ -393,6 +385,12 @@ async function main(): Promise<void> {
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
   const withWorkbench = lessons.filter((lesson) => lesson.scenario)
   const liveBySlug: Record<string, number[]> = {}
+  // a deep link to the last step of the lesson with the most steps, against its first step
+  const longest = withWorkbench.reduce((most, lesson) =>
+    lesson.scenario!.steps.length > most.scenario!.steps.length ? lesson : most,
+  )
+  const deepLinkPath = `/learn/${longest.slug}/${longest.scenario!.steps.at(-1)!.id}`
+  const deepLink: number[] = []
   try {
     // alternate the pages so machine noise falls on both alike
     for (let run = 0; run < runs; run++) {
@@ -401,9 +399,11 @@ async function main(): Promise<void> {
       recover.push(await timeToRecover(browser, `${origin}${lessonPath}`))
       embedReady.push(await timeToMark(browser, `${origin}/__bench/host/`, 'host:embed-ready'))
     }
-    for (let run = 0; run < lessonRuns; run++)
+    for (let run = 0; run < lessonRuns; run++) {
       for (const lesson of withWorkbench)
         (liveBySlug[lesson.slug] ??= []).push(await timeToLive(browser, `${origin}/learn/${lesson.slug}`))
+      deepLink.push(await timeToLive(browser, `${origin}${deepLinkPath}`))
+    }
     live = await measureLiveTraffic(browser, `${origin}${lessonPath}`)
     terminal = await measureTerminal(browser, `${origin}${lessonPath}`)
     stops = await measureStops(browser, origin, lessonRuns)
@@ -449,14 +449,22 @@ async function main(): Promise<void> {
     `\nevery lesson with a workbench: page → "Live" in Chromium (median of ${lessonRuns}), and its headless check in Node (one run)\n`,
   )
   const checkSeconds: Record<string, number> = {}
+  const bareMedian = median(bare)
   for (const lesson of withWorkbench) {
     checkSeconds[lesson.slug] = await timeLessonCheck(lesson)
+    const liveMedian = median(liveBySlug[lesson.slug])
     row(
       `${lesson.folder}`,
-      `${median(liveBySlug[lesson.slug]).toFixed(0)} ms`,
-      `  check ${checkSeconds[lesson.slug].toFixed(1)} s`,
+      `${liveMedian.toFixed(0)} ms`,
+      `  ${(liveMedian / bareMedian).toFixed(2)} × bare initdb · check ${checkSeconds[lesson.slug].toFixed(1)} s`,
     )
   }
+  const deepLinkMedian = median(deepLink)
+  row(
+    `${deepLinkPath} (its last step)`,
+    `${deepLinkMedian.toFixed(0)} ms`,
+    `  ${(deepLinkMedian / median(liveBySlug[longest.slug])).toFixed(2)} × its first step`,
+  )
   console.log(
     `\na way out of every step (${lessonRuns} runs each): from Stop (or Run) to what shows it ended\n`,
   )
@@ -479,7 +487,6 @@ async function main(): Promise<void> {
   const transferFigures = reportTransfer(transfer)
   const simulator = await benchSimulator()
   const readyMedian = median(ready)
-  const bareMedian = median(bare)
   console.log(
     JSON.stringify({
       ready_ms_median: Math.round(readyMedian),
@@ -487,10 +494,20 @@ async function main(): Promise<void> {
       ready_ratio: Number((readyMedian / bareMedian).toFixed(3)),
       cancel_recover_ms_median: Math.round(median(recover)),
       embed_ready_ms_median: Math.round(median(embedReady)),
+      embed_ratio: Number((median(embedReady) / bareMedian).toFixed(3)),
+      cancel_recover_ratio: Number((median(recover) / bareMedian).toFixed(3)),
       terminal_roundtrip_ms_median: Math.round(median(terminal)),
       lesson_live_ms_median: Object.fromEntries(
         Object.entries(liveBySlug).map(([slug, values]) => [slug, Math.round(median(values))]),
       ),
+      live_ratio: Object.fromEntries(
+        Object.entries(liveBySlug).map(([slug, values]) => [
+          slug,
+          Number((median(values) / bareMedian).toFixed(3)),
+        ]),
+      ),
+      deep_link_live_ms_median: Math.round(deepLinkMedian),
+      deep_link_path: deepLinkPath,
       lesson_check_s: Object.fromEntries(
         Object.entries(checkSeconds).map(([slug, seconds]) => [slug, Number(seconds.toFixed(1))]),
       ),

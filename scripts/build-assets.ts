@@ -1,6 +1,6 @@
 // Builds what the static site serves besides Next's output, into public/ (git-ignored):
-// the database worker bundle, PGlite's wasm and data files, and one snapshot per lesson
-// holding its starting database. Fails naming the file and field of a malformed lesson.
+// the database worker bundle, PGlite's wasm and data files, one snapshot per lesson holding
+// its starting database, and layers over it for its later steps' starts (build-step-layers.ts). Fails naming the file and field of a malformed lesson.
 // `npm run dev` imports it to build everything once, then one lesson's snapshot per edit.
 import { createHash } from 'node:crypto'
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -18,7 +18,8 @@ import type { Snapshot } from '../lib/engine'
 import type { Lesson } from '../lib/scenario'
 import { describeProblem, loadLessons } from '../lib/scenario/node'
 import { bundleForBrowser } from './browser-bundle'
-import { engineManifestPath, type EngineManifest } from '../lib/engine/manifest'
+import { engineManifestPath, type EngineManifest, type StepLayers } from '../lib/engine/manifest'
+import { buildStepLayers } from './build-step-layers'
 
 /** Where the snapshots are written, under the project root. */
 export const snapshotsDir = join('public', 'snapshots')
@@ -117,10 +118,13 @@ export async function buildAssets(
   await empty.close()
 
   const snapshots: Record<string, string> = {}
+  const stepLayers: Record<string, StepLayers> = {}
   for (const lesson of lessons) {
     const built = await buildLessonSnapshot(base, lesson, root)
     if (!built.ok) return { ok: false, errors: [built.error] }
     snapshots[lesson.slug] = built.url
+    if (lesson.scenario)
+      stepLayers[lesson.slug] = (await buildStepLayers(lesson, built.url, publicSnapshots)).layers
   }
 
   const manifest: EngineManifest = {
@@ -128,6 +132,7 @@ export async function buildAssets(
     wasm: `/engine/${wasmName}`,
     data: `/engine/${dataName}`,
     snapshots,
+    stepLayers,
   }
   await writeEngineManifest(manifest, root)
   return { ok: true, build: { manifest, base, lessonCount: lessons.length } }

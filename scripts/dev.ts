@@ -51,6 +51,11 @@ async function rebuildLessons(build: AssetBuild, folders: Set<string>): Promise<
       }
       continue
     }
+    // its steps' starts were built from the scenario as it was: the workbench replays instead
+    if (build.manifest.stepLayers[lesson.slug]) {
+      delete build.manifest.stepLayers[lesson.slug]
+      isManifestChanged = true
+    }
     const url = `/snapshots/${nameLessonSnapshot(build.base, lesson)}`
     if (snapshots[lesson.slug] === url) {
       log(`${folder} checked; its database is unchanged: reload the page`)

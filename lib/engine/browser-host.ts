@@ -1,3 +1,5 @@
+import { takeEarlyDownload, takeEarlyWorker } from './early-start'
+import { layeredSnapshot } from './tar-layers'
 import type { WorkerHandle } from './worker-client'
 import { WorkerDatabase, withSpareWorker } from './worker-client'
 
@@ -17,13 +19,13 @@ export interface EngineAssetUrls {
 export async function startBrowserDatabase(
   urls: EngineAssetUrls,
   snapshotUrl: string,
-  options: { standby?: boolean } = {},
+  options: { standby?: boolean; layer?: SnapshotLayer } = {},
 ): Promise<WorkerDatabase> {
   const spawn = withSpareWorker(() => spawnWebWorker(urls.worker))
   const [wasmModule, fsBundle, snapshot] = await Promise.all([
     compileWasm(urls.wasm),
     fetchBlob(urls.data),
-    fetchSnapshot(snapshotUrl),
+    options.layer ? fetchLayeredSnapshot(snapshotUrl, options.layer) : fetchSnapshot(snapshotUrl),
   ])
   // a standby makes Stop instant but doubles PGlite's memory: skip it on small devices
   const deviceMemory = (navigator as { deviceMemory?: number }).deviceMemory
@@ -32,23 +34,27 @@ export async function startBrowserDatabase(
 }
 
 function spawnWebWorker(url: string): WorkerHandle {
-  const worker = new Worker(url, { type: 'module', name: 'cutover-database' })
+  const early = takeEarlyWorker(url)
+  const worker = early?.worker ?? new Worker(url, { type: 'module', name: 'cutover-database' })
   return {
     port: {
       postMessage: (message) => worker.postMessage(message),
       onMessage: (handler) => worker.addEventListener('message', (event) => handler(event.data)),
     },
     terminate: () => worker.terminate(),
-    onCrash: (handler) =>
+    onCrash: (handler) => {
+      // an early worker may have failed to load before anyone listened
+      if (early?.failure) queueMicrotask(() => handler(early.failure ?? ''))
       worker.addEventListener('error', (event) => {
         event.preventDefault()
         handler(event.message || 'the worker failed to load')
-      }),
+      })
+    },
   }
 }
 
 async function fetchOk(url: string): Promise<Response> {
-  const response = await fetch(url)
+  const response = (await takeEarlyDownload(url)) ?? (await fetch(url))
   if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`)
   return response
 }
@@ -70,6 +76,32 @@ export function fetchSnapshot(url: string): Promise<Blob> {
     fetched = fetchBlob(url)
     snapshots.set(url, fetched)
     fetched.catch(() => snapshots.delete(url))
+  }
+  return fetched
+}
+
+/** A layer over a lesson's snapshot that makes it a later step's start (see tar-layers). */
+export interface SnapshotLayer {
+  url: string
+  /** Where the snapshot's entries end. */
+  snapshotEnd: number
+}
+
+const layered = new Map<string, Promise<Blob>>()
+
+/**
+ * The lesson's snapshot with a step's layer over it, fetched once per page like the snapshot
+ * itself: the database opened from it and the workbench's open share the very object, which
+ * tells the workbench the database is that step's start already.
+ */
+export function fetchLayeredSnapshot(snapshotUrl: string, layer: SnapshotLayer): Promise<Blob> {
+  let fetched = layered.get(layer.url)
+  if (!fetched) {
+    fetched = Promise.all([fetchSnapshot(snapshotUrl), fetchBlob(layer.url)]).then(([snapshot, top]) =>
+      layeredSnapshot(snapshot, layer.snapshotEnd, top),
+    )
+    layered.set(layer.url, fetched)
+    fetched.catch(() => layered.delete(layer.url))
   }
   return fetched
 }

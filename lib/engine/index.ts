@@ -8,4 +8,12 @@ export { cancelledError } from './pg-error'
 export { probeLocks, type ProbeSession } from './lock-probe'
 export { rowLockOfKeyedWrite } from './row-locks'
 export { WorkerDatabase, type SpawnWorker, type WorkerHandle } from './worker-client'
-export { fetchSnapshot, startBrowserDatabase, type EngineAssetUrls } from './browser-host'
+export {
+  fetchLayeredSnapshot,
+  fetchSnapshot,
+  startBrowserDatabase,
+  type EngineAssetUrls,
+  type SnapshotLayer,
+} from './browser-host'
+export { earlyStartScript } from './early-start'
+export { layeredSnapshot, tarEnd, tarEntries, tarLayer } from './tar-layers'

@@ -8,6 +8,25 @@ export interface EngineManifest {
   data: string
   /** Each lesson's starting database, by lesson slug. */
   snapshots: Record<string, string>
+  /** Later steps' starting databases, as layers over a lesson's snapshot, by lesson slug. */
+  stepLayers: Record<string, StepLayers>
+}
+
+/** The layers (see tar-layers.ts) that make a lesson's snapshot the start of its later steps. */
+export interface StepLayers {
+  /** The snapshot they lie over: layers of an older one do not fit. */
+  snapshot: string
+  /** Where that snapshot's entries end, the first layer's bytes replacing what follows. */
+  snapshotEnd: number
+  layers: StepLayer[]
+}
+
+export interface StepLayer {
+  /** The step's index. */
+  step: number
+  url: string
+  /** Where the simulation stood there: the workbench's own record, which the engine passes on unread. */
+  start: unknown
 }
 
 /** Reads the manifest the build wrote; pages call it at build time to link the engine's files. */

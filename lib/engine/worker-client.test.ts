@@ -67,3 +67,29 @@ describe('WorkerDatabase without a standby', () => {
     }
   })
 })
+
+describe('WorkerDatabase.isAt', () => {
+  it('is at the snapshot it opened from until a statement runs, and at one it restored until the next', async () => {
+    const built = await buildSnapshot('create table notes (body text);')
+    assert.equal(built.ok, true)
+    if (!built.ok) return
+    const database = await startWorkerDatabase(built.snapshot, { standby: false })
+    try {
+      assert.equal(database.isAt(built.snapshot), true)
+      // an equal copy is not the same snapshot: only the object it opened from counts
+      assert.equal(database.isAt(built.snapshot.slice()), false)
+      await database.transactionState()
+      assert.equal(database.isAt(built.snapshot), true, 'asking the transaction state changes nothing')
+      const running = database.run("insert into notes values ('a write')")
+      assert.equal(database.isAt(built.snapshot), false, 'a call counts from the moment it is made')
+      await running
+      assert.equal(database.isAt(built.snapshot), false)
+      await database.restore(built.snapshot)
+      assert.equal(database.isAt(built.snapshot), true)
+      const rows = await database.run('select count(*) from notes')
+      assert.deepEqual(rows.ok && rows.rows, [['0']])
+    } finally {
+      await database.close()
+    }
+  })
+})

@@ -79,6 +79,8 @@ export class WorkerDatabase implements Database {
   private standby: Standby | undefined
   private readonly extensionListeners = new Set<(event: unknown) => void>()
   private readonly replacedListeners = new Set<(message: string) => void>()
+  /** The snapshot the worker's database was opened or restored from, while nothing has run on it since. */
+  private untouchedFrom: Snapshot | undefined
 
   private constructor(private readonly options: WorkerDatabaseOptions) {
     this.restorePoint = options.snapshot
@@ -91,6 +93,14 @@ export class WorkerDatabase implements Database {
     await database.ready
     database.prepareStandby()
     return database
+  }
+
+  /**
+   * Whether the database is exactly `snapshot` (the same object): opened or restored from it,
+   * with no call since that could have changed it. Restoring it again would only cost time.
+   */
+  isAt(snapshot: Snapshot): boolean {
+    return this.untouchedFrom === snapshot
   }
 
   /** Whether a call is running or queued in the worker. */
@@ -162,6 +172,8 @@ export class WorkerDatabase implements Database {
   async restore(snapshot: Snapshot): Promise<void> {
     await this.call({ method: 'restore', snapshot })
     this.setRestorePoint(snapshot)
+    // unless a call sent while it restored has run since
+    if (this.untouchedFrom === undefined && this.pending.size === 0) this.untouchedFrom = snapshot
   }
 
   /**
@@ -204,6 +216,7 @@ export class WorkerDatabase implements Database {
     let recovery: CancelRecovery
     if (standby?.snapshot === this.restorePoint) {
       this.worker = standby.worker
+      this.untouchedFrom = standby.snapshot
       this.crashed = undefined
       recovery = 'standby'
       this.ready = standby.opened.then((isOpen) => {
@@ -235,6 +248,7 @@ export class WorkerDatabase implements Database {
     this.crashed = undefined
     this.worker = this.spawnAttached()
     const { wasmModule, fsBundle } = this.options
+    this.untouchedFrom = this.restorePoint
     this.ready = this.send({ method: 'open', snapshot: this.restorePoint, wasmModule, fsBundle }).then(
       () => undefined,
     )
@@ -296,6 +310,8 @@ export class WorkerDatabase implements Database {
   }
 
   private async call<T>(call: RpcCall, cancelledValue?: () => T): Promise<T> {
+    // cleared as the call is made, not as it is sent, so a check right after sees it
+    if (call.method !== 'transactionState' && call.method !== 'snapshot') this.untouchedFrom = undefined
     await this.ready
     return this.send(call, cancelledValue)
   }

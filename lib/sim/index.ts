@@ -18,6 +18,8 @@ export {
   type ConsoleAnswer,
   type DatabaseState,
   type RealWork,
+  type PickUpPoint,
+  type SimulationOptions,
 } from './simulation'
 export { runScenario, type ScenarioRun, type StepReport } from './run-scenario'
 export { causeColumn, countFailedCheck, countViolations } from './checks'

@@ -23,6 +23,8 @@ export interface SimulationOptions {
   onRealWork?: (work: RealWork) => void
   /** Virtual µs the clock starts at: a simulation resumed after a Stop goes on from its time. */
   startUs?: number
+  /** The table sizes for the cost model, as another run sampled them; counted in the database when absent. */
+  tableSizes?: Record<string, TableSize>
 }
 
 /** A statement about to run for real in Postgres, and the session it runs for. */

@@ -9,6 +9,7 @@ import type {
   RequestRecord,
   SimEvent,
 } from './event-log'
+import type { TableSize } from './cost-model'
 import { isDeadlocked } from './lock-waits'
 import type { SimScenario, Step, StepAction } from './model'
 import {
@@ -30,7 +31,7 @@ import {
   type SimulationOptions,
 } from './simulation-state'
 import { applyAction, beginStep, cancelStep, skipSteps, stepWindowMs } from './step-actions'
-import { arrive, hasUnansweredBefore, setRequestRate, stopArrivals } from './traffic'
+import { arrive, deploy, hasUnansweredBefore, setRequestRate, stopArrivals } from './traffic'
 
 export type {
   ActionProgress,
@@ -47,6 +48,18 @@ export type { SessionSnapshot, SessionView } from './sessions'
 export type { DatabaseState, RealWork, SimulationOptions } from './simulation-state'
 export { describeFailedCheck, refusedBy } from './checks'
 export { stepWindowMs } from './step-actions'
+
+/**
+ * Where a simulation stood, enough for another to go on from there on a copy of its database:
+ * its clock, the versions deployed, where their sequences were, and the table sizes its cost
+ * model scales by (sampled when the run began).
+ */
+export interface PickUpPoint {
+  atUs: number
+  deployment: Record<string, number>
+  sequences: Record<string, number>
+  tableSizes: Record<string, TableSize>
+}
 
 /**
  * The discrete-event simulator: app versions send requests to one real Postgres while steps
@@ -68,6 +81,12 @@ export class Simulation {
     options: SimulationOptions = {},
   ): Promise<Simulation> {
     const simulation = new Simulation(database, scenario, options)
+    // sampled when the run began, not again where it is picked up, so the cost model scales alike
+    if (options.tableSizes) {
+      for (const [table, size] of Object.entries(options.tableSizes))
+        simulation.sim.tableSizes.set(table, size)
+      return simulation
+    }
     for (const [table, declaredRows] of Object.entries(scenario.tableRows)) {
       const counted = await database.run(`select count(*) from ${table}`)
       const sampleRows = counted.ok ? Number(counted.rows[0][0]) : 0
@@ -143,6 +162,42 @@ export class Simulation {
     // invariants are checked after every step as well as once a second under traffic
     await checkInvariants(sim)
     return progress
+  }
+
+  /**
+   * The world now, for a simulation to go on from on a copy of this database (a step's start
+   * built ahead of time), or why it cannot: what lives only in this simulation has no copy.
+   */
+  pickUpPoint(): { ok: true; point: PickUpPoint } | { ok: false; reason: string } {
+    const sim = this.sim
+    if (sim.databaseState !== 'up') return { ok: false, reason: `the database is ${sim.databaseState}` }
+    if (sim.sessions.size > 0)
+      return { ok: false, reason: `session ${[...sim.sessions.keys()][0]} is held open` }
+    if (sim.operatorRuns.size > 0) return { ok: false, reason: "an operator's statement is still running" }
+    if (sim.console) return { ok: false, reason: 'the console is connected' }
+    for (const [id, state] of sim.versions) {
+      if (state.connections.some((connection) => connection.isIdleInTransaction))
+        return { ok: false, reason: `a connection of ${id} is idle in a transaction` }
+      if (state.hasTerminatedConnection) return { ok: false, reason: `a connection of ${id} was terminated` }
+    }
+    return {
+      ok: true,
+      point: {
+        atUs: sim.nowUs,
+        deployment: this.deployment,
+        sequences: Object.fromEntries([...sim.versions].map(([id, state]) => [id, state.sequence])),
+        tableSizes: Object.fromEntries(sim.tableSizes),
+      },
+    }
+  }
+
+  /** Goes on from `point` (see pickUpPoint) as the run that reached it would: its sequences, its deployment. */
+  continueFrom(point: Pick<PickUpPoint, 'sequences' | 'deployment'>): void {
+    for (const [id, sequence] of Object.entries(point.sequences)) {
+      const state = this.sim.versions.get(id)
+      if (state) state.sequence = Math.max(state.sequence, sequence)
+    }
+    if (Object.keys(point.deployment).length > 0) deploy(this.sim, point.deployment)
   }
 
   /**

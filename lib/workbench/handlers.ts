@@ -33,8 +33,16 @@ export const simulationHandlers: { [A in SimulationAction]: SimulationHandler<A>
     state.live = live
     // a Stop from here on comes back to this step's start, not to an older state; a worker
     // resumed after a Stop was just opened on the restore point itself, so it has nothing new
-    // to save, but one resumed on a database restored from the page has
-    if (!request.resume || request.resume.database) await context.saveRestorePoint()
+    // to save, but one resumed on a database restored from the page has. Nor has an open
+    // without a `start` at step 1 or at a step's start built ahead of time: the database is the
+    // snapshot the page opened it from, its restore point (a copy would cost a 22 MB dump and a
+    // new standby)
+    const isAtPagesSnapshot =
+      !request.resume && !request.start && (request.step === 0 || request.stepStart !== undefined)
+    const changedSinceRestorePoint = request.resume
+      ? request.resume.database !== undefined
+      : !isAtPagesSnapshot
+    if (changedSinceRestorePoint) await context.saveRestorePoint()
     return { step: request.step, nowMs: live.nowMs }
   },
   run: (request, _, state) => {

@@ -1,7 +1,7 @@
 import { withoutLeadingComments } from '../engine'
 import type { ExtensionContext } from '../engine/worker-host'
-import { Simulation, type SimEvent, type Step, type StepAction } from '../sim'
-import { pathsOf, toSimScenario, type Scenario } from '../scenario'
+import type { Simulation, SimEvent, Step, StepAction } from '../sim'
+import type { Scenario } from '../scenario'
 import { AuditLog } from './audit-log'
 import { Batcher } from './batcher'
 import type {
@@ -15,6 +15,7 @@ import type {
 } from './events'
 import type { SimulationRequests } from './protocol'
 import { cancelledVerdict, describeCancel, describeVerdict, judgeStep, type RunningStep } from './step-judge'
+import { replayStepsBefore, startLessonSimulation } from './step-starts'
 import { resolveStep } from './steps'
 
 /** Runs a task after a delay; the tests run it when they say so. */
@@ -69,18 +70,21 @@ export class LiveWorkbench {
     this.audit = new AuditLog(() => this.simulation.nowUs / 1000)
   }
 
-  /** Opens the lesson at the start of a step (replayed, or resumed as it is) and starts ticking. */
+  /**
+   * Opens the lesson at the start of a step (replayed, picked up where the build left it, or
+   * resumed as it is) and starts ticking.
+   */
   static async open(
     scenario: Scenario,
-    { start, step, sql, speed, resume }: SimulationRequests['open'],
+    { start, step, sql, speed, resume, stepStart }: SimulationRequests['open'],
     host: WorkbenchHost,
   ): Promise<LiveWorkbench> {
-    if (!resume) await host.context.database.restore(start)
-    else if (resume.database) await host.context.database.restore(resume.database)
+    const restoring = resume ? resume.database : start
+    if (restoring) await host.context.database.restore(restoring)
     // the simulation reports events from its start; the workbench made next hears them
     const listener: { workbench?: LiveWorkbench } = {}
-    const path = pathsOf(scenario).includes('safe') ? 'safe' : 'main'
-    const simulation = await Simulation.start(host.context.database, toSimScenario(scenario, path), {
+    const startAtMs = resume?.atMs ?? stepStart?.atMs
+    const simulation = await startLessonSimulation(host.context.database, scenario, {
       keepEvents: false,
       onEvent: (event) => listener.workbench?.take(event),
       // posted before Postgres starts it: the page hears it even if the worker then hangs
@@ -93,7 +97,8 @@ export class LiveWorkbench {
           ...(running && session === 'migration' && { step: running.index }),
         } satisfies RealWorkNotice)
       },
-      ...(resume?.atMs !== undefined && { startUs: Math.round(resume.atMs * 1000) }),
+      ...(startAtMs !== undefined && { startUs: Math.round(startAtMs * 1000) }),
+      ...(stepStart && !resume && { tableSizes: stepStart.tableSizes }),
     })
     const workbench = new LiveWorkbench(scenario, simulation, step, speed, host)
     listener.workbench = workbench
@@ -110,14 +115,22 @@ export class LiveWorkbench {
       workbench.tick(cancelled ? 0 : tickMs)
       return workbench
     }
-    // earlier steps replay headless, exactly as the lesson check runs them
-    for (let index = 0; index < step; index++) {
-      const learners = sql[index]
-      const how: StepRunHow = learners == null ? 'solution' : 'yours'
-      const resolved = resolveStep(scenario, index, how, learners ?? undefined)
-      workbench.stepsRun.set(index, { title: resolved.title, how })
+    const markApplied = (index: number, title: string, how: StepRunHow) => {
+      workbench.stepsRun.set(index, { title, how })
       workbench.stepOutcomes[index] = 'applied'
-      await simulation.runStep(resolved)
+    }
+    if (stepStart) {
+      // the database is this step's start, built by replaying the solutions in the build
+      if (stepStart.step !== step)
+        throw new Error(`a start built for step ${stepStart.step + 1}, not ${step + 1}`)
+      for (let index = 0; index < step; index++)
+        markApplied(index, resolveStep(scenario, index, 'solution').title, 'solution')
+      simulation.skipSteps(step)
+      if (stepStart.previousDeployment) workbench.deployments.push(stepStart.previousDeployment)
+      simulation.continueFrom(stepStart)
+    } else {
+      // earlier steps replay headless, exactly as the lesson check runs them
+      await replayStepsBefore(simulation, scenario, step, sql, markApplied)
     }
     workbench.tick()
     return workbench

@@ -4,12 +4,12 @@
 import { z } from 'zod'
 import type { PathVerdict } from '../scenario'
 import { schemaViewSchema } from './schema-view'
+import { deploymentSchema, stepStartSchema } from './step-starts'
 
 /** The name the page calls the simulator by, in the database worker. */
 export const simulationExtensionName = 'simulation'
 
 const speedSchema = z.union([z.literal(0), z.literal(1), z.literal(10)])
-const deploymentSchema = z.record(z.string(), z.number().min(0).max(100))
 
 const stepCancelSchema = z.object({
   step: z.number().int().min(0),
@@ -37,10 +37,14 @@ export const simulationRequestSchema = z.discriminatedUnion('action', [
     action: z.literal('open'),
     lesson: z.string(),
     scenario: z.unknown(),
-    start: z.instanceof(Blob),
+    // absent: the database is the lesson's starting database already (opened from it, nothing
+    // run since), so restoring it again would only cost time (about 0.7 s in the browser)
+    start: z.instanceof(Blob).optional(),
     step: z.number().int().min(0),
     sql: z.array(z.string().nullable()),
     speed: speedSchema,
+    // the database is this step's start built ahead of time (no replay): the simulation goes on from here
+    stepStart: stepStartSchema.optional(),
     /**
      * Resume on the database as it is (restarted from its last saved state after Stop), or on
      * `database`: no replay, the earlier steps count as applied, and this deployment runs again.

@@ -10,6 +10,7 @@ import { loadLessons } from '../scenario/node'
 import { isSimulationEvent, type StepVerdict, type WorkbenchBatch } from './events'
 import { parseSimulationReply, type SimulationRequest, type SimulationRequests } from './protocol'
 import { createSimulationExtension } from './server'
+import type { StepStart } from './step-starts'
 
 /**
  * The first lesson with a scenario (or the one named), its starting snapshot, and a database
@@ -37,6 +38,8 @@ export async function openWorkbench(
   step = 0,
   sql: (string | null)[] = [],
   resume?: SimulationRequests['open']['resume'],
+  /** Opens on a step's start built ahead of time; `start` is then the database's snapshot, not restored. */
+  stepStart?: StepStart,
 ) {
   const ticks: (() => void)[] = []
   const messages: unknown[] = []
@@ -56,11 +59,12 @@ export async function openWorkbench(
     action: 'open',
     lesson: lesson.slug,
     scenario: lesson.scenario,
-    start,
+    ...(!stepStart && { start }),
     step,
     sql,
     speed: 10,
     ...(resume && { resume }),
+    ...(stepStart && { stepStart }),
   })
   const tick = async () => {
     ticks.shift()?.()

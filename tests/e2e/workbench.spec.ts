@@ -154,6 +154,33 @@ test('a step’s link opens the lesson at that step, with the earlier steps appl
   })
 })
 
+test('a link to the last step of the longest lesson opens on that step’s start built ahead of time, not a replay of the fourteen before it, and the step passes', async ({
+  page,
+}) => {
+  // the layer that makes the lesson's snapshot step 15's start, and whether the page ever
+  // replayed the steps before it (its status says so while it does)
+  const layers: string[] = []
+  page.on('response', (response) => {
+    if (/\/snapshots\/expand-contract-[0-9a-f]+-step15-[0-9a-f]+\.tar$/.test(response.url()) && response.ok())
+      layers.push(response.url())
+  })
+  await page.addInitScript(() => {
+    new MutationObserver(() => {
+      if (document.querySelector('.workbench-status')?.textContent?.startsWith('Replaying'))
+        document.documentElement.dataset.replayed = 'yes'
+    }).observe(document, { subtree: true, childList: true, characterData: true })
+  })
+  const workbench = await openLesson(page, '/learn/expand-contract/retire-0-2')
+  await expect(workbench.getByRole('status').first()).toContainText('Live: step 15 of 15')
+  expect(layers).toHaveLength(1)
+  expect(await page.evaluate(() => document.documentElement.dataset.replayed)).toBeUndefined()
+  for (let index = 1; index <= 14; index++)
+    await expect(step(workbench, index)).toHaveAttribute('data-state', 'applied')
+  await workbench.getByRole('button', { name: 'Run step' }).click()
+  await expect(step(workbench, 15)).toHaveAttribute('data-state', 'passed', { timeout: 30_000 })
+  await expect(workbench.getByText('✓ Passed: step 15')).toBeVisible()
+})
+
 test('a reload keeps the steps passed and the SQL written; reset the lesson and reset progress forget them', async ({
   page,
 }) => {

@@ -1,7 +1,7 @@
 'use client'
 
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
-import type { EngineAssetUrls, WorkerDatabase } from '@/lib/engine'
+import type { EngineAssetUrls, SnapshotLayer, WorkerDatabase } from '@/lib/engine'
 
 /** Where the lesson's database is: starting, ready, or failed to start (with why). */
 export type DatabaseState =
@@ -49,26 +49,31 @@ export function useLiveTraffic(): LiveTraffic {
 // closed once no lesson page uses it.
 const sessions = new Map<string, { database: Promise<WorkerDatabase>; users: number }>()
 
-function acquire(engine: EngineAssetUrls, snapshotUrl: string): Promise<WorkerDatabase> {
-  let session = sessions.get(snapshotUrl)
+function acquire(
+  engine: EngineAssetUrls,
+  snapshotUrl: string,
+  layer?: SnapshotLayer,
+): Promise<WorkerDatabase> {
+  const key = layer?.url ?? snapshotUrl
+  let session = sessions.get(key)
   if (!session) {
     const database = import('@/lib/engine').then(({ startBrowserDatabase }) =>
-      startBrowserDatabase(engine, snapshotUrl),
+      startBrowserDatabase(engine, snapshotUrl, { ...(layer && { layer }) }),
     )
     session = { database, users: 0 }
-    sessions.set(snapshotUrl, session)
+    sessions.set(key, session)
   }
   session.users++
   return session.database
 }
 
-function release(snapshotUrl: string): void {
-  const session = sessions.get(snapshotUrl)
+function release(key: string): void {
+  const session = sessions.get(key)
   if (!session) return
   session.users--
   setTimeout(() => {
-    if (session.users > 0 || sessions.get(snapshotUrl) !== session) return
-    sessions.delete(snapshotUrl)
+    if (session.users > 0 || sessions.get(key) !== session) return
+    sessions.delete(key)
     session.database.then((database) => database.close()).catch(() => undefined)
   }, 0)
 }
@@ -80,10 +85,13 @@ function release(snapshotUrl: string): void {
 export function LessonDatabase({
   engine,
   snapshotUrl,
+  startLayer,
   children,
 }: {
   engine: EngineAssetUrls
   snapshotUrl: string | undefined
+  /** The layer that makes the snapshot the start of the step the page opens at, when it has one. */
+  startLayer?: SnapshotLayer
   children: ReactNode
 }) {
   const [started, setState] = useState<DatabaseState>({ status: 'starting' })
@@ -116,7 +124,7 @@ export function LessonDatabase({
   useEffect(() => {
     if (!snapshotUrl) return
     let isCurrent = true
-    acquire(engine, snapshotUrl).then(
+    acquire(engine, snapshotUrl, startLayer).then(
       (database) => {
         if (!isCurrent) return
         performance.mark('cutover:database-ready')
@@ -133,9 +141,9 @@ export function LessonDatabase({
     )
     return () => {
       isCurrent = false
-      release(snapshotUrl)
+      release(startLayer?.url ?? snapshotUrl)
     }
-  }, [engine, snapshotUrl])
+  }, [engine, snapshotUrl, startLayer])
 
   return (
     <DatabaseContext.Provider value={state}>

@@ -13,6 +13,7 @@ export type LessonWorkbenchData = Pick<
   | 'endpoints'
   | 'invariants'
   | 'snapshotUrl'
+  | 'stepLayers'
   | 'requestsPerSecond'
 >
 

@@ -101,7 +101,11 @@ const liveStateSchema = z.looseObject({
 
 const liveActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('replace'), state: liveStateSchema }),
-  z.strictObject({ type: z.literal('opening'), resuming: z.boolean().optional() }),
+  z.strictObject({
+    type: z.literal('opening'),
+    resuming: z.boolean().optional(),
+    atBuiltStart: z.boolean().optional(),
+  }),
   z.strictObject({
     type: z.literal('opened'),
     opened: z.looseObject({ step: z.number().int(), nowMs: z.number() }),

@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react'
-import { fetchSnapshot, type WorkerDatabase } from '@/lib/engine'
+import { fetchLayeredSnapshot, fetchSnapshot, type WorkerDatabase } from '@/lib/engine'
 import { formatClockMillis } from './format'
 import {
   createSimulationClient,
@@ -10,6 +10,7 @@ import {
   type SchemaView,
   type SimulationRequest,
   type SimulationRequests,
+  type StepStartLayers,
   type StepVerdict,
   type WorkbenchBatch,
   type WorkbenchSpeed,
@@ -23,6 +24,8 @@ export interface LiveState extends Omit<WorkbenchBatch, 'type' | 'schemaChanged'
   phase: 'waiting' | 'opening' | 'live' | 'failed'
   /** Opening on the database as it is, after the worker was replaced, rather than replaying. */
   isResuming?: boolean
+  /** Opening on the step's start built ahead of time, rather than replaying the steps before it. */
+  isAtBuiltStart?: boolean
   problem?: string
   verdicts: Record<number, StepVerdict>
   schema?: SchemaView
@@ -64,7 +67,7 @@ export const initialLiveState: LiveState = {
  */
 export type LiveAction =
   | { type: 'replace'; state: LiveState }
-  | { type: 'opening'; resuming?: boolean }
+  | { type: 'opening'; resuming?: boolean; atBuiltStart?: boolean }
   | {
       type: 'opened'
       opened: OpenedWorkbench
@@ -92,6 +95,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         ...initialLiveState,
         phase: 'opening',
         ...(action.resuming && { isResuming: true }),
+        ...(action.atBuiltStart && { isAtBuiltStart: true }),
         speed: state.speed,
         schema: state.schema,
         audit: state.audit,
@@ -122,6 +126,7 @@ export function reduceLiveState(state: LiveState, action: LiveAction): LiveState
         ].slice(-keptAuditEntries),
         phase: 'live',
         isResuming: undefined,
+        isAtBuiltStart: undefined,
         problem: undefined,
         nowMs: action.opened.nowMs,
         nextStep: action.opened.step,
@@ -215,6 +220,7 @@ export function useWorkbench({
   lesson,
   scenario,
   snapshotUrl,
+  stepLayers,
   onVerdict,
   onAction,
   initialSpeed = 1,
@@ -223,6 +229,7 @@ export function useWorkbench({
   lesson: string
   scenario: unknown
   snapshotUrl: string
+  stepLayers?: StepStartLayers | undefined
   onVerdict: (verdict: StepVerdict) => void
   /** Told of every change to the state, in order (the presenter mirrors them to the audience). */
   onAction?: (action: LiveAction) => void
@@ -230,7 +237,6 @@ export function useWorkbench({
   initialSpeed?: WorkbenchSpeed
 }) {
   const [state, dispatchHere] = useReducer(reduceLiveState, initialLiveState)
-  const start = useRef<Promise<Blob> | undefined>(undefined)
   const onVerdictRef = useRef(onVerdict)
   const onActionRef = useRef(onAction)
   const speedRef = useRef<WorkbenchSpeed>(initialSpeed)
@@ -292,20 +298,29 @@ export function useWorkbench({
       if (!database) return false
       const id = ++openId.current
       isOpeningRef.current = true
-      dispatch({ type: 'opening', resuming: resume !== undefined })
+      // a later step's start built ahead of time, when every step before it ran the lesson's
+      // own SQL: no replay
+      const layer =
+        resume || sql.some((learners) => learners != null)
+          ? undefined
+          : stepLayers?.layers.find((candidate) => candidate.step === step)
+      dispatch({ type: 'opening', resuming: resume !== undefined, ...(layer && { atBuiltStart: true }) })
       try {
-        // the lesson's starting database: the very download the page's database opened
-        start.current ??= fetchSnapshot(snapshotUrl)
-        const blob = await start.current
+        // the very download the page's database opened, when it opened there
+        const blob = await (layer
+          ? fetchLayeredSnapshot(snapshotUrl, { url: layer.url, snapshotEnd: stepLayers!.snapshotEnd })
+          : fetchSnapshot(snapshotUrl))
         const opened = await call({
           action: 'open',
           lesson,
           scenario,
-          start: blob,
+          // the database the page just opened from that download is there already
+          ...(!resume && !database.isAt(blob) && { start: blob }),
           step,
           sql,
           speed: speedRef.current,
           ...(resume && { resume }),
+          ...(layer && { stepStart: layer.start }),
         })
         if (id !== openId.current) return false
         isOpeningRef.current = false
@@ -318,7 +333,6 @@ export function useWorkbench({
         })
         return true
       } catch (error) {
-        start.current = undefined
         if (id === openId.current) {
           isOpeningRef.current = false
           dispatch({ type: 'failed', problem: messageOf(error) })
@@ -326,7 +340,7 @@ export function useWorkbench({
         return false
       }
     },
-    [call, database, dispatch, lesson, scenario, snapshotUrl],
+    [call, database, dispatch, lesson, scenario, snapshotUrl, stepLayers],
   )
 
   const act = useCallback(

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation'
 import type { ReactNode } from 'react'
 import * as runtime from 'react/jsx-runtime'
 import { lessonRemarkPlugins, remarkOnlySpeakerNotes } from '@/lib/scenario/node'
+import { EarlyStart } from '@/app/_components/lesson/EarlyStart'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { lessonComponents } from '@/app/_components/lesson/lesson-components'
 import { courseLessons } from '@/app/course'
@@ -63,19 +64,22 @@ export default async function PresentPage({ params }: PresentPageProps) {
     remarkPlugins: [...lessonRemarkPlugins, remarkOnlySpeakerNotes],
   })
   return (
-    <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
-      <Presenter
-        workbench={workbench}
-        lessonTitle={lesson.meta.title}
-        durationMinutes={lesson.meta.durationMinutes}
-        projectorByStep={lesson.projectorByStep}
-        lessons={lessons}
-        notes={
-          <Notes
-            components={{ ...lessonComponents, SpeakerNotes: PresenterNote, AfterRun: PresenterAfterRun }}
-          />
-        }
-      />
-    </LessonDatabase>
+    <>
+      <EarlyStart engine={engine} snapshotUrl={snapshotUrl} />
+      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
+        <Presenter
+          workbench={workbench}
+          lessonTitle={lesson.meta.title}
+          durationMinutes={lesson.meta.durationMinutes}
+          projectorByStep={lesson.projectorByStep}
+          lessons={lessons}
+          notes={
+            <Notes
+              components={{ ...lessonComponents, SpeakerNotes: PresenterNote, AfterRun: PresenterAfterRun }}
+            />
+          }
+        />
+      </LessonDatabase>
+    </>
   )
 }

@@ -3,7 +3,8 @@ import Link from 'next/link'
 import * as runtime from 'react/jsx-runtime'
 import { lessonRemarkPlugins } from '@/lib/scenario/node'
 import { lessonNumber } from '@/app/course'
-import { readLessonSetup } from '@/app/lesson-setup'
+import { readLessonSetup, startLayerOf } from '@/app/lesson-setup'
+import { EarlyStart } from '@/app/_components/lesson/EarlyStart'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
 import { lessonComponents } from '@/app/_components/lesson/lesson-components'
 import { ClassBar, ClassLessonWorkbench } from '@/app/_components/class/StudentClass'
@@ -13,7 +14,9 @@ import { ClassBar, ClassLessonWorkbench } from '@/app/_components/class/StudentC
  * URL, which the workbench opens at, with the database in that step's starting state.
  */
 export async function LessonView({ slug, step }: { slug: string; step?: string }) {
-  const { lesson, lessons, index, engine, snapshotUrl, workbench } = await readLessonSetup(slug)
+  const setup = await readLessonSetup(slug)
+  const { lesson, lessons, index, engine, snapshotUrl, workbench } = setup
+  const startLayer = startLayerOf(setup, step)
   const { default: Content } = await evaluate(lesson.body, {
     ...runtime,
     baseUrl: import.meta.url,
@@ -25,7 +28,8 @@ export async function LessonView({ slug, step }: { slug: string; step?: string }
 
   return (
     <article className={scenario ? 'lesson has-workbench' : 'lesson'}>
-      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
+      <EarlyStart engine={engine} snapshotUrl={snapshotUrl} startLayer={startLayer} />
+      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl} {...(startLayer && { startLayer })}>
         <div className="lesson-prose">
           {workbench && (
             <ClassBar lesson={lesson.slug} stepTitles={workbench.steps.map((entry) => entry.title)} />

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
+import { EarlyStart } from '@/app/_components/lesson/EarlyStart'
 import { LessonDatabase } from '@/app/_components/lesson/LessonDatabase'
-import { everyLessonStep, readLessonSetup } from '@/app/lesson-setup'
+import { everyLessonStep, readLessonSetup, startLayerOf } from '@/app/lesson-setup'
 import { EmbeddedStep } from './EmbeddedStep'
 
 // Runs before first paint: the theme the host page asked for, so a dark page does not flash light;
@@ -32,13 +33,16 @@ export async function generateMetadata({ params }: EmbedPageProps): Promise<Meta
  */
 export default async function EmbedPage({ params }: EmbedPageProps) {
   const { lesson: slug, step: id } = await params
-  const { lesson, engine, snapshotUrl, workbench } = await readLessonSetup(slug)
+  const setup = await readLessonSetup(slug)
+  const { lesson, engine, snapshotUrl, workbench } = setup
+  const startLayer = startLayerOf(setup, id)
   const index = workbench?.steps.findIndex((step) => step.id === id) ?? -1
   if (!workbench || index === -1) notFound()
   return (
     <main className="embed">
       <script dangerouslySetInnerHTML={{ __html: themeFromQuery }} />
-      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl}>
+      <EarlyStart engine={engine} snapshotUrl={snapshotUrl} startLayer={startLayer} />
+      <LessonDatabase engine={engine} snapshotUrl={snapshotUrl} {...(startLayer && { startLayer })}>
         <EmbeddedStep
           workbench={workbench}
           step={id}
