@@ -3,7 +3,7 @@
 // then the longest main-thread task while the lesson plays a minute of live traffic at 10×;
 // then, for every lesson with a workbench, how long until its traffic is live in the page and
 // how long its headless check takes in Node; how long an embedded step takes to tell its host
-// page it is ready; how long each kind of Stop takes and whether fifty resets keep memory flat;
+// page it is ready; how long each kind of Stop takes and whether fifty run/undo/reset cycles keep memory flat;
 // then the simulator's throughput and the wall time of ten virtual minutes; then class mode:
 // a presenter's action to 25 students, and the server's memory with 100.
 // Prints a table, then one JSON object as the last line. `npm run bench -- class` measures
@@ -19,7 +19,7 @@ import { loadLessons } from '../lib/scenario/node'
 import { bundleForBrowser } from './browser-bundle'
 import { chromiumLaunchOptions } from './chromium.mjs'
 import { ensureBrowser } from './ensure-browser.mjs'
-import { measureResetMemory, measureStops, type StopTimings } from './bench-way-out'
+import { measureCycleMemory, measureStops, type StopTimings } from './bench-way-out'
 import { measureClass, type ClassTimings } from './bench-class'
 import { measureTransfer, type TransferFigures } from './bench-transfer'
 import { benchSimulator } from './sim-bench'
@@ -379,7 +379,7 @@ async function main(): Promise<void> {
   let live: LiveTraffic
   let terminal: number[]
   let stops: StopTimings
-  let resetMemory: { after10Mb: number; after50Mb: number }
+  let cycleMemory: { after5Mb: number; after50Mb: number }
   let classTimings: ClassTimings
   let transfer: TransferFigures
   const { lessons } = await loadLessons(join(root, 'content', 'lessons'), root)
@@ -407,7 +407,7 @@ async function main(): Promise<void> {
     live = await measureLiveTraffic(browser, `${origin}${lessonPath}`)
     terminal = await measureTerminal(browser, `${origin}${lessonPath}`)
     stops = await measureStops(browser, origin, lessonRuns)
-    resetMemory = await measureResetMemory(origin)
+    cycleMemory = await measureCycleMemory(origin)
     classTimings = await measureClass(browser)
     transfer = await measureTransfer(browser, origin, root, lessonRuns)
   } finally {
@@ -477,11 +477,11 @@ async function main(): Promise<void> {
   ]
   for (const [name, key] of stopRows)
     row(name, `${median(stops[key]).toFixed(0)} ms`, `  max ${Math.max(...stops[key]).toFixed(0)} ms`)
-  const resetGrowthMb = resetMemory.after50Mb - resetMemory.after10Mb
+  const memoryGrowthMb = cycleMemory.after50Mb - cycleMemory.after5Mb
   row(
-    'renderer memory, 50 resets against 10 (target ≤ 20 MB)',
-    `${resetGrowthMb.toFixed(0)} MB`,
-    `  (${resetMemory.after10Mb.toFixed(0)} → ${resetMemory.after50Mb.toFixed(0)} MB resident)`,
+    'renderer memory, 50 run/undo/reset cycles against 5 (target ≤ 20 MB)',
+    `${memoryGrowthMb.toFixed(0)} MB`,
+    `  (${cycleMemory.after5Mb.toFixed(0)} → ${cycleMemory.after50Mb.toFixed(0)} MB resident)`,
   )
   const classFigures = reportClass(classTimings)
   const transferFigures = reportTransfer(transfer)
@@ -520,7 +520,7 @@ async function main(): Promise<void> {
           { median: Math.round(median(stops[key])), max: Math.round(Math.max(...stops[key])) },
         ]),
       ),
-      reset_memory_growth_mb: Math.round(resetGrowthMb),
+      memory_growth_mb: Math.round(memoryGrowthMb),
       ...classFigures,
       ...transferFigures,
       ...simulator,

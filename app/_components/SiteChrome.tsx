@@ -1,5 +1,6 @@
 import Link from 'next/link'
 import type { ReactNode } from 'react'
+import { OfflineNote } from './OfflineSupport'
 import { ThemeToggle } from './ThemeToggle'
 
 /** The course's header and footer around a page; embeds and the audience view go without them. */
@@ -32,6 +33,7 @@ export function SiteChrome({ children }: { children: ReactNode }) {
       <main id="main">{children}</main>
       <footer className="site-footer">
         <p>Real PostgreSQL 18 (PGlite) runs in your browser. Nothing you type leaves this page.</p>
+        <OfflineNote />
       </footer>
     </>
   )
