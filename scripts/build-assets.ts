@@ -11,8 +11,10 @@ import {
   openDatabase,
   openSnapshotBase,
   pgliteDistDir,
+  shippedSnapshot,
   snapshotInitdbArgs,
   snapshotPreparation,
+  snapshotShipping,
 } from '../lib/engine/node'
 import type { Snapshot } from '../lib/engine'
 import type { Lesson } from '../lib/scenario'
@@ -50,6 +52,7 @@ export function nameLessonSnapshot(base: SnapshotBase, lesson: Pick<Lesson, 'slu
     base.pgliteVersion,
     snapshotInitdbArgs.join(' '),
     snapshotPreparation,
+    snapshotShipping,
     lesson.setupSql,
   )
   return `${lesson.slug}-${hash}.tar`
@@ -72,7 +75,7 @@ export async function buildLessonSnapshot(
     const line = position === undefined ? '' : `:${lesson.setupSql.slice(0, position - 1).split('\n').length}`
     return { ok: false, error: `content/lessons/${lesson.folder}/setup.sql${line}: ${code} ${message}` }
   }
-  const snapshot = new Uint8Array(await (await database.snapshot()).arrayBuffer())
+  const snapshot = new Uint8Array(await (await shippedSnapshot(database)).arrayBuffer())
   await database.close()
   const name = nameLessonSnapshot(base, lesson)
   await writeFile(join(root, snapshotsDir, name), snapshot)

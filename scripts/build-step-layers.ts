@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { openDatabase } from '../lib/engine/node'
+import { openDatabase, shippedSnapshot } from '../lib/engine/node'
 import { tarEnd, tarLayer } from '../lib/engine'
 import type { StepLayer, StepLayers } from '../lib/engine/manifest'
 import type { Lesson } from '../lib/scenario'
@@ -25,7 +25,7 @@ export async function buildStepLayers(
   const database = await openDatabase({ snapshot: new Blob([base]) })
   try {
     const unbuilt = await collectStepStarts(database, scenario, async (start) => {
-      const later = new Uint8Array(await (await database.snapshot()).arrayBuffer())
+      const later = new Uint8Array(await (await shippedSnapshot(database)).arrayBuffer())
       const layer = tarLayer(base, later)
       const hash = createHash('sha256').update(layer).digest('hex').slice(0, 12)
       const name = `${snapshotName.replace(/\.tar$/, '')}-step${start.step + 1}-${hash}.tar`

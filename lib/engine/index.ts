@@ -16,4 +16,4 @@ export {
   type SnapshotLayer,
 } from './browser-host'
 export { earlyStartScript } from './early-start'
-export { layeredSnapshot, tarEnd, tarEntries, tarLayer } from './tar-layers'
+export { layeredSnapshot, tarEnd, tarEntries, tarLayer, tarWithout } from './tar-layers'

@@ -83,6 +83,20 @@ export function tarLayer(base: Uint8Array, later: Uint8Array): Uint8Array<ArrayB
   return layer
 }
 
+/** The archive without the entries `drops` names, ending as an archive does. */
+export function tarWithout(tar: Uint8Array, drops: (name: string) => boolean): Uint8Array<ArrayBuffer> {
+  const kept = tarEntries(tar).filter((entry) => !drops(entry.name))
+  const result = new Uint8Array(
+    kept.reduce((total, entry) => total + entry.end - entry.start, 0) + 2 * blockSize,
+  )
+  let offset = 0
+  for (const entry of kept) {
+    result.set(tar.subarray(entry.start, entry.end), offset)
+    offset += entry.end - entry.start
+  }
+  return result
+}
+
 /** `base` with `layer` laid over it, as one snapshot; no bytes are copied until it is read. */
 export function layeredSnapshot(base: Blob, baseEnd: number, layer: Blob): Blob {
   return new Blob([base.slice(0, baseEnd), layer])

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Database } from '../engine'
-import { openDatabase } from '../engine/node'
+import { openDatabase, shippedSnapshot } from '../engine/node'
 import { layeredSnapshot, tarEnd, tarLayer } from '../engine'
 import { collectStepStarts, replayStepsBefore, startLessonSimulation, type StepStart } from './step-starts'
 import { openFirstLesson, openWorkbench } from './workbench-fixture'
@@ -41,7 +41,7 @@ describe('step starts built ahead of time', () => {
     const base = await bytesOf(start)
     const built: { start: StepStart; layer: Uint8Array<ArrayBuffer>; contents: unknown[] }[] = []
     const unbuilt = await collectStepStarts(database, scenario, async (stepStart) => {
-      const later = await bytesOf(await database.snapshot())
+      const later = await bytesOf(await shippedSnapshot(database))
       built.push({ start: stepStart, layer: tarLayer(base, later), contents: await contentsOf(database) })
     })
     await database.close()
