@@ -10,6 +10,10 @@ export default defineConfig({
   workers: 2,
   fullyParallel: true,
   retries: 0,
+  // a test opens one lesson or more, each a real Postgres in a worker, two tests at once on two
+  // cores while the browser keeps each page's offline copy: 30 s was too close (a clean-clone
+  // run had a test end at 29.8 s and one at 32 s); the waits inside keep their own limits
+  timeout: 60_000,
   forbidOnly: true,
   reporter: [['list'], ['json', { outputFile: '.cutover/e2e-results.json' }]],
   use: {

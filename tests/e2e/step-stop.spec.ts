@@ -143,9 +143,6 @@ test('Ctrl+C at the terminal’s empty prompt, and its `cancel` command, stop th
 })
 
 test('Undo and Reset the lesson work while a step runs: they stop it first', async ({ page }) => {
-  // three openings of the lesson (two of them replaying two steps) and two replaced workers: about
-  // 25 s on a 2-core machine, too near the default 30 s once the offline copy is being kept
-  test.setTimeout(60_000)
   const workbench = await openUpgrade(page, busyForReal)
   await workbench.getByRole('button', { name: 'Run step' }).click()
   await workbench.getByRole('button', { name: 'Undo step 3' }).click()
