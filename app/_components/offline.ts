@@ -26,20 +26,29 @@ export function onOfflineState(listener: () => void): () => void {
   return () => listeners.delete(listener)
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+// Resolves once the page has set a performance mark named `name` (at once if it has), or after `capMs`.
+function markSet(name: string, capMs: number): Promise<void> {
+  if (performance.getEntriesByName(name, 'mark').length > 0) return Promise.resolve()
+  return new Promise((resolve) => {
+    const observer = new PerformanceObserver((list) => {
+      if (list.getEntriesByName(name).length === 0) return
+      observer.disconnect()
+      resolve()
+    })
+    observer.observe({ type: 'mark' })
+    setTimeout(() => {
+      observer.disconnect()
+      resolve()
+    }, capMs)
+  })
+}
 
 // After the page's own loading: a lesson's database downloads and opens first, so keeping its
 // files never competes with them (most then come from the HTTP cache)
 async function pageSettled(): Promise<void> {
   if (document.readyState !== 'complete')
     await new Promise((resolve) => addEventListener('load', resolve, { once: true }))
-  const deadline = performance.now() + 60_000
-  while (
-    document.querySelector('.workbench') &&
-    performance.getEntriesByName('cutover:live').length === 0 &&
-    performance.now() < deadline
-  )
-    await sleep(500)
+  if (document.querySelector('.workbench')) await markSet('cutover:live', 60_000)
   await new Promise((resolve) => (window.requestIdleCallback ?? setTimeout)(() => resolve(undefined)))
 }
 
