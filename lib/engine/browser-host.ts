@@ -63,21 +63,25 @@ async function fetchBlob(url: string): Promise<Blob> {
   return (await fetchOk(url)).blob()
 }
 
-const snapshots = new Map<string, Promise<Blob>>()
+const downloads = new Map<string, Promise<Blob>>()
+
+// Made once per page under `key` and shared; a failure is forgotten, so the next asks again
+function once(key: string, make: () => Promise<Blob>): Promise<Blob> {
+  let made = downloads.get(key)
+  if (!made) {
+    made = make()
+    downloads.set(key, made)
+    made.catch(() => downloads.delete(key))
+  }
+  return made
+}
 
 /**
  * A lesson's snapshot, fetched once per page: the database and the workbench (which opens the
- * lesson's start again for every step it opens at) share the one download. A failed fetch is
- * forgotten, so the next asks again.
+ * lesson's start again for every step it opens at) share the one download.
  */
 export function fetchSnapshot(url: string): Promise<Blob> {
-  let fetched = snapshots.get(url)
-  if (!fetched) {
-    fetched = fetchBlob(url)
-    snapshots.set(url, fetched)
-    fetched.catch(() => snapshots.delete(url))
-  }
-  return fetched
+  return once(url, () => fetchBlob(url))
 }
 
 /** A layer over a lesson's snapshot that makes it a later step's start (see tar-layers). */
@@ -87,23 +91,16 @@ export interface SnapshotLayer {
   snapshotEnd: number
 }
 
-const layered = new Map<string, Promise<Blob>>()
-
 /**
  * The lesson's snapshot with a step's layer over it, fetched once per page like the snapshot
  * itself: the database opened from it and the workbench's open share the very object, which
  * tells the workbench the database is that step's start already.
  */
 export function fetchLayeredSnapshot(snapshotUrl: string, layer: SnapshotLayer): Promise<Blob> {
-  let fetched = layered.get(layer.url)
-  if (!fetched) {
-    fetched = Promise.all([fetchSnapshot(snapshotUrl), fetchBlob(layer.url)]).then(([snapshot, top]) =>
-      layeredSnapshot(snapshot, layer.snapshotEnd, top),
-    )
-    layered.set(layer.url, fetched)
-    fetched.catch(() => layered.delete(layer.url))
-  }
-  return fetched
+  return once(`${snapshotUrl} + ${layer.url}`, async () => {
+    const [snapshot, top] = await Promise.all([fetchSnapshot(snapshotUrl), fetchBlob(layer.url)])
+    return layeredSnapshot(snapshot, layer.snapshotEnd, top)
+  })
 }
 
 async function compileWasm(url: string): Promise<WebAssembly.Module> {
